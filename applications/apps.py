@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApplicationsConfig(AppConfig):
+    name = "applications"
+    verbose_name = _("Applications")
+
+    def ready(self):
+        from certify.events import verb_register
+
+        verb_register({"organisation.created": _("Organisation created")})

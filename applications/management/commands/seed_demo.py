@@ -1,0 +1,66 @@
+"""Demo data for a newcomer: one person per role, the body's profile and an
+organisation. Running it again changes nothing."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from applications.models import Organisation
+from applications.services import organisation_create
+from certify.models import BodyProfile, User
+from certify.selectors import body_profile_get
+
+DEMO_PASSWORD = "certify-demo-2026"
+
+DEMO_USERS = [
+    # e-mail, name, roles
+    ("manager@demo.certify.test", "王经理 (Wang, manager)", {"is_manager": True}),
+    ("auditor@demo.certify.test", "李审核 (Li, lead auditor)", {"is_auditor": True}),
+    ("auditor2@demo.certify.test", "赵审核 (Zhao, auditor)", {"is_auditor": True}),
+    ("applicant@demo.certify.test", "张申请 (Zhang, applicant)", {"is_applicant": True}),
+]
+
+DEMO_ORGANISATION = {"legal_name": "福州示例家电服务有限公司", "uscc": "91350100M000100Y43"}
+
+DEMO_BODY = {
+    "name_zh": "华信售后服务认证中心（演示）",
+    "name_en": "Huaxin After-sales Service Certification Centre (demo)",
+    "address_zh": "福建省福州市鼓楼区示例路 1 号",
+    "address_en": "No. 1 Example Road, Gulou District, Fuzhou, Fujian",
+    "approval_number": "CNCA-R-2016-001",
+    "body_code": "016",
+    "signatory_name": "陈主任",
+    "signatory_title": "主任 / Director",
+    "phone": "0591-00000000",
+    "email": "cert@demo.certify.test",
+}
+
+
+class Command(BaseCommand):
+    help = "Create demo users, the body's profile and an organisation (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        users = {}
+        for email, name, roles in DEMO_USERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email=email,
+                    password=DEMO_PASSWORD,
+                    full_name=name,
+                    email_verified_at=timezone.now(),
+                    **roles,
+                )
+            users[email] = user
+
+        profile = body_profile_get()
+        if not profile.approval_number:
+            BodyProfile.objects.filter(pk=profile.pk).update(**DEMO_BODY)
+
+        if not Organisation.objects.filter(uscc=DEMO_ORGANISATION["uscc"]).exists():
+            organisation_create(actor=users["applicant@demo.certify.test"], **DEMO_ORGANISATION)
+
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
+        for email, name, _roles in DEMO_USERS:
+            self.stdout.write(f"  {email:32} {DEMO_PASSWORD}   {name}")

@@ -1,0 +1,56 @@
+"""The managers' housekeeping. Lifecycle states are never edited here: every
+state change goes through a service function and leaves an event."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from certify.models import Email, Event, Notification, OutboxMessage, User, WorkingDayOverride
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(ReadOnlyAdmin):
+    list_display = ["email", "full_name", "is_applicant", "is_auditor", "is_manager", "is_active"]
+    list_filter = ["is_applicant", "is_auditor", "is_manager", "is_active"]
+    search_fields = ["email", "full_name"]
+    exclude = ["password"]
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "verb", "actor", "content_type", "object_id", "to_state"]
+    list_filter = ["verb", "content_type"]
+    list_select_related = ["actor", "content_type"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "title", "read_at"]
+    list_select_related = ["recipient"]
+
+
+@admin.register(Email)
+class EmailAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "to", "subject", "sent_at", "attempts"]
+    search_fields = ["to", "subject"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "task_name", "published_at", "attempts", "last_error"]
+
+
+@admin.register(WorkingDayOverride)
+class WorkingDayOverrideAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["date", "is_working_day", "note"]

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CertifyConfig(AppConfig):
+    name = "certify"
+    verbose_name = _("Certify")
+
+    def ready(self):
+        from certify.events import verb_register
+
+        verb_register(
+            {
+                "user.registered": _("Registered"),
+                "user.email_verified": _("E-mail address verified"),
+                "user.staff_created": _("Staff account created"),
+                "user.roles_changed": _("Roles changed"),
+                "body_profile.updated": _("Body profile updated"),
+                "calendar.override_set": _("Working day entered"),
+                "calendar.override_removed": _("Working day removed"),
+            }
+        )

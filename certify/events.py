@@ -1,0 +1,42 @@
+"""The append-only event log: the only writer and the reads of it."""
+
+from django.contrib.contenttypes.models import ContentType
+
+from certify.models import Event
+
+
+def event_record(*, actor, obj, verb, from_state="", to_state="", note="", data=None):
+    """Write one event about `obj`. Call it inside the transition's transaction."""
+    return Event.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        verb=verb,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        data=data or {},
+    )
+
+
+def event_list_for_object(obj):
+    """One object's events, oldest first, with their actors in the same query."""
+    return (
+        Event.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+_VERB_LABELS = {}
+
+
+def verb_register(labels):
+    """Apps register a readable label for each verb they write (AppConfig.ready)."""
+    _VERB_LABELS.update(labels)
+
+
+def verb_label(verb):
+    return _VERB_LABELS.get(verb, verb)

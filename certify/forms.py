@@ -1,0 +1,265 @@
+import re
+import string
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from certify.models import BodyProfile, User
+from certify.notifications import email_queue
+from certify.uploads import IMAGE_KINDS, validate_upload
+
+
+def _helper(submit_label, form_tag=True):
+    helper = FormHelper()
+    helper.form_tag = form_tag
+    helper.add_input(Submit("submit", submit_label))
+    return helper
+
+
+class RegistrationForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Create account"))
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email=email).exists():
+            raise ValidationError(
+                _("An account with this e-mail address already exists. Sign in or reset the password.")
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1 = cleaned.get("password1")
+        password2 = cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif password1:
+            probe = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password1, probe)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True})
+    )
+
+    error_messages = {
+        "invalid_login": _("The e-mail address or the password is wrong."),
+        "inactive": _("This account has been deactivated."),
+        "unverified": _(
+            "Please verify your e-mail address first: open the link we sent you. "
+            "You can ask for a new link below."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Sign in"))
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.email_verified_at is None:
+            raise ValidationError(self.error_messages["unverified"], code="unverified")
+
+
+class ResendVerificationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Send the link again"))
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Password reset e-mails go through the outbox like every other e-mail."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Send reset link"))
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        email_queue(to=to_email, subject=subject, body_text=body)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "phone", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("Browser default"))] + list(settings.LANGUAGES)
+        self.helper = _helper(_("Save"))
+
+
+class StaffCreateForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    is_auditor = forms.BooleanField(label=_("Auditor"), required=False)
+    is_manager = forms.BooleanField(label=_("Manager"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Create account"))
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email=email).exists():
+            raise ValidationError(_("An account with this e-mail address already exists."))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("is_auditor") or cleaned.get("is_manager")):
+            raise ValidationError(_("Choose at least one role: auditor or manager."))
+        return cleaned
+
+
+class RolesForm(forms.Form):
+    is_applicant = forms.BooleanField(label=_("Applicant"), required=False)
+    is_auditor = forms.BooleanField(label=_("Auditor"), required=False)
+    is_manager = forms.BooleanField(label=_("Manager"), required=False)
+    is_active = forms.BooleanField(label=_("Account active"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))
+
+
+CERTIFICATE_NUMBER_FIELDS = {"cb_code", "yy", "yyyy", "scheme_code", "serial", "cycle"}
+
+
+def certificate_number_sample(template, **values):
+    """Fill the template with sample values; raise ValidationError when it uses
+    an unknown placeholder or lacks the serial that makes numbers unique."""
+    names = set()
+    try:
+        for _text, field, _spec, _conversion in string.Formatter().parse(template):
+            if field is not None:
+                names.add(field)
+    except ValueError as exc:
+        raise ValidationError(_("The template has an unmatched brace.")) from exc
+    unknown = names - CERTIFICATE_NUMBER_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("Unknown placeholder(s): %(names)s. Allowed: %(allowed)s.")
+            % {
+                "names": ", ".join(sorted(unknown)),
+                "allowed": ", ".join(f"{{{name}}}" for name in sorted(CERTIFICATE_NUMBER_FIELDS)),
+            }
+        )
+    if "serial" not in names:
+        raise ValidationError(_("The template must contain {serial}, which makes numbers unique."))
+    sample = {"cb_code": "001", "yy": "26", "yyyy": "2026", "scheme_code": "SC", "serial": 1, "cycle": 0}
+    sample.update(values)
+    try:
+        return template.format(**sample)
+    except (ValueError, KeyError, IndexError) as exc:
+        raise ValidationError(_("The template cannot be filled in: %(error)s") % {"error": exc}) from exc
+
+
+class BodyProfileForm(forms.ModelForm):
+    class Meta:
+        model = BodyProfile
+        fields = [
+            "name_zh",
+            "name_en",
+            "address_zh",
+            "address_en",
+            "approval_number",
+            "body_code",
+            "certificate_number_template",
+            "signatory_name",
+            "signatory_title",
+            "phone",
+            "email",
+            "website",
+            "logo",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))
+
+    def clean_approval_number(self):
+        value = self.cleaned_data["approval_number"].strip().upper()
+        if value and not re.fullmatch(r"CNCA-R(F)?-\d{4}-\d{2,3}", value):
+            raise ValidationError(
+                _("Enter the number as CNCA-R-YYYY-NNN (or CNCA-RF-YYYY-NN for a foreign-invested body).")
+            )
+        return value
+
+    def clean_body_code(self):
+        value = self.cleaned_data["body_code"].strip()
+        if value and not (len(value) == 3 and value.isdigit()):
+            raise ValidationError(_("The body code is three digits, for example 001."))
+        return value
+
+    def clean_certificate_number_template(self):
+        template = self.cleaned_data["certificate_number_template"].strip()
+        certificate_number_sample(template)
+        return template
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):
+            validate_upload(logo, kinds=IMAGE_KINDS, max_bytes=2 * 1024 * 1024)
+        return logo
+
+
+class WorkingDayOverrideForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    is_working_day = forms.TypedChoiceField(
+        label=_("This day is"),
+        choices=[("1", _("a working day")), ("0", _("a day off"))],
+        coerce=lambda value: value == "1",
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save"))

@@ -1,0 +1,316 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from certify.uploads import UploadValidator, upload_path
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_manager", True)
+        extra_fields.setdefault("email_verified_at", timezone.now())
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser):
+    """A person who signs in. Roles are a set: one person may hold several.
+
+    Users are deactivated, never deleted: the event log points at them.
+    """
+
+    class Role(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        AUDITOR = "auditor", _("Auditor")
+        MANAGER = "manager", _("Manager")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_applicant = models.BooleanField(_("applicant"), default=False)
+    is_auditor = models.BooleanField(_("auditor"), default=False)
+    is_manager = models.BooleanField(_("manager"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Users are deactivated, never deleted."))
+
+    @property
+    def roles(self):
+        return {
+            role
+            for role, held in (
+                (self.Role.APPLICANT, self.is_applicant),
+                (self.Role.AUDITOR, self.is_auditor),
+                (self.Role.MANAGER, self.is_manager),
+            )
+            if held
+        }
+
+    @property
+    def is_staff_member(self):
+        return self.is_auditor or self.is_manager
+
+    # The Django admin is the managers' housekeeping tool; nobody else enters it.
+    @property
+    def is_staff(self):
+        return self.is_active and self.is_manager
+
+    @property
+    def is_superuser(self):
+        return False
+
+    def has_perm(self, perm, obj=None):
+        return self.is_active and self.is_manager
+
+    def has_perms(self, perm_list, obj=None):
+        return all(self.has_perm(perm, obj) for perm in perm_list)
+
+    def has_module_perms(self, app_label):
+        return self.is_active and self.is_manager
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name
+
+
+class Event(models.Model):
+    """One row per lifecycle or business event; rows are never changed.
+
+    `actor` is empty for events caused by periodic jobs. The object is a
+    generic reference because `certify` imports no other app; cases, audits,
+    certificates and organisations are never deleted, so no event loses it.
+    On PostgreSQL a trigger refuses UPDATE and DELETE on this table.
+    """
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    verb = models.CharField(_("action"), max_length=64)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    from_state = models.CharField(_("from"), max_length=40, blank=True)
+    to_state = models.CharField(_("to"), max_length=40, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The history panel of a detail page: one object's events in order.
+            models.Index(
+                fields=["content_type", "object_id", "created_at"], name="event_object_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.verb} {self.content_type_id}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("Events are append-only."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Events are append-only."))
+
+
+class Notification(models.Model):
+    """An in-app notice for one person, rendered in their language when created."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
+    )
+    kind = models.CharField(max_length=64)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The bell's unread count and the newest-first list.
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_recent"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Email(models.Model):
+    """An e-mail to send. A task sends it once; `sent_at` makes the task idempotent."""
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=255)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"
+
+
+class OutboxMessage(models.Model):
+    """A task to publish, written in the same transaction as the change.
+
+    After commit the row is published with a short broker timeout; a row the
+    broker did not take stays here until the sweep publishes it.
+    """
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            # The sweep's queue: rows still waiting to be published.
+            models.Index(
+                fields=["created_at"],
+                name="outbox_unpublished",
+                condition=models.Q(published_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task_name}{tuple(self.args)}"
+
+
+class BodyProfile(models.Model):
+    """The certification body itself: printed on every document it issues.
+
+    There is one row; `body_profile_get` creates it on first use.
+    """
+
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    address_zh = models.CharField(_("address (Chinese)"), max_length=300, blank=True)
+    address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
+    approval_number = models.CharField(
+        _("CNCA approval number"),
+        max_length=40,
+        blank=True,
+        help_text=_("For example CNCA-R-2002-001, or CNCA-RF-2010-01 for a foreign-invested body."),
+    )
+    body_code = models.CharField(
+        _("body code"),
+        max_length=3,
+        blank=True,
+        help_text=_("Three digits, the start of every certificate number."),
+    )
+    certificate_number_template = models.CharField(
+        _("certificate number template"),
+        max_length=120,
+        default="{cb_code}{yy}{scheme_code}{serial:05}R{cycle}",
+    )
+    signatory_name = models.CharField(_("authorised signatory"), max_length=100, blank=True)
+    signatory_title = models.CharField(_("signatory's title"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to=upload_path,
+        blank=True,
+        validators=[UploadValidator(kinds=("png", "jpeg"), max_bytes=2 * 1024 * 1024)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("certification body profile")
+        verbose_name_plural = _("certification body profile")
+
+    def __str__(self):
+        return self.name_zh
+
+
+class WorkingDayOverride(models.Model):
+    """A day the holiday package does not know yet, entered by a manager.
+
+    China announces each year's holidays and adjusted workdays late in the
+    year before; until the package catches up these rows decide.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("working-day override")
+        verbose_name_plural = _("working-day overrides")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date}: {'working' if self.is_working_day else 'off'}"

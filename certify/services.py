@@ -1,0 +1,243 @@
+"""Writes of the `certify` app: people, roles, the body's profile, the calendar."""
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from certify.events import event_record
+from certify.exceptions import CertifyError, NotAllowed
+from certify.models import BodyProfile, User, WorkingDayOverride
+from certify.notifications import email_queue, render_email
+
+EMAIL_VERIFICATION_SALT = "certify.email-verification"
+
+
+def _require_manager(actor):
+    if not (actor and actor.is_authenticated and actor.is_active and actor.is_manager):
+        raise NotAllowed(_("Only a manager may do this."))
+
+
+def email_verification_token(user):
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=EMAIL_VERIFICATION_SALT)
+
+
+def _send_verification_email(user):
+    link = settings.SITE_URL + reverse(
+        "email_verify", kwargs={"token": email_verification_token(user)}
+    )
+    subject, body = render_email(
+        "email_verification",
+        {"recipient": user, "verify_url": link, "site_url": settings.SITE_URL},
+        user.language or settings.LANGUAGE_CODE,
+    )
+    email_queue(to=user.email, subject=subject, body_text=body)
+
+
+def user_register(*, email, full_name, password, language=""):
+    """Create an applicant who must verify the e-mail address before signing in.
+
+    Raises CertifyError when the address is taken.
+    """
+    email = User.objects.normalize_email(email).lower()
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                full_name=full_name,
+                is_applicant=True,
+                language=language,
+            )
+            event_record(actor=user, obj=user, verb="user.registered")
+            _send_verification_email(user)
+    except IntegrityError as exc:
+        raise CertifyError(
+            _("An account with this e-mail address already exists. Sign in or reset the password.")
+        ) from exc
+    return user
+
+
+def user_resend_verification(*, email):
+    """Send the verification link again; silent for unknown or verified addresses,
+    so the form cannot be used to find out who has an account."""
+    user = User.objects.filter(
+        email=email.strip().lower(), is_active=True, email_verified_at__isnull=True
+    ).first()
+    if user is not None:
+        with transaction.atomic():
+            _send_verification_email(user)
+
+
+def user_verify_email(*, token):
+    """Mark the address in `token` verified; return the user.
+
+    A repeat with the same token is a no-op. Raises CertifyError for a token
+    that is forged, expired or for an address that has since changed.
+    """
+    try:
+        payload = signing.loads(
+            token, salt=EMAIL_VERIFICATION_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE
+        )
+    except signing.SignatureExpired as exc:
+        raise CertifyError(
+            _("This verification link has expired. Ask for a new one on the sign-in page.")
+        ) from exc
+    except signing.BadSignature as exc:
+        raise CertifyError(_("This verification link is not valid.")) from exc
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=payload.get("user")).first()
+        if user is None or user.email != payload.get("email"):
+            raise CertifyError(_("This verification link is not valid."))
+        if user.email_verified_at is None:
+            user.email_verified_at = timezone.now()
+            user.save(update_fields=["email_verified_at"])
+            event_record(actor=user, obj=user, verb="user.email_verified")
+    return user
+
+
+def staff_create(*, actor, email, full_name, is_auditor, is_manager, phone=""):
+    """A manager creates an auditor or manager account; the new person sets a
+    password through the link e-mailed to them."""
+    _require_manager(actor)
+    if not (is_auditor or is_manager):
+        raise CertifyError(_("Choose at least one role: auditor or manager."))
+    email = User.objects.normalize_email(email).lower()
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=None,
+                full_name=full_name,
+                phone=phone,
+                is_auditor=is_auditor,
+                is_manager=is_manager,
+                email_verified_at=timezone.now(),
+            )
+            event_record(
+                actor=actor,
+                obj=user,
+                verb="user.staff_created",
+                data={"roles": sorted(user.roles)},
+            )
+            _send_password_set_email(user)
+    except IntegrityError as exc:
+        raise CertifyError(_("An account with this e-mail address already exists.")) from exc
+    return user
+
+
+def _send_password_set_email(user):
+    link = settings.SITE_URL + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    subject, body = render_email(
+        "staff_welcome",
+        {"recipient": user, "password_url": link, "site_url": settings.SITE_URL},
+        user.language or settings.LANGUAGE_CODE,
+    )
+    email_queue(to=user.email, subject=subject, body_text=body)
+
+
+def user_roles_set(*, actor, user, is_applicant, is_auditor, is_manager, is_active):
+    """A manager grants or takes away roles, or deactivates an account.
+
+    A manager cannot take the manager role from, or deactivate, themselves:
+    the body must never lock out its last manager by accident.
+    """
+    _require_manager(actor)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.pk == actor.pk and (not is_manager or not is_active):
+            raise CertifyError(_("You cannot remove your own manager role or deactivate yourself."))
+        before = {"roles": sorted(user.roles), "active": user.is_active}
+        user.is_applicant = is_applicant
+        user.is_auditor = is_auditor
+        user.is_manager = is_manager
+        user.is_active = is_active
+        after = {"roles": sorted(user.roles), "active": user.is_active}
+        if before == after:
+            return user
+        user.save(update_fields=["is_applicant", "is_auditor", "is_manager", "is_active"])
+        event_record(
+            actor=actor, obj=user, verb="user.roles_changed", data={"before": before, "after": after}
+        )
+    return user
+
+
+def user_language_set(*, user, language):
+    if language not in dict(settings.LANGUAGES):
+        raise CertifyError(_("This language is not available."))
+    if user.is_authenticated and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+def body_profile_update(*, actor, **fields):
+    """A manager edits the body's profile; its history keeps every version."""
+    from certify.selectors import body_profile_get
+
+    _require_manager(actor)
+    if fields.get("logo") is False:  # the form's "clear" box
+        fields["logo"] = ""
+    with transaction.atomic():
+        profile = BodyProfile.objects.select_for_update().get(pk=body_profile_get().pk)
+        changed = [name for name, value in fields.items() if getattr(profile, name) != value]
+        if not changed:
+            return profile
+        for name in changed:
+            setattr(profile, name, fields[name])
+        profile.full_clean()
+        profile._history_user = actor
+        profile.save()
+        event_record(
+            actor=actor, obj=profile, verb="body_profile.updated", data={"fields": changed}
+        )
+    return profile
+
+
+def working_day_override_set(*, actor, date, is_working_day, note=""):
+    _require_manager(actor)
+    with transaction.atomic():
+        override, created = WorkingDayOverride.objects.select_for_update().get_or_create(
+            date=date,
+            defaults={"is_working_day": is_working_day, "note": note, "created_by": actor},
+        )
+        if not created:
+            if override.is_working_day == is_working_day and override.note == note:
+                return override
+            override.is_working_day = is_working_day
+            override.note = note
+            override._history_user = actor
+            override.save(update_fields=["is_working_day", "note"])
+        event_record(
+            actor=actor,
+            obj=override,
+            verb="calendar.override_set",
+            data={"date": date.isoformat(), "is_working_day": is_working_day},
+        )
+    return override
+
+
+def working_day_override_delete(*, actor, override_id):
+    _require_manager(actor)
+    with transaction.atomic():
+        override = WorkingDayOverride.objects.select_for_update().filter(pk=override_id).first()
+        if override is None:
+            return
+        event_record(
+            actor=actor,
+            obj=override,
+            verb="calendar.override_removed",
+            data={"date": override.date.isoformat()},
+        )
+        override._history_user = actor
+        override.delete()

@@ -1,0 +1,72 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from certify.views import accounts, body, calendar, health, notifications, staff
+
+urlpatterns = [
+    path("", accounts.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/register/", accounts.register, name="register"),
+    path("accounts/verify/<str:token>/", accounts.email_verify, name="email_verify"),
+    path("accounts/verify-again/", accounts.verification_resend, name="verification_resend"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "accounts/password/change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/profile/", accounts.profile, name="profile"),
+    path("language/", accounts.language_set, name="language_set"),
+    path("auditor/", accounts.auditor_home, name="auditor_home"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notifications.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/read-all/",
+        notifications.notification_read_all,
+        name="notification_read_all",
+    ),
+    path("staff/users/", staff.user_list_view, name="user_list"),
+    path("staff/users/new/", staff.staff_create, name="staff_create"),
+    path("staff/users/<uuid:public_id>/", staff.user_roles, name="user_roles"),
+    path("staff/body/", body.body_profile_edit, name="body_profile"),
+    path("body/logo/", body.body_logo, name="body_logo"),
+    path("staff/calendar/", calendar.calendar_overrides, name="calendar"),
+    path(
+        "staff/calendar/<int:override_id>/delete/",
+        calendar.calendar_override_delete,
+        name="calendar_override_delete",
+    ),
+    path("admin/", admin.site.urls),
+    path("", include("applications.urls")),
+]
+
+handler403 = "certify.views.errors.permission_denied"
+handler404 = "certify.views.errors.page_not_found"
+handler500 = "certify.views.errors.server_error"

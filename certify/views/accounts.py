@@ -1,0 +1,131 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from certify import services
+from certify.exceptions import CertifyError
+from certify.forms import (
+    LoginForm,
+    OutboxPasswordResetForm,
+    ProfileForm,
+    RegistrationForm,
+    ResendVerificationForm,
+)
+from certify.notifications import notification_list_for_user
+from certify.views.access import role_required
+
+
+def home(request):
+    """Send each person to the home of their role."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    if user.is_manager:
+        return redirect("applications:manager_home")
+    if user.is_auditor:
+        return redirect("auditor_home")
+    return redirect("applications:applicant_home")
+
+
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_register(
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+                language=getattr(request, "LANGUAGE_CODE", ""),
+            )
+        except CertifyError as exc:
+            form.add_error("email", exc.message)
+        else:
+            return render(
+                request, "registration/register_done.html", {"email": form.cleaned_data["email"]}
+            )
+    return render(request, "registration/register.html", {"form": form})
+
+
+def email_verify(request, token):
+    try:
+        services.user_verify_email(token=token)
+    except CertifyError as exc:
+        return render(
+            request, "registration/email_verify_failed.html", {"error": exc.message}, status=400
+        )
+    messages.success(request, _("Your e-mail address is verified. You can sign in now."))
+    return redirect("login")
+
+
+def verification_resend(request):
+    form = ResendVerificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_resend_verification(email=form.cleaned_data["email"])
+        messages.info(
+            request,
+            _("If an unverified account uses this address, a new link is on its way."),
+        )
+        return redirect("login")
+    return render(request, "registration/verification_resend.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = OutboxPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("profile")
+    return render(request, "certify/profile.html", {"form": form})
+
+
+@require_POST
+def language_set(request):
+    """Switch the interface language; a signed-in user's choice is stored."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("home")
+    try:
+        services.user_language_set(user=request.user, language=language)
+    except CertifyError as exc:
+        messages.error(request, exc.message)
+        return redirect(next_url)
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
+    return response
+
+
+@role_required("auditor")
+def auditor_home(request):
+    """The auditor's home until audits exist: notifications and profile."""
+    notifications = notification_list_for_user(request.user)[:10]
+    return render(request, "certify/auditor_home.html", {"notifications": notifications})

@@ -1,0 +1,67 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from certify import services
+from certify.events import event_list_for_object
+from certify.exceptions import CertifyError
+from certify.forms import RolesForm, StaffCreateForm
+from certify.models import User
+from certify.selectors import user_list
+from certify.views.access import manager_required
+
+
+@manager_required
+def user_list_view(request):
+    role = request.GET.get("role", "")
+    search = request.GET.get("q", "").strip()
+    page = Paginator(user_list(search=search, role=role), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "certify/user_list.html",
+        {"page": page, "role": role, "search": search, "roles": User.Role.choices},
+    )
+
+
+@manager_required
+def staff_create(request):
+    form = StaffCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.staff_create(actor=request.user, **form.cleaned_data)
+        except CertifyError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The account for %(name)s is created; a link to set a password was e-mailed.")
+                % {"name": user.full_name},
+            )
+            return redirect("user_list")
+    return render(request, "certify/staff_form.html", {"form": form})
+
+
+@manager_required
+def user_roles(request, public_id):
+    person = get_object_or_404(User, public_id=public_id)
+    initial = {
+        "is_applicant": person.is_applicant,
+        "is_auditor": person.is_auditor,
+        "is_manager": person.is_manager,
+        "is_active": person.is_active,
+    }
+    form = RolesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_roles_set(actor=request.user, user=person, **form.cleaned_data)
+        except CertifyError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The roles are saved."))
+            return redirect("user_roles", public_id=person.public_id)
+    return render(
+        request,
+        "certify/user_roles.html",
+        {"person": person, "form": form, "events": event_list_for_object(person)},
+    )
