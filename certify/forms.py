@@ -203,6 +203,8 @@ def certificate_number_sample(template, **values):
 
 
 class BodyProfileForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = BodyProfile
         fields = [

@@ -33,7 +33,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.com")
     full_name = factory.Sequence(lambda n: f"Person {n}")
     email_verified_at = factory.LazyFunction(timezone.now)
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
 
 class ApplicantFactory(UserFactory):
