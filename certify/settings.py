@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "certify",
+    "scoring",
     "applications",
 ]
 
@@ -327,5 +328,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Its start-up banner would otherwise precede every command's output.
+        "axes": {"level": "WARNING"},
+    },
 }

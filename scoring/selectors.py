@@ -1,0 +1,194 @@
+"""Reads of the scoring app. Other apps read schemes and their process
+settings only through these functions."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Max, Prefetch
+from django.http import Http404
+
+from scoring import engine
+from scoring.models import (
+    Category,
+    Indicator,
+    Item,
+    Level,
+    Mark,
+    SchemeVersion,
+    ScoreSheet,
+    SpecialDeduction,
+)
+
+PROCESS_SETTINGS = (
+    "application_review_working_days",
+    "supplement_answer_working_days",
+    "document_revision_working_days",
+    "decision_working_days",
+    "issuance_working_days",
+    "minor_nc_days",
+    "min_months_registered",
+    "min_months_in_operation",
+    "validity_years",
+    "surveillance_interval_months",
+    "surveillance_lead_days",
+    "grace_months",
+    "renewal_window_months",
+    "max_suspension_months",
+    "suspend_within_days",
+    "min_months_before_star",
+    "min_onsite_team",
+)
+
+
+@dataclass(frozen=True)
+class ProcessSettings:
+    application_review_working_days: int
+    supplement_answer_working_days: int
+    document_revision_working_days: int
+    decision_working_days: int
+    issuance_working_days: int
+    minor_nc_days: int
+    min_months_registered: int
+    min_months_in_operation: int
+    validity_years: int
+    surveillance_interval_months: int
+    surveillance_lead_days: int
+    grace_months: int
+    renewal_window_months: int
+    max_suspension_months: int
+    suspend_within_days: int
+    min_months_before_star: int
+    min_onsite_team: int
+
+
+def process_settings_get(version: SchemeVersion) -> ProcessSettings:
+    """The deadlines and limits a scheme version sets for the whole process."""
+    return ProcessSettings(**{name: getattr(version, name) for name in PROCESS_SETTINGS})
+
+
+def scheme_version_list(*, published_only=False):
+    queryset = SchemeVersion.objects.select_related("scheme").order_by("scheme__code", "-number")
+    if published_only:
+        queryset = queryset.filter(status=SchemeVersion.Status.PUBLISHED)
+    return queryset
+
+
+def scheme_version_latest_published(code, number=None):
+    queryset = SchemeVersion.objects.select_related("scheme").filter(
+        scheme__code=code, status=SchemeVersion.Status.PUBLISHED
+    )
+    if number is not None:
+        return queryset.filter(number=number).first()
+    return queryset.order_by("-number").first()
+
+
+def scheme_version_get(public_id):
+    version = SchemeVersion.objects.select_related("scheme").filter(public_id=public_id).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def scheme_version_next_number(scheme):
+    return (scheme.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+
+
+def version_tree(version):
+    """Categories → indicators → items of a version in three queries."""
+    return list(
+        Category.objects.filter(version=version)
+        .order_by("position", "code")
+        .prefetch_related(
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.order_by("position", "code").prefetch_related(
+                    Prefetch("items", queryset=Item.objects.order_by("position", "code"))
+                ),
+            )
+        )
+    )
+
+
+def version_levels(version):
+    return list(Level.objects.filter(version=version).order_by("position", "id").prefetch_related("gates"))
+
+
+def engine_scheme(version, tree=None, levels=None) -> engine.Scheme:
+    """The version as the engine's input."""
+    tree = tree if tree is not None else version_tree(version)
+    levels = levels if levels is not None else version_levels(version)
+    return engine.Scheme(
+        code=version.scheme.code,
+        fail_below=Decimal(version.fail_below),
+        special_deductions_fail_at=version.special_deductions_fail_at,
+        special_bonus_max=version.special_bonus_max,
+        levels=tuple(
+            engine.Level(
+                level.code,
+                Decimal(level.min_score),
+                tuple(engine.Gate(gate.metric, Decimal(gate.minimum)) for gate in level.gates.all()),
+            )
+            for level in levels
+        ),
+        categories=tuple(
+            engine.Category(
+                category.code,
+                Decimal(category.max_points),
+                tuple(
+                    engine.Indicator(
+                        indicator.code,
+                        Decimal(indicator.max_points),
+                        tuple(
+                            engine.Item(item.code, Decimal(item.max_points))
+                            for item in indicator.items.all()
+                        ),
+                    )
+                    for indicator in category.indicators.all()
+                ),
+            )
+            for category in tree
+        ),
+    )
+
+
+def sheet_marks(sheet):
+    return list(
+        Mark.objects.filter(sheet=sheet).select_related("item").prefetch_related("evidence")
+    )
+
+
+def sheet_special_deductions(sheet):
+    return list(SpecialDeduction.objects.filter(sheet=sheet).select_related("item"))
+
+
+def sheet_engine_input(sheet, marks=None, deductions=None, metrics=None):
+    marks = marks if marks is not None else sheet_marks(sheet)
+    deductions = deductions if deductions is not None else sheet_special_deductions(sheet)
+    metrics = metrics if metrics is not None else list(sheet.metrics.all())
+    engine_marks = {
+        mark.item.code: engine.Mark(mark.result, mark.samples, mark.conforming) for mark in marks
+    }
+    return {
+        "marks": engine_marks,
+        "special_deductions": len(deductions),
+        "special_bonus": sheet.special_bonus,
+        "metrics": {metric.metric: Decimal(metric.value) for metric in metrics},
+    }
+
+
+def sheet_rate(sheet, *, provisional=True, scheme=None, **loaded):
+    """Rate a sheet as it stands. Provisional by default (unmarked items are
+    left out); submission uses the strict mode."""
+    scheme = scheme or engine_scheme(sheet.version)
+    return engine.rate(scheme, provisional=provisional, **sheet_engine_input(sheet, **loaded))
+
+
+def score_sheet_get(public_id):
+    sheet = (
+        ScoreSheet.objects.select_related("version__scheme", "supersedes", "submitted_by")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if sheet is None:
+        raise Http404
+    return sheet
