@@ -9,4 +9,11 @@ class ApplicationsConfig(AppConfig):
     def ready(self):
         from certify.events import verb_register
 
-        verb_register({"organisation.created": _("Organisation created")})
+        verb_register(
+            {
+                "organisation.created": _("Organisation created"),
+                "self_assessment.created": _("Self-assessment started"),
+                "self_assessment.finished": _("Self-assessment finished"),
+                "self_assessment.revised": _("Self-assessment reopened for revision"),
+            }
+        )

@@ -5,6 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from applications.uscc import validate_uscc
+from scoring.components import localized
+from scoring.models import Gate, Level, Mark, SchemeVersion, SpecialDeduction
+from scoring.selectors import scheme_version_list
 
 
 class OrganisationCreateForm(forms.Form):
@@ -29,3 +32,59 @@ class OrganisationCreateForm(forms.Form):
             return validate_uscc(self.cleaned_data["uscc"])
         except ValidationError as exc:
             raise ValidationError(exc.messages) from exc
+
+
+class SelfAssessmentCreateForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    version = forms.ModelChoiceField(
+        label=_("Scheme"), queryset=SchemeVersion.objects.none(), empty_label=None
+    )
+    target_level = forms.ChoiceField(label=_("Target level"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        versions = scheme_version_list(published_only=True)
+        self.fields["version"].queryset = versions
+        self.fields["version"].label_from_instance = lambda v: f"{localized(v.scheme, 'name')} · v{v.number}"
+        choices = {}
+        for level in Level.objects.filter(version__in=versions).order_by("position", "min_score"):
+            choices.setdefault(level.code, localized(level, "name"))
+        self.fields["target_level"].choices = [("", _("No target")), *choices.items()]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Start the self-assessment")))
+
+    def clean(self):
+        cleaned = super().clean()
+        version, target = cleaned.get("version"), cleaned.get("target_level")
+        if version and target and not version.levels.filter(code=target).exists():
+            self.add_error("target_level", _("This scheme has no such level."))
+        return cleaned
+
+
+class MarkForm(forms.Form):
+    result = forms.ChoiceField(choices=Mark.Result.choices)
+    samples = forms.IntegerField(required=False, min_value=1)
+    conforming = forms.IntegerField(required=False, min_value=0)
+    deletion_reason = forms.CharField(required=False, max_length=2000)
+    note = forms.CharField(required=False, max_length=4000)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("Evidence file"))
+
+
+class SpecialBonusForm(forms.Form):
+    bonus = forms.IntegerField(label=_("Special bonus"), min_value=0, max_value=1)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+
+class SpecialDeductionForm(forms.Form):
+    rule = forms.ChoiceField(label=_("Rule broken"), choices=SpecialDeduction.Rule.choices)
+    reason = forms.CharField(label=_("What was found"), max_length=2000)
+
+
+class MetricForm(forms.Form):
+    metric = forms.ChoiceField(label=_("Metric"), choices=Gate.Metric.choices)
+    value = forms.DecimalField(label=_("Value"), min_value=0, max_digits=7, decimal_places=2)
+    sample_size = forms.IntegerField(label=_("Sample size"), required=False, min_value=1)
+    note = forms.CharField(label=_("Source and period"), required=False, max_length=500)

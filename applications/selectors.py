@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch
 from django.http import Http404
 
-from applications.models import Membership, Organisation
+from applications.models import Membership, Organisation, SelfAssessment
 
 
 def membership_for_user(user):
@@ -46,3 +46,26 @@ def organisation_is_admin(user, organisation):
     return Membership.objects.filter(
         user=user, organisation=organisation, role=Membership.Role.ADMIN
     ).exists()
+
+
+def self_assessment_list_for_user(user):
+    """Self-assessments are private to the organisation: members only."""
+    if not (user.is_authenticated and user.is_applicant):
+        return SelfAssessment.objects.none()
+    return (
+        SelfAssessment.objects.filter(organisation__memberships__user=user)
+        .select_related("sheet__version__scheme", "created_by")
+        .order_by("-created_at")
+    )
+
+
+def self_assessment_get_for_user(user, public_id):
+    assessment = (
+        self_assessment_list_for_user(user)
+        .select_related("organisation")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if assessment is None:
+        raise Http404
+    return assessment

@@ -5,12 +5,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from applications.models import Membership, Organisation
+from applications.models import Membership, Organisation, SelfAssessment
 from applications.uscc import validate_uscc
 from certify.events import event_record
 from certify.exceptions import CertifyError, NotAllowed
 from certify.models import User
 from certify.notifications import notify
+from scoring.models import ScoreSheet
+from scoring.services import score_sheet_correct, score_sheet_create, score_sheet_submit
 
 
 def organisation_create(*, actor, legal_name, uscc):
@@ -61,3 +63,69 @@ def organisation_create(*, actor, legal_name, uscc):
         # Two people registering the same code at once: the unique index decides.
         raise CertifyError(taken_message) from exc
     return organisation
+
+
+def _require_member(actor, organisation):
+    if not (
+        actor.is_authenticated
+        and actor.is_applicant
+        and Membership.objects.filter(user=actor, organisation=organisation).exists()
+    ):
+        raise NotAllowed(_("Only members of the organisation may do this."))
+
+
+def self_assessment_create(*, actor, organisation, version, title, target_level=""):
+    """Start a self-assessment against a published scheme version."""
+    _require_member(actor, organisation)
+    title = " ".join((title or "").split())
+    if not title:
+        raise CertifyError(_("Give the self-assessment a title."))
+    if target_level and not version.levels.filter(code=target_level).exists():
+        raise CertifyError(_("The target level is not a level of this scheme."))
+    with transaction.atomic():
+        sheet = score_sheet_create(actor=actor, version=version)
+        assessment = SelfAssessment.objects.create(
+            organisation=organisation,
+            sheet=sheet,
+            title=title,
+            target_level=target_level,
+            created_by=actor,
+        )
+        event_record(
+            actor=actor,
+            obj=assessment,
+            verb="self_assessment.created",
+            data={"scheme": version.scheme.code, "version": version.number},
+        )
+    return assessment
+
+
+def self_assessment_finish(*, actor, assessment):
+    """Submit the sheet: every item must be marked; the result is frozen."""
+    _require_member(actor, assessment.organisation)
+    with transaction.atomic():
+        sheet = score_sheet_submit(actor=actor, sheet=assessment.sheet)
+        event_record(
+            actor=actor,
+            obj=assessment,
+            verb="self_assessment.finished",
+            data={"score": str(sheet.score), "level": sheet.level_code},
+        )
+    return sheet
+
+
+def self_assessment_revise(*, actor, assessment):
+    """Reopen a finished self-assessment as a correcting sheet; the finished
+    one stays readable."""
+    _require_member(actor, assessment.organisation)
+    with transaction.atomic():
+        assessment = SelfAssessment.objects.select_for_update().select_related("sheet").get(
+            pk=assessment.pk
+        )
+        if assessment.sheet.status == ScoreSheet.Status.DRAFT:
+            return assessment
+        correction = score_sheet_correct(actor=actor, sheet=assessment.sheet)
+        assessment.sheet = correction
+        assessment.save(update_fields=["sheet"])
+        event_record(actor=actor, obj=assessment, verb="self_assessment.revised")
+    return assessment

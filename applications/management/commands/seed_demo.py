@@ -6,9 +6,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.models import Organisation
-from applications.services import organisation_create
+from applications.services import (
+    organisation_create,
+    self_assessment_create,
+    self_assessment_finish,
+)
 from certify.models import BodyProfile, User
 from certify.selectors import body_profile_get
+from scoring.catalogue import EXAMPLE_TEN_STAR, GBT27922
+from scoring.models import Item
+from scoring.selectors import scheme_version_latest_published
+from scoring.services import mark_set
 
 DEMO_PASSWORD = "certify-demo-2026"
 
@@ -33,6 +41,16 @@ DEMO_BODY = {
     "signatory_title": "主任 / Director",
     "phone": "0591-00000000",
     "email": "cert@demo.certify.test",
+}
+
+
+# A finished self-assessment: what the enterprise found when it scored itself
+# (item code → result; anything not listed conforms).
+SELF_ASSESSMENT_MARKS = {
+    "A2.2": ("nonconforming", None, None, "只有 1 名售后服务管理师，不足服务管理人员的 10%"),
+    "A3.1": ("nonconforming", None, None, "尚未设立赔偿准备金"),
+    "B4.1": ("sampled", 20, 17, "抽查 20 份维修记录，17 份完整"),
+    "B6.1": ("deleted", None, None, "本企业不销售需回收的商品"),
 }
 
 
@@ -61,6 +79,45 @@ class Command(BaseCommand):
         if not Organisation.objects.filter(uscc=DEMO_ORGANISATION["uscc"]).exists():
             organisation_create(actor=users["applicant@demo.certify.test"], **DEMO_ORGANISATION)
 
+        applicant = users["applicant@demo.certify.test"]
+        organisation = applicant.memberships.get().organisation
+        if not organisation.self_assessments.exists():
+            self._self_assessments(applicant, organisation)
+
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for email, name, _roles in DEMO_USERS:
             self.stdout.write(f"  {email:32} {DEMO_PASSWORD}   {name}")
+
+    def _self_assessments(self, applicant, organisation):
+        version = scheme_version_latest_published(GBT27922)
+        finished = self_assessment_create(
+            actor=applicant,
+            organisation=organisation,
+            version=version,
+            title="2026 年度自评",
+            target_level="star4",
+        )
+        for item in Item.objects.filter(indicator__category__version=version):
+            result, samples, conforming, note = SELF_ASSESSMENT_MARKS.get(
+                item.code, ("conforming", None, None, "")
+            )
+            mark_set(
+                actor=applicant,
+                sheet=finished.sheet,
+                item_id=item.pk,
+                result=result,
+                samples=samples,
+                conforming=conforming,
+                deletion_reason=note if result == "deleted" else "",
+                note="" if result == "deleted" else note,
+            )
+        self_assessment_finish(actor=applicant, assessment=finished)
+        draft = self_assessment_create(
+            actor=applicant,
+            organisation=organisation,
+            version=scheme_version_latest_published(EXAMPLE_TEN_STAR),
+            title="十星级准备（进行中）",
+            target_level="star10",
+        )
+        for item in Item.objects.filter(indicator__category__version=draft.sheet.version)[:8]:
+            mark_set(actor=applicant, sheet=draft.sheet, item_id=item.pk, result="conforming")
