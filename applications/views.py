@@ -79,6 +79,7 @@ def manager_home(request):
             "organisation_count": organisations.count(),
             "recent_organisations": organisations.order_by("-created_at")[:10],
             "staff": staff_list()[:20],
+            "staff_count": staff_list().count(),
         },
     )
 

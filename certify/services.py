@@ -141,7 +141,13 @@ def _send_password_set_email(user):
     )
     subject, body = render_email(
         "staff_welcome",
-        {"recipient": user, "password_url": link, "site_url": settings.SITE_URL},
+        {
+            "recipient": user,
+            "password_url": link,
+            "site_url": settings.SITE_URL,
+            # Lazy labels, so they come out in the recipient's language.
+            "role_labels": [label for role, label in User.Role.choices if role in user.roles],
+        },
         user.language or settings.LANGUAGE_CODE,
     )
     email_queue(to=user.email, subject=subject, body_text=body)

@@ -439,11 +439,14 @@ def score_sheet_submit(*, actor, sheet):
             return sheet
         if sheet.status != ScoreSheet.Status.DRAFT:
             raise InvalidTransition(_("This score sheet has been superseded."))
-        provisional = sheet_rate(sheet)
-        if provisional.unmarked:
+        unmarked = (
+            Item.objects.filter(indicator__category__version=sheet.version_id).count()
+            - Mark.objects.filter(sheet=sheet).count()
+        )
+        if unmarked:
             raise CertifyError(
                 _("%(count)s item(s) are not marked yet; mark every item before submitting.")
-                % {"count": provisional.unmarked}
+                % {"count": unmarked}
             )
         try:
             result = sheet_rate(sheet, provisional=False)
