@@ -2,9 +2,14 @@
 state change goes through a service function and leaves an event."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from certify.models import Email, Event, Notification, OutboxMessage, User, WorkingDayOverride
+
+admin.site.site_header = _("Certify housekeeping")
+admin.site.site_title = _("Certify housekeeping")
+admin.site.index_title = _("Records (read-only; every change goes through the pages)")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

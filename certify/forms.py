@@ -103,6 +103,10 @@ class ResendVerificationForm(forms.Form):
 class OutboxPasswordResetForm(PasswordResetForm):
     """Password reset e-mails go through the outbox like every other e-mail."""
 
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Send reset link"))
@@ -203,7 +207,7 @@ def certificate_number_sample(template, **values):
 
 
 class BodyProfileForm(forms.ModelForm):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = BodyProfile

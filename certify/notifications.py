@@ -57,9 +57,11 @@ def notify(recipients, *, template, context=None, url="", send_email=True):
             **(context or {}),
         }
         subject, body = render_email(template, full_context, language)
+        # In the app the notice has its own "open" button; the link is for e-mail.
+        in_app_body = body.replace(full_context["absolute_url"], "").strip()
         created.append(
             Notification.objects.create(
-                recipient=user, kind=template, title=subject[:200], body=body, url=url
+                recipient=user, kind=template, title=subject[:200], body=in_app_body, url=url
             )
         )
         if send_email:

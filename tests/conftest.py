@@ -5,6 +5,8 @@ cache and e-mail outbox; only tests marked `services` use the real broker.
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from certify.celery import app as celery_app
 from tests.factories import (
@@ -62,3 +64,92 @@ def outsider(db):
 @pytest.fixture
 def applicant_without_organisation(db):
     return ApplicantFactory(full_name="Newcomer Qian")
+
+
+@pytest.fixture
+def english():
+    """Messages in English, whatever the state of the Chinese catalogue, so
+    tests can assert on their text."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def english_client(client):
+    """A test client whose browser asks for English pages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_broker_url():
+    """The Redis broker from CELERY_BROKER_URL (else the local default).
+
+    Tests marked `services` use it; when Redis does not answer they skip, or
+    fail with REQUIRE_SERVICES=1 (CI), so a missing service is never mistaken
+    for a pass.
+    """
+    import os
+
+    import redis
+
+    url = os.environ.get("CELERY_BROKER_URL") or DEFAULT_REDIS_URL
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except (redis.RedisError, OSError) as exc:
+        message = f"Redis at {url} is unreachable: {exc}"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{message} (REQUIRE_SERVICES=1)")
+        pytest.skip(message)
+    return url
+
+
+@pytest.fixture
+def shipped_data(transactional_db):
+    """Reload the data migrations ship (schemes): a transactional test's flush
+    empties every table, and pytest-django runs those tests last, so each one
+    reloads it with the loader the migration uses."""
+    from scoring.catalogue import load_shipped_schemes
+
+    load_shipped_schemes()
+
+
+@pytest.fixture
+def self_assessment(applicant, organisation):
+    """A self-assessment of `organisation` against the shipped GB/T 27922 scheme."""
+    from applications.services import self_assessment_create
+    from scoring.catalogue import GBT27922
+    from scoring.selectors import scheme_version_latest_published
+
+    return self_assessment_create(
+        actor=applicant,
+        organisation=organisation,
+        version=scheme_version_latest_published(GBT27922),
+        title="2026 自评",
+        target_level="star4",
+    )
+
+
+@pytest.fixture
+def self_assessment_with_evidence(self_assessment, applicant):
+    """The self-assessment with one marked item carrying a PDF."""
+    from scoring.models import Item
+    from scoring.services import mark_evidence_add, mark_set
+    from tests.samples import MINIMAL_PDF
+
+    item = Item.objects.get(indicator__category__version=self_assessment.sheet.version, code="A1.1")
+    mark_set(actor=applicant, sheet=self_assessment.sheet, item_id=item.pk, result="conforming")
+    evidence = mark_evidence_add(
+        actor=applicant,
+        sheet=self_assessment.sheet,
+        item_id=item.pk,
+        upload=SimpleUploadedFile("组织机构图.pdf", MINIMAL_PDF, content_type="application/pdf"),
+    )
+    return self_assessment, evidence

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -26,7 +26,12 @@ def calendar_overrides(request):
     if request.GET.get("day"):
         try:
             probe = date.fromisoformat(request.GET["day"])
+            # Near the end of the calendar (9999-12-31) there is no "10
+            # working days after"; refuse such a day instead of failing.
+            if probe > date.max - timedelta(days=366):
+                raise ValueError(probe)
         except ValueError:
+            probe = today
             probe_error = _("Enter a date as YYYY-MM-DD.")
     context = {
         "form": form,
