@@ -43,7 +43,10 @@ class SelfAssessmentCreateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        versions = scheme_version_list(published_only=True)
+        # The national standard first; the body's example schemes after it.
+        versions = scheme_version_list(published_only=True).order_by(
+            "scheme__is_example", "scheme__code", "-number"
+        )
         self.fields["version"].queryset = versions
         self.fields["version"].label_from_instance = lambda v: f"{localized(v.scheme, 'name')} · v{v.number}"
         choices = {}

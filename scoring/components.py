@@ -184,6 +184,7 @@ def sheet_context(sheet: ScoreSheet, *, editable: bool, urls=None, target_level_
         categories.append(block)
 
     names = level_names(levels)
+    rule = _rule_display(result, version, levels, names) if result else ""
     item_count = sum(len(i.rows) for c in categories for i in c.indicators)
     return {
         "sheet": sheet,
@@ -196,6 +197,7 @@ def sheet_context(sheet: ScoreSheet, *, editable: bool, urls=None, target_level_
         "result_awarded": engine.money(result.awarded) if result else "",
         "result_applicable": engine.money(result.applicable) if result else "",
         "level_name": names.get(result.level) if result else "",
+        "rule": rule,
         "next_level_name": names.get(result.next_level.code) if result and result.next_level else "",
         "unmarked": result.unmarked if result else item_count,
         "item_count": item_count,
@@ -207,6 +209,37 @@ def sheet_context(sheet: ScoreSheet, *, editable: bool, urls=None, target_level_
         "chart_json": json.dumps({"labels": chart_labels, "values": chart_values}),
         "target": _target(result, levels, target_level_code, names, categories),
     }
+
+
+def _rule_display(result, version, levels, names):
+    """Which rule of the method decided the level, in the reader's language."""
+    if result.level != engine.FAIL:
+        level = next(lv for lv in levels if lv.code == result.level)
+        text = _("%(score)s ≥ %(minimum)s, the minimum of %(level)s") % {
+            "score": result.score,
+            "minimum": level.min_score,
+            "level": names[level.code],
+        }
+        checks = result.gate_checks.get(level.code, ())
+        if checks:
+            text += _(", and every gate holds: %(gates)s") % {
+                "gates": "; ".join(
+                    f"{Gate.Metric(check.metric).label} {check.value} ≥ {check.minimum}"
+                    for check in checks
+                )
+            }
+        return text
+    if result.score < version.fail_below:
+        return _("%(score)s is below %(minimum)s: not passed") % {
+            "score": result.score,
+            "minimum": version.fail_below,
+        }
+    if result.special_deductions >= version.special_deductions_fail_at:
+        return _("%(count)s special deductions reach the limit of %(limit)s: not passed, whatever the score") % {
+            "count": result.special_deductions,
+            "limit": version.special_deductions_fail_at,
+        }
+    return _("No level's minimum and gates are met: not passed")
 
 
 def _target(result, levels, target_level_code, names, categories):
