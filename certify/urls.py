@@ -64,6 +64,7 @@ urlpatterns = [
         name="calendar_override_delete",
     ),
     path("admin/", admin.site.urls),
+    path("schemes/", include("scoring.urls")),
     path("", include("applications.urls")),
 ]
 
