@@ -41,7 +41,16 @@ CENT = Decimal("0.01")
 
 
 class InvalidInput(ValueError):
-    """The scheme or the marks break the method; the message names where."""
+    """The scheme or the marks break the method; the message names where.
+
+    Problems with a scheme's structure also carry a `code` and the `params`
+    of the message, so a page can say the same in the reader's language.
+    """
+
+    def __init__(self, message, code="", **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -199,69 +208,101 @@ def validate_scheme(scheme: Scheme) -> None:
     or the level that breaks the ordering rules."""
     total = Fraction(0)
     if not scheme.categories:
-        raise InvalidInput(f"scheme {scheme.code} has no categories")
+        raise InvalidInput(f"scheme {scheme.code} has no categories", "no_categories")
     seen = set()
     for category in scheme.categories:
         category_sum = Fraction(0)
         if not category.indicators:
-            raise InvalidInput(f"category {category.code} has no indicators")
+            raise InvalidInput(
+                f"category {category.code} has no indicators", "no_indicators", node=category.code
+            )
         for indicator in category.indicators:
             if not indicator.items:
-                raise InvalidInput(f"indicator {indicator.code} has no items")
+                raise InvalidInput(
+                    f"indicator {indicator.code} has no items", "no_items", node=indicator.code
+                )
             items_sum = Fraction(0)
             for item in indicator.items:
                 if item.code in seen:
-                    raise InvalidInput(f"item code {item.code} is used twice")
+                    raise InvalidInput(
+                        f"item code {item.code} is used twice", "duplicate_item", node=item.code
+                    )
                 seen.add(item.code)
                 if item.max_points <= 0:
-                    raise InvalidInput(f"item {item.code} must have more than 0 points")
+                    raise InvalidInput(
+                        f"item {item.code} must have more than 0 points", "no_points", node=item.code
+                    )
                 items_sum += Fraction(item.max_points)
             if items_sum != Fraction(indicator.max_points):
                 raise InvalidInput(
                     f"items of indicator {indicator.code} sum to {money(items_sum)} "
-                    f"but the indicator has {indicator.max_points}"
+                    f"but the indicator has {indicator.max_points}",
+                    "indicator_sum",
+                    node=indicator.code,
+                    total=money(items_sum),
+                    expected=money(Fraction(indicator.max_points)),
                 )
             category_sum += items_sum
         if category_sum != Fraction(category.max_points):
             raise InvalidInput(
                 f"indicators of category {category.code} sum to {money(category_sum)} "
-                f"but the category has {category.max_points}"
+                f"but the category has {category.max_points}",
+                "category_sum",
+                node=category.code,
+                total=money(category_sum),
+                expected=money(Fraction(category.max_points)),
             )
         total += category_sum
     if total != 100:
-        raise InvalidInput(f"categories sum to {money(total)}, not 100")
+        raise InvalidInput(
+            f"categories sum to {money(total)}, not 100", "total_sum", total=money(total)
+        )
     validate_levels(scheme)
 
 
 def validate_levels(scheme: Scheme) -> None:
     if not scheme.levels:
-        raise InvalidInput("the scheme has no levels")
+        raise InvalidInput("the scheme has no levels", "no_levels")
     if scheme.levels[0].min_score != scheme.fail_below:
         raise InvalidInput(
             f"the lowest level {scheme.levels[0].code} must start at fail_below "
-            f"({scheme.fail_below}), not {scheme.levels[0].min_score}"
+            f"({scheme.fail_below}), not {scheme.levels[0].min_score}",
+            "lowest_level",
+            node=scheme.levels[0].code,
+            expected=str(scheme.fail_below),
         )
     codes = set()
     previous = None
     for level in scheme.levels:
         if level.code in codes or level.code == FAIL:
-            raise InvalidInput(f"level code {level.code} is used twice or reserved")
+            raise InvalidInput(
+                f"level code {level.code} is used twice or reserved", "duplicate_level", node=level.code
+            )
         codes.add(level.code)
         if previous is not None and level.min_score < previous.min_score:
             raise InvalidInput(
                 f"level {level.code} ({level.min_score}) is below the level before it, "
-                f"{previous.code} ({previous.min_score})"
+                f"{previous.code} ({previous.min_score})",
+                "level_order",
+                node=level.code,
+                previous=previous.code,
             )
         if level.min_score > 100:
-            raise InvalidInput(f"level {level.code} needs more than 100 points")
+            raise InvalidInput(
+                f"level {level.code} needs more than 100 points", "level_above_100", node=level.code
+            )
         for gate in level.gates:
             if gate.metric not in METRICS:
-                raise InvalidInput(f"level {level.code} has a gate on unknown metric {gate.metric}")
+                raise InvalidInput(
+                    f"level {level.code} has a gate on unknown metric {gate.metric}",
+                    "unknown_metric",
+                    node=level.code,
+                )
         previous = level
     if scheme.special_deductions_fail_at < 1:
-        raise InvalidInput("special_deductions_fail_at must be at least 1")
+        raise InvalidInput("special_deductions_fail_at must be at least 1", "fail_at")
     if scheme.special_bonus_max < 0:
-        raise InvalidInput("special_bonus_max must not be negative")
+        raise InvalidInput("special_bonus_max must not be negative", "bonus_max")
 
 
 def _check_mark(code: str, mark: Mark) -> None:

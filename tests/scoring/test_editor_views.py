@@ -458,7 +458,7 @@ def test_publish_is_refused_naming_the_indicator_then_publishes_after_the_fix(
 
     refused = manager_client.post(url, follow=True)
 
-    assert "The version cannot be published: items of indicator A2 sum to 9.00" in page_text(
+    assert "The version cannot be published: the items of indicator A2 sum to 9.00, not 8.00" in page_text(
         refused
     )
     draft.refresh_from_db()
@@ -488,7 +488,7 @@ def test_publish_names_a_category_that_does_not_sum_to_100(manager_client, manag
         reverse("scoring:version_publish", args=[draft.public_id]), follow=True
     )
 
-    assert "items of indicator C1 sum to 12.00" in page_text(refused)
+    assert "the items of indicator C1 sum to 12.00" in page_text(refused)
     assert category.code == "C"
 
 
