@@ -2,6 +2,7 @@ from django.urls import path
 
 from applications import views
 from applications import views_self_assessment as sa
+from applications.urls_case import urlpatterns as case_urlpatterns
 
 app_name = "applications"
 
@@ -69,3 +70,6 @@ urlpatterns = [
     ),
     path("self-assessments/<uuid:public_id>/pdf/", sa.self_assessment_pdf, name="self_assessment_pdf"),
 ]
+
+# The case (application) pages live in their own module.
+urlpatterns += case_urlpatterns

@@ -62,32 +62,3 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organisation} ({self.role})"
-
-
-class SelfAssessment(models.Model):
-    """An organisation scores itself against a published scheme. Private to
-    the organisation and never used in a decision."""
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="self_assessments"
-    )
-    # The current sheet: a revision moves this to the correcting sheet, and
-    # the earlier ones stay readable through ScoreSheet.supersedes.
-    sheet = models.OneToOneField(
-        "scoring.ScoreSheet", on_delete=models.PROTECT, related_name="self_assessment"
-    )
-    title = models.CharField(_("title"), max_length=120)
-    target_level = models.CharField(_("target level"), max_length=20, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("self-assessment")
-        verbose_name_plural = _("self-assessments")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.title

@@ -1,0 +1,3 @@
+"""URLs of the case (the application), included by applications/urls.py."""
+
+urlpatterns = []
