@@ -184,6 +184,10 @@ class Case(models.Model):
         raise ValidationError(_("Cases are never deleted; withdraw the application instead."))
 
     @property
+    def is_open_for_review(self):
+        return self.status in self.OPEN_FOR_REVIEW
+
+    @property
     def has_declared_everything(self):
         return all(
             (

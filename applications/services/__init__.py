@@ -1,6 +1,32 @@
 """Writes of the applications app, one module per concern."""
 
-from applications.services.organisation import organisation_create
+from applications.services.case import (
+    case_accept,
+    case_access_grant,
+    case_create,
+    case_declare,
+    case_reject,
+    case_request_supplement,
+    case_review_start,
+    case_submit,
+    case_update,
+    case_withdraw,
+    material_remove,
+    material_upload,
+)
+from applications.services.organisation import (
+    invitation_accept,
+    invitation_create,
+    invitation_revoke,
+    membership_remove,
+    membership_role_set,
+    organisation_create,
+    organisation_profile_update,
+    organisation_uscc_override,
+    service_outlet_add,
+    service_outlet_remove,
+    service_outlet_update,
+)
 from applications.services.self_assessment import (
     self_assessment_create,
     self_assessment_finish,
@@ -8,7 +34,29 @@ from applications.services.self_assessment import (
 )
 
 __all__ = [
+    "case_accept",
+    "case_access_grant",
+    "case_create",
+    "case_declare",
+    "case_reject",
+    "case_request_supplement",
+    "case_review_start",
+    "case_submit",
+    "case_update",
+    "case_withdraw",
+    "material_remove",
+    "material_upload",
+    "invitation_accept",
+    "invitation_create",
+    "invitation_revoke",
+    "membership_remove",
+    "membership_role_set",
     "organisation_create",
+    "organisation_profile_update",
+    "organisation_uscc_override",
+    "service_outlet_add",
+    "service_outlet_remove",
+    "service_outlet_update",
     "self_assessment_create",
     "self_assessment_finish",
     "self_assessment_revise",

@@ -1,0 +1,56 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Case
+from scoring.models import Scheme
+
+
+class CaseFilter(django_filters.FilterSet):
+    """The managers' case list: by state, scheme, organisation and deadline."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("State"), choices=Case.Status.choices, empty_label=_("All states")
+    )
+    scheme = django_filters.ModelChoiceFilter(
+        label=_("Scheme"),
+        field_name="version__scheme",
+        queryset=Scheme.objects.order_by("code"),
+        empty_label=_("All schemes"),
+    )
+    q = django_filters.CharFilter(label=_("Organisation or reference"), method="filter_text")
+    due_by = django_filters.DateFilter(
+        label=_("Review due by"),
+        field_name="review_due",
+        lookup_expr="lte",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue only"),
+        method="filter_overdue",
+        widget=django_filters.widgets.forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Case
+        fields = ["status", "scheme", "q", "due_by", "overdue"]
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(organisation__legal_name__icontains=value)
+            | Q(organisation__uscc__istartswith=value)
+            | Q(reference__iexact=value)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        today = timezone.localdate()
+        return queryset.filter(
+            Q(status__in=Case.OPEN_FOR_REVIEW, review_due__lt=today)
+            | Q(status=Case.Status.SUPPLEMENT_REQUESTED, supplement_due__lt=today)
+        )

@@ -1,0 +1,91 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Case
+from scoring.components import localized
+from scoring.models import Level, SchemeVersion
+from scoring.selectors import scheme_version_list
+
+
+def _helper(label):
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class CaseCreateForm(forms.Form):
+    version = forms.ModelChoiceField(
+        label=_("Scheme"), queryset=SchemeVersion.objects.none(), empty_label=None
+    )
+    target_level = forms.ChoiceField(label=_("Target level"))
+    scope = forms.CharField(
+        label=_("Scope"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("The products and services whose after-sales service is to be certified, e.g. “household air conditioners: sale, installation, repair”."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        versions = scheme_version_list(published_only=True).order_by(
+            "scheme__is_example", "scheme__code", "-number"
+        )
+        self.fields["version"].queryset = versions
+        self.fields["version"].label_from_instance = lambda v: f"{localized(v.scheme, 'name')} · v{v.number}"
+        choices = {}
+        for level in Level.objects.filter(version__in=versions).order_by("position", "min_score"):
+            choices.setdefault(level.code, localized(level, "name"))
+        self.fields["target_level"].choices = list(choices.items())
+        self.helper = _helper(_("Create the application"))
+
+    def clean(self):
+        cleaned = super().clean()
+        version, target = cleaned.get("version"), cleaned.get("target_level")
+        if version and target and not version.levels.filter(code=target).exists():
+            self.add_error("target_level", _("This scheme has no such level."))
+        return cleaned
+
+
+class CaseUpdateForm(forms.Form):
+    target_level = forms.ChoiceField(label=_("Target level"))
+    scope = forms.CharField(label=_("Scope"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_level"].choices = [
+            (level.code, localized(level, "name")) for level in case.version.levels.all()
+        ]
+        self.helper = _helper(_("Save"))
+
+
+class DeclarationForm(forms.Form):
+    declares_independent_legal_person = forms.BooleanField(
+        required=False, label=Case._meta.get_field("declares_independent_legal_person").verbose_name
+    )
+    declares_no_serious_quality_accident = forms.BooleanField(
+        required=False, label=Case._meta.get_field("declares_no_serious_quality_accident").verbose_name
+    )
+    declares_no_after_sales_penalty = forms.BooleanField(
+        required=False, label=Case._meta.get_field("declares_no_after_sales_penalty").verbose_name
+    )
+    declares_not_on_dishonesty_list = forms.BooleanField(
+        required=False, label=Case._meta.get_field("declares_not_on_dishonesty_list").verbose_name
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save the declarations"))
+
+
+class MaterialUploadForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=2000)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)

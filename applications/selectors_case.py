@@ -1,0 +1,102 @@
+"""Reads of cases, each limited to what the user may see (DESIGN.md
+"Access to a case": the organisation's members, managers, and the staff
+granted access)."""
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+
+from applications.models import Case, CaseAccess, Material, MaterialType, SupplementRequest
+
+
+def case_list_for_user(user):
+    queryset = Case.objects.select_related("organisation", "version__scheme")
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_manager:
+        return queryset
+    visible = Q(pk__in=CaseAccess.objects.filter(user=user).values("case_id"))
+    if user.is_applicant:
+        visible |= Q(organisation__memberships__user=user)
+    return queryset.filter(visible)
+
+
+def case_get_for_user(user, public_id):
+    case = case_list_for_user(user).filter(public_id=public_id).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def case_is_member(user, case):
+    return user.is_authenticated and user.is_applicant and case.organisation.memberships.filter(
+        user=user
+    ).exists()
+
+
+def case_checklist(case):
+    """Each material type of the scheme with its versions, newest first,
+    in two queries whatever the number of uploads."""
+    types = list(MaterialType.objects.filter(scheme_id=case.version.scheme_id).order_by("position"))
+    versions = {}
+    for material in (
+        Material.objects.filter(case=case).select_related("uploaded_by").order_by("-number")
+    ):
+        versions.setdefault(material.material_type_id, []).append(material)
+    rows = []
+    for material_type in types:
+        uploads = versions.get(material_type.pk, [])
+        latest = uploads[0] if uploads else None
+        rows.append(
+            {
+                "type": material_type,
+                "latest": latest,
+                "older": uploads[1:],
+                "missing": material_type.required
+                and (latest is None or latest.review == Material.Review.COMMENTED),
+            }
+        )
+    return rows
+
+
+def case_open_supplement(case):
+    return (
+        SupplementRequest.objects.filter(case=case, answered_at__isnull=True)
+        .select_related("requested_by")
+        .prefetch_related("items__material_type")
+        .first()
+    )
+
+
+def case_material_get_for_user(user, case_public_id, material_id):
+    case = case_get_for_user(user, case_public_id)
+    material = Material.objects.filter(case=case, pk=material_id).first()
+    if material is None:
+        raise Http404
+    return material
+
+
+def review_queue():
+    """Cases waiting for the body, the soonest deadline first."""
+    return (
+        Case.objects.filter(status__in=Case.OPEN_FOR_REVIEW)
+        .select_related("organisation", "version__scheme", "reviewed_by")
+        .order_by("review_due", "submitted_at")
+    )
+
+
+def pipeline_counts():
+    """How many cases are in each state, for the manager's home."""
+    counts = dict(Case.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return [(value, label, counts.get(value, 0)) for value, label in Case.Status.choices]
+
+
+def case_is_overdue(case, today=None):
+    today = today or timezone.localdate()
+    if case.status in Case.OPEN_FOR_REVIEW and case.review_due:
+        return case.review_due < today
+    if case.status == Case.Status.SUPPLEMENT_REQUESTED and case.supplement_due:
+        return case.supplement_due < today
+    return False
+
+

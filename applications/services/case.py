@@ -1,0 +1,464 @@
+"""The case from draft to acceptance: create, declare, upload materials,
+submit, withdraw, review, request a supplement, resubmit, accept, reject.
+
+Each transition checks the actor and the state, locks the row, consults
+Case.ALLOWED_TRANSITIONS (a repeat is a no-op), writes one event and
+notifies after commit.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import (
+    Case,
+    CaseAccess,
+    Material,
+    MaterialType,
+    Membership,
+    SupplementItem,
+    SupplementRequest,
+)
+from certify.calendar import add_working_days
+from certify.events import event_record
+from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
+from certify.models import User
+from certify.notifications import notify
+from certify.uploads import validate_upload
+from scoring.components import localized
+from scoring.models import SchemeVersion
+from scoring.selectors import process_settings_get
+
+EDITABLE = {Case.Status.DRAFT, Case.Status.SUPPLEMENT_REQUESTED}
+
+
+def _is_member(actor, organisation):
+    return (
+        actor.is_authenticated
+        and actor.is_applicant
+        and Membership.objects.filter(user=actor, organisation=organisation).exists()
+    )
+
+
+def _require_member(actor, case):
+    if not _is_member(actor, case.organisation):
+        raise NotAllowed(_("Only members of the applying organisation may do this."))
+
+
+def _require_manager(actor):
+    if not (actor.is_authenticated and actor.is_active and actor.is_manager):
+        raise NotAllowed(_("Only a manager may do this."))
+
+
+def _locked(case):
+    return (
+        Case.objects.select_for_update()
+        .select_related("organisation", "version__scheme")
+        .get(pk=case.pk)
+    )
+
+
+def _move(case, to_state, *, actor, verb, note="", data=None):
+    """Change the state if the table allows it; return False for a repeat."""
+    if case.status == to_state:
+        return False
+    if to_state not in Case.ALLOWED_TRANSITIONS[case.status] and not (
+        to_state == Case.Status.WITHDRAWN and case.status in Case.WITHDRAWABLE
+    ):
+        raise InvalidTransition(
+            _("This is not possible while the application is “%(status)s”.")
+            % {"status": case.get_status_display()}
+        )
+    from_state = case.status
+    case.status = to_state
+    event_record(
+        actor=actor,
+        obj=case,
+        verb=verb,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        data=data or {},
+    )
+    return True
+
+
+def _case_url(case):
+    return reverse("applications:case_detail", args=[case.public_id])
+
+
+def _members(case):
+    return User.objects.filter(memberships__organisation=case.organisation, is_active=True)
+
+
+def _managers():
+    return User.objects.filter(is_manager=True, is_active=True)
+
+
+def case_create(*, actor, organisation, version, target_level, scope, kind=Case.Kind.INITIAL):
+    """An organisation's member starts an application (a draft)."""
+    if not _is_member(actor, organisation):
+        raise NotAllowed(_("Only members of the organisation may apply for it."))
+    if version.status != SchemeVersion.Status.PUBLISHED:
+        raise CertifyError(_("Applications use published schemes only."))
+    if not version.levels.filter(code=target_level).exists():
+        raise CertifyError(_("The target level is not a level of this scheme."))
+    scope = (scope or "").strip()
+    if not scope:
+        raise CertifyError(_("Describe the scope: which products and services are covered."))
+    with transaction.atomic():
+        case = Case.objects.create(
+            organisation=organisation,
+            version=version,
+            target_level=target_level,
+            scope=scope,
+            kind=kind,
+            created_by=actor,
+        )
+        # Readable and unique, never reused: the year and the row's id.
+        case.reference = f"SQ{timezone.localdate():%Y}{case.pk:05d}"
+        case.save(update_fields=["reference"])
+        event_record(actor=actor, obj=case, verb="case.created", to_state=case.status)
+    return case
+
+
+def case_update(*, actor, case, target_level, scope):
+    _require_member(actor, case)
+    with transaction.atomic():
+        case = _locked(case)
+        if case.status not in EDITABLE:
+            raise InvalidTransition(_("The application can only be changed while it is with you."))
+        if not case.version.levels.filter(code=target_level).exists():
+            raise CertifyError(_("The target level is not a level of this scheme."))
+        if not scope.strip():
+            raise CertifyError(_("Describe the scope: which products and services are covered."))
+        changed = {}
+        if case.target_level != target_level:
+            changed["target_level"] = [case.target_level, target_level]
+            case.target_level = target_level
+        if case.scope != scope.strip():
+            changed["scope"] = True
+            case.scope = scope.strip()
+        if changed:
+            case.save(update_fields=["target_level", "scope"])
+            event_record(actor=actor, obj=case, verb="case.updated", data=changed)
+    return case
+
+
+DECLARATIONS = (
+    "declares_independent_legal_person",
+    "declares_no_serious_quality_accident",
+    "declares_no_after_sales_penalty",
+    "declares_not_on_dishonesty_list",
+)
+
+
+def case_declare(*, actor, case, **declarations):
+    """Record the eligibility declarations with who made them and when."""
+    _require_member(actor, case)
+    with transaction.atomic():
+        case = _locked(case)
+        if case.status not in EDITABLE:
+            raise InvalidTransition(_("The application can only be changed while it is with you."))
+        values = {name: bool(declarations.get(name)) for name in DECLARATIONS}
+        if all(getattr(case, name) == value for name, value in values.items()):
+            return case
+        for name, value in values.items():
+            setattr(case, name, value)
+        case.declared_by = actor
+        case.declared_at = timezone.now()
+        case.save(update_fields=[*DECLARATIONS, "declared_by", "declared_at"])
+        event_record(actor=actor, obj=case, verb="case.declared", data=values)
+    return case
+
+
+def material_upload(*, actor, case, material_type, upload):
+    """Add a new version of a material; earlier versions are kept."""
+    _require_member(actor, case)
+    if material_type.scheme_id != case.version.scheme_id:
+        raise CertifyError(_("This material does not belong to the application's scheme."))
+    try:
+        validate_upload(upload)
+    except ValidationError as exc:
+        raise CertifyError(" ".join(exc.messages)) from exc
+    with transaction.atomic():
+        case = _locked(case)
+        if case.status not in EDITABLE:
+            raise InvalidTransition(
+                _("Materials can be uploaded while the application is a draft or a supplement is requested.")
+            )
+        number = (
+            Material.objects.filter(case=case, material_type=material_type).aggregate(
+                top=Max("number")
+            )["top"]
+            or 0
+        ) + 1
+        material = Material.objects.create(
+            case=case,
+            material_type=material_type,
+            number=number,
+            file=upload,
+            original_name=upload.name[:255],
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        event_record(
+            actor=actor,
+            obj=case,
+            verb="case.material_uploaded",
+            data={"type": material_type.code, "version": number, "name": material.original_name},
+        )
+    return material
+
+
+def material_remove(*, actor, case, material_id):
+    """Remove an unreviewed upload while the application is with the applicant."""
+    _require_member(actor, case)
+    with transaction.atomic():
+        case = _locked(case)
+        if case.status not in EDITABLE:
+            raise InvalidTransition(_("The application can only be changed while it is with you."))
+        material = Material.objects.filter(case=case, pk=material_id).first()
+        if material is None:
+            return
+        if material.review != Material.Review.PENDING:
+            raise CertifyError(_("A reviewed version stays on record; upload a new version instead."))
+        event_record(
+            actor=actor,
+            obj=case,
+            verb="case.material_removed",
+            data={"type": material.material_type.code, "version": material.number},
+        )
+        material.file.delete(save=False)
+        material.delete()
+
+
+def latest_materials(case):
+    """The newest version of each material type, by type id."""
+    latest = {}
+    for material in Material.objects.filter(case=case).order_by("material_type_id", "-number"):
+        latest.setdefault(material.material_type_id, material)
+    return latest
+
+
+def case_missing(case):
+    """What stands between the application and submission, as sentences."""
+    problems = []
+    latest = latest_materials(case)
+    for material_type in MaterialType.objects.filter(scheme=case.version.scheme, required=True):
+        material = latest.get(material_type.pk)
+        if material is None:
+            problems.append(_("Upload the material “%(name)s”.") % {"name": localized(material_type, "name")})
+        elif material.review == Material.Review.COMMENTED:
+            problems.append(
+                _("Upload a new version of “%(name)s”: %(comment)s")
+                % {"name": localized(material_type, "name"), "comment": material.review_comment}
+            )
+    if not case.has_declared_everything:
+        problems.append(_("Make every eligibility declaration."))
+    return problems
+
+
+def _start_review_clock(case):
+    settings = process_settings_get(case.version)
+    case.submitted_at = timezone.now()
+    case.review_due = add_working_days(timezone.localdate(), settings.application_review_working_days)
+    case.overdue_notified_at = None
+
+
+def case_submit(*, actor, case):
+    """Submit a draft, or resubmit after a supplement request.
+
+    Raises CertifyError listing every missing material and declaration.
+    """
+    _require_member(actor, case)
+    with transaction.atomic():
+        case = _locked(case)
+        if case.status == Case.Status.SUBMITTED:
+            return case
+        problems = case_missing(case)
+        if problems:
+            raise CertifyError(
+                _("The application cannot be submitted yet:") + " " + " ".join(problems)
+            )
+        resubmission = case.status == Case.Status.SUPPLEMENT_REQUESTED
+        _move(
+            case,
+            Case.Status.SUBMITTED,
+            actor=actor,
+            verb="case.resubmitted" if resubmission else "case.submitted",
+        )
+        _start_review_clock(case)
+        case.supplement_due = None
+        case.save(
+            update_fields=["status", "submitted_at", "review_due", "supplement_due", "overdue_notified_at"]
+        )
+        if resubmission:
+            SupplementRequest.objects.filter(case=case, answered_at__isnull=True).update(
+                answered_at=timezone.now()
+            )
+        notify(
+            _managers(),
+            template="case_resubmitted" if resubmission else "case_submitted",
+            context={"case": case},
+            url=_case_url(case),
+        )
+    return case
+
+
+def case_withdraw(*, actor, case, reason=""):
+    _require_member(actor, case)
+    with transaction.atomic():
+        case = _locked(case)
+        if not _move(case, Case.Status.WITHDRAWN, actor=actor, verb="case.withdrawn", note=reason):
+            return case
+        case.withdrawn_at = timezone.now()
+        case.save(update_fields=["status", "withdrawn_at"])
+        if case.submitted_at:
+            notify(_managers(), template="case_withdrawn", context={"case": case}, url=_case_url(case))
+    return case
+
+
+def case_review_start(*, actor, case):
+    _require_manager(actor)
+    with transaction.atomic():
+        case = _locked(case)
+        if not _move(case, Case.Status.UNDER_REVIEW, actor=actor, verb="case.review_started"):
+            return case
+        case.review_started_at = timezone.now()
+        case.reviewed_by = actor
+        case.save(update_fields=["status", "review_started_at", "reviewed_by"])
+    return case
+
+
+def _apply_review(case, actor, reviews):
+    """Mark the newest version of each reviewed material accepted or
+    commented. `reviews` maps a material type id to (accepted, comment)."""
+    latest = latest_materials(case)
+    now = timezone.now()
+    for type_id, (accepted, comment) in reviews.items():
+        material = latest.get(type_id)
+        if material is None:
+            continue
+        material.review = Material.Review.ACCEPTED if accepted else Material.Review.COMMENTED
+        material.review_comment = "" if accepted else comment
+        material.reviewed_by = actor
+        material.reviewed_at = now
+        material.save(update_fields=["review", "review_comment", "reviewed_by", "reviewed_at"])
+    return latest
+
+
+def case_request_supplement(*, actor, case, reviews, note=""):
+    """Send the application back with what is missing or must be redone.
+
+    `reviews` maps material type ids to (accepted, comment); a material that
+    is not accepted needs a comment. The due date is the scheme's
+    `supplement_answer_working_days` working days ahead.
+    """
+    _require_manager(actor)
+    types = {t.pk: t for t in MaterialType.objects.filter(scheme_id=case.version.scheme_id)}
+    commented = {type_id: comment for type_id, (accepted, comment) in reviews.items() if not accepted}
+    if any(not comment.strip() for comment in commented.values()):
+        raise CertifyError(_("Say what is wrong with each material that is not accepted."))
+    if not commented and not note.strip():
+        raise CertifyError(
+            _("Mark at least one material as needing a new version, or write what is missing.")
+        )
+    with transaction.atomic():
+        case = _locked(case)
+        if case.status == Case.Status.SUPPLEMENT_REQUESTED:
+            return case
+        settings = process_settings_get(case.version)
+        due = add_working_days(timezone.localdate(), settings.supplement_answer_working_days)
+        _move(
+            case,
+            Case.Status.SUPPLEMENT_REQUESTED,
+            actor=actor,
+            verb="case.supplement_requested",
+            note=note,
+            data={"due": due.isoformat(), "materials": sorted(types[t].code for t in commented)},
+        )
+        latest = _apply_review(case, actor, reviews)
+        request = SupplementRequest.objects.create(
+            case=case, note=note.strip(), due_date=due, requested_by=actor
+        )
+        SupplementItem.objects.bulk_create(
+            SupplementItem(
+                request=request,
+                material_type_id=type_id,
+                material=latest.get(type_id),
+                accepted=accepted,
+                comment="" if accepted else comment.strip(),
+            )
+            for type_id, (accepted, comment) in reviews.items()
+            if type_id in types
+        )
+        case.supplement_due = due
+        case.save(update_fields=["status", "supplement_due"])
+        notify(
+            _members(case),
+            template="case_supplement_requested",
+            context={"case": case, "supplement": request},
+            url=_case_url(case),
+        )
+    return case
+
+
+def case_accept(*, actor, case, reviews=None):
+    """Accept the application; every required material must be accepted."""
+    _require_manager(actor)
+    with transaction.atomic():
+        case = _locked(case)
+        if case.status == Case.Status.ACCEPTED:
+            return case
+        if case.status != Case.Status.UNDER_REVIEW:
+            raise InvalidTransition(_("Start the review before accepting the application."))
+        latest = _apply_review(case, actor, reviews or {})
+        not_accepted = [
+            localized(material_type, "name")
+            for material_type in MaterialType.objects.filter(scheme_id=case.version.scheme_id, required=True)
+            if getattr(latest.get(material_type.pk), "review", None) != Material.Review.ACCEPTED
+        ]
+        if not_accepted:
+            raise CertifyError(
+                _("Accept every required material first: %(names)s.") % {"names": "、".join(not_accepted)}
+            )
+        _move(case, Case.Status.ACCEPTED, actor=actor, verb="case.accepted")
+        case.accepted_at = timezone.now()
+        case.save(update_fields=["status", "accepted_at"])
+        notify(_members(case), template="case_accepted", context={"case": case}, url=_case_url(case))
+    return case
+
+
+def case_reject(*, actor, case, reason):
+    _require_manager(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertifyError(_("Give the reason for rejecting the application."))
+    with transaction.atomic():
+        case = _locked(case)
+        if not _move(case, Case.Status.REJECTED, actor=actor, verb="case.rejected", note=reason):
+            return case
+        case.rejected_at = timezone.now()
+        case.rejection_reason = reason
+        case.save(update_fields=["status", "rejected_at", "rejection_reason"])
+        notify(_members(case), template="case_rejected", context={"case": case}, url=_case_url(case))
+    return case
+
+
+def case_access_grant(*, actor, case, user, reason):
+    """Let a staff member open a case (the audits app calls it for a team)."""
+    if not (user.is_auditor or user.is_manager):
+        raise CertifyError(_("Only staff can be given access to a case."))
+    with transaction.atomic():
+        grant, created = CaseAccess.objects.get_or_create(
+            case=case, user=user, defaults={"reason": reason, "granted_by": actor}
+        )
+        if created:
+            event_record(
+                actor=actor, obj=case, verb="case.access_granted", data={"user": user.pk, "reason": reason}
+            )
+    return grant

@@ -1,0 +1,138 @@
+"""Every case page for every role: the case's organisation, another
+organisation's applicant, staff with and without access."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications import services
+from applications.models import Material
+from applications.urls_case import urlpatterns
+from tests.access import client_as, expect, managers_only, matrix_params, url_names
+from tests.applications.case_helpers import complete, draft_case, submitted_case
+from tests.factories import MembershipFactory
+
+POST_ONLY_FOR_MEMBERS = expect(302, 405, 405, 405, 403, 403)
+POST_ONLY_FOR_MANAGERS = expect(302, 403, 403, 403, 403, 405)
+
+CASE_PAGES = {
+    # Staff without a grant (the auditor) see an empty list, not an error.
+    "applications:case_list": expect(302, 200, 200, 200, 200, 200),
+    "applications:case_create": expect(302, 200, 200, 302, 403, 403),
+    "applications:review_queue": managers_only(),
+    # The auditor has no access grant to this case: 404 like a stranger.
+    "applications:case_detail": expect(302, 200, 404, 404, 404, 200),
+    "applications:material_download": expect(302, 200, 404, 404, 404, 200),
+    "applications:supplement_notice_pdf": expect(302, 200, 404, 404, 404, 200),
+    "applications:case_update": POST_ONLY_FOR_MEMBERS,
+    "applications:case_declare": POST_ONLY_FOR_MEMBERS,
+    "applications:material_upload": POST_ONLY_FOR_MEMBERS,
+    "applications:material_remove": POST_ONLY_FOR_MEMBERS,
+    "applications:case_submit": POST_ONLY_FOR_MEMBERS,
+    "applications:case_withdraw": POST_ONLY_FOR_MEMBERS,
+    "applications:case_review_start": POST_ONLY_FOR_MANAGERS,
+    "applications:case_review_decide": POST_ONLY_FOR_MANAGERS,
+    "applications:case_reject": POST_ONLY_FOR_MANAGERS,
+}
+
+
+@pytest.fixture
+def case_with_supplement(applicant, organisation, manager):
+    case = submitted_case(applicant, organisation)
+    services.case_review_start(actor=manager, case=case)
+    material = case.materials.first()
+    case = services.case_request_supplement(
+        actor=manager, case=case, reviews={material.material_type_id: (False, "请更新")}
+    )
+    return case
+
+
+@pytest.fixture
+def page_url(case_with_supplement):
+    case = case_with_supplement
+    material = case.materials.first()
+    supplement = case.supplement_requests.get()
+    by_name = {
+        "applications:material_download": {"material_id": material.pk},
+        "applications:material_remove": {"material_id": material.pk},
+        "applications:material_upload": {"type_id": material.material_type_id},
+        "applications:supplement_notice_pdf": {"request_id": supplement.pk},
+    }
+    plain = {"applications:case_list", "applications:case_create", "applications:review_queue"}
+
+    def url(name):
+        if name in plain:
+            return reverse(name)
+        return reverse(name, kwargs={"public_id": case.public_id, **by_name.get(name, {})})
+
+    return url
+
+
+def test_the_matrix_covers_every_case_page():
+    missing = url_names(urlpatterns, "applications") - set(CASE_PAGES)
+    assert missing == set(), f"case pages missing from the access matrix: {sorted(missing)}"
+
+
+@pytest.mark.parametrize(("name", "role", "status"), matrix_params(CASE_PAGES))
+def test_case_page_answers_each_role_as_expected(client, request, page_url, name, role, status):
+    client = client_as(client, request, role)
+    assert client.get(page_url(name)).status_code == status
+
+
+def test_an_auditor_granted_access_sees_the_case(client, auditor, manager, case_with_supplement):
+    services.case_access_grant(actor=manager, case=case_with_supplement, user=auditor, reason="审核组")
+    client.force_login(auditor)
+    assert client.get(reverse("applications:case_detail", args=[case_with_supplement.public_id])).status_code == 200
+
+
+def test_another_organisations_applicant_cannot_download_a_material(client, outsider, case_with_supplement):
+    material = Material.objects.filter(case=case_with_supplement).first()
+    client.force_login(outsider)
+    url = reverse("applications:material_download", args=[case_with_supplement.public_id, material.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_another_organisations_applicant_cannot_submit_the_case(client, outsider, applicant, organisation):
+    case = complete(draft_case(applicant, organisation), applicant)
+    client.force_login(outsider)
+    response = client.post(reverse("applications:case_submit", args=[case.public_id]))
+    assert response.status_code == 404
+    case.refresh_from_db()
+    assert case.status == "draft"
+
+
+# --- Query counts at two sizes ----------------------------------------------
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _cases(count):
+    for _ in range(count):
+        member = MembershipFactory().user
+        submitted_case(member, member.memberships.get().organisation)
+
+
+@pytest.mark.parametrize("name", ["applications:review_queue", "applications:case_list"])
+def test_manager_case_lists_run_the_same_queries_for_5_and_50_cases(client, manager, name):
+    client.force_login(manager)
+    _cases(5)
+    url = reverse(name)
+    _queries(client, url)
+    small = _queries(client, url)
+    _cases(45)
+    assert _queries(client, url) == small
+
+
+def test_the_filtered_case_list_runs_the_same_queries_for_5_and_50_cases(client, manager):
+    client.force_login(manager)
+    _cases(5)
+    url = reverse("applications:case_list") + "?status=submitted&overdue=&q=示例"
+    _queries(client, url)
+    small = _queries(client, url)
+    _cases(45)
+    assert _queries(client, url) == small

@@ -1,0 +1,120 @@
+import shutil
+import subprocess
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from applications.models import Case, MaterialType
+from scoring.catalogue import GBT27922
+from scoring.selectors import scheme_version_latest_published
+from tests.applications.case_helpers import complete, draft_case, under_review_case
+from tests.samples import MINIMAL_PDF, WINDOWS_EXECUTABLE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_applicant_creates_an_application_through_the_form(client, applicant):
+    client.force_login(applicant)
+    version = scheme_version_latest_published(GBT27922)
+    response = client.post(
+        reverse("applications:case_create"),
+        {"version": version.pk, "target_level": "star3", "scope": "电梯的安装和维保"},
+    )
+    case = Case.objects.get()
+    assert response["Location"] == reverse("applications:case_detail", args=[case.public_id])
+
+
+def test_an_empty_scope_is_refused_on_the_form(english_client, applicant):
+    english_client.force_login(applicant)
+    version = scheme_version_latest_published(GBT27922)
+    response = english_client.post(
+        reverse("applications:case_create"), {"version": version.pk, "target_level": "star3", "scope": ""}
+    )
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_a_disguised_executable_is_refused_with_a_clear_message(english_client, applicant, organisation):
+    case = draft_case(applicant, organisation)
+    licence = MaterialType.objects.get(scheme=case.version.scheme, code="business_licence")
+    english_client.force_login(applicant)
+    response = english_client.post(
+        reverse("applications:material_upload", args=[case.public_id, licence.pk]),
+        {"file": SimpleUploadedFile("营业执照.pdf", WINDOWS_EXECUTABLE)},
+        follow=True,
+    )
+    assert "Renaming a file does not change what it is." in response.content.decode()
+    assert not case.materials.exists()
+
+
+def test_a_pdf_named_docx_is_refused(english_client, applicant, organisation):
+    case = draft_case(applicant, organisation)
+    licence = MaterialType.objects.get(scheme=case.version.scheme, code="business_licence")
+    english_client.force_login(applicant)
+    response = english_client.post(
+        reverse("applications:material_upload", args=[case.public_id, licence.pk]),
+        {"file": SimpleUploadedFile("营业执照.docx", MINIMAL_PDF)},
+        follow=True,
+    )
+    assert "but its content is PDF" in response.content.decode()
+
+
+def test_submitting_with_a_missing_material_lists_it_on_the_page(english_client, applicant, organisation):
+    case = complete(draft_case(applicant, organisation), applicant, skip={"service_manual"})
+    english_client.force_login(applicant)
+    response = english_client.post(reverse("applications:case_submit", args=[case.public_id]), follow=True)
+    content = response.content.decode()
+    assert "The application cannot be submitted yet:" in content
+    assert "After-sales service manual and procedures" in content
+    case.refresh_from_db()
+    assert case.status == Case.Status.DRAFT
+
+
+def test_a_supplement_without_a_comment_is_refused_on_the_page(english_client, applicant, organisation, manager):
+    case = under_review_case(applicant, organisation, manager)
+    material = case.materials.first()
+    english_client.force_login(manager)
+    response = english_client.post(
+        reverse("applications:case_review_decide", args=[case.public_id]),
+        {"decision": "supplement", f"review-{material.material_type_id}": "commented"},
+        follow=True,
+    )
+    assert "Say what is wrong with each material" in response.content.decode()
+
+
+def test_a_rejection_without_a_reason_is_refused_on_the_page(english_client, applicant, organisation, manager):
+    case = under_review_case(applicant, organisation, manager)
+    english_client.force_login(manager)
+    response = english_client.post(reverse("applications:case_reject", args=[case.public_id]), {"reason": ""}, follow=True)
+    assert "Give the reason for rejecting the application." in response.content.decode()
+
+
+def test_the_review_form_accepts_the_application(client, applicant, organisation, manager):
+    case = under_review_case(applicant, organisation, manager)
+    data = {"decision": "accept"}
+    for material_type in MaterialType.objects.filter(scheme=case.version.scheme):
+        data[f"review-{material_type.pk}"] = "accepted"
+    client.force_login(manager)
+    client.post(reverse("applications:case_review_decide", args=[case.public_id]), data)
+    case.refresh_from_db()
+    assert case.status == Case.Status.ACCEPTED
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_the_supplement_notice_pdf_names_the_material_and_the_due_date(client, applicant, organisation, manager, tmp_path):
+    from applications import services
+
+    case = under_review_case(applicant, organisation, manager)
+    manual = MaterialType.objects.get(scheme=case.version.scheme, code="service_manual")
+    case = services.case_request_supplement(actor=manager, case=case, reviews={manual.pk: (False, "缺少投诉处理程序")})
+    supplement = case.supplement_requests.get()
+    client.force_login(applicant)
+    response = client.get(reverse("applications:supplement_notice_pdf", args=[case.public_id, supplement.pk]))
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "补充材料通知" in text
+    assert "缺少投诉处理程序" in text
+    assert supplement.due_date.strftime("%Y-%m-%d") in text
