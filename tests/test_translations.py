@@ -35,7 +35,11 @@ def _untranslated(catalogue):
     return [
         entry.msgid
         for entry in catalogue
-        if not entry.obsolete and (not entry.msgstr or "fuzzy" in entry.flags)
+        if not entry.obsolete
+        and (
+            not (entry.msgstr or any(entry.msgstr_plural.values()))
+            or "fuzzy" in entry.flags
+        )
     ]
 
 

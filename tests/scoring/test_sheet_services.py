@@ -9,7 +9,7 @@ from scoring.catalogue import GBT27922
 from scoring.models import Item, Mark, ScoreSheet
 from scoring.selectors import scheme_version_latest_published
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
