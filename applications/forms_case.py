@@ -89,3 +89,66 @@ class WithdrawForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class ContractAcceptForm(forms.Form):
+    typed_name = forms.CharField(label=_("Your full name"), max_length=150)
+    agree = forms.BooleanField(
+        label=_("I have read the contract and accept it on behalf of the organisation."),
+        error_messages={"required": _("Tick the box to confirm that you accept the contract.")},
+    )
+
+
+class PrepaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount received (yuan)"), max_digits=12, decimal_places=2, min_value=0.01)
+    reference = forms.CharField(label=_("Payment reference"), max_length=100, required=False)
+
+
+class FeeScheduleForm(forms.Form):
+    per_additional_outlet = forms.DecimalField(
+        label=_("Per additional service outlet (yuan)"), max_digits=12, decimal_places=2, min_value=0
+    )
+    surveillance_percent = forms.DecimalField(
+        label=_("Annual surveillance fee (% of the certification fee)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+    )
+    prepayment_percent = forms.DecimalField(
+        label=_("Prepayment (% of the certification fee, 30 to 50)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=30,
+        max_value=50,
+    )
+    payment_terms = forms.CharField(
+        label=_("Payment terms printed on the contract"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, schemes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schemes = list(schemes)
+        for scheme in self.schemes:
+            self.fields[f"multiplier_{scheme.pk}"] = forms.DecimalField(
+                label=_("Multiplier for %(scheme)s") % {"scheme": scheme.code},
+                max_digits=5,
+                decimal_places=2,
+                min_value=0,
+                initial=1,
+            )
+
+    def multipliers(self):
+        return {scheme: self.cleaned_data[f"multiplier_{scheme.pk}"] for scheme in self.schemes}
+
+
+class FeeBandForm(forms.Form):
+    max_employees = forms.IntegerField(
+        label=_("Up to employees"), min_value=1, required=False, help_text=_("Empty: no upper limit.")
+    )
+    base_fee = forms.DecimalField(label=_("Base fee (yuan)"), max_digits=12, decimal_places=2, min_value=0)
+
+
+FeeBandFormSet = forms.formset_factory(FeeBandForm, extra=1, can_delete=True)

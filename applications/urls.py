@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications import views
+from applications import views, views_people
 from applications import views_self_assessment as sa
 from applications.urls_case import urlpatterns as case_urlpatterns
 
@@ -69,6 +69,61 @@ urlpatterns = [
         name="self_assessment_revise",
     ),
     path("self-assessments/<uuid:public_id>/pdf/", sa.self_assessment_pdf, name="self_assessment_pdf"),
+]
+
+# The organisation's profile, outlets and people.
+urlpatterns += [
+    path(
+        "organisations/<uuid:public_id>/profile/",
+        views.organisation_profile_edit,
+        name="organisation_profile_edit",
+    ),
+    path(
+        "organisations/<uuid:public_id>/outlets/",
+        views.organisation_outlets,
+        name="organisation_outlets",
+    ),
+    path(
+        "organisations/<uuid:public_id>/outlets/<int:outlet_id>/",
+        views.service_outlet_edit,
+        name="service_outlet_edit",
+    ),
+    path(
+        "organisations/<uuid:public_id>/outlets/<int:outlet_id>/remove/",
+        views.service_outlet_remove,
+        name="service_outlet_remove",
+    ),
+    path(
+        "organisations/<uuid:public_id>/code-override/",
+        views.organisation_uscc_override,
+        name="organisation_uscc_override",
+    ),
+    path(
+        "organisations/<uuid:public_id>/people/",
+        views_people.organisation_people,
+        name="organisation_people",
+    ),
+    path(
+        "organisations/<uuid:public_id>/people/invite/",
+        views_people.invitation_create,
+        name="invitation_create",
+    ),
+    path(
+        "organisations/<uuid:public_id>/invitations/<int:invitation_id>/revoke/",
+        views_people.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "organisations/<uuid:public_id>/members/<int:membership_id>/remove/",
+        views_people.membership_remove,
+        name="membership_remove",
+    ),
+    path(
+        "organisations/<uuid:public_id>/members/<int:membership_id>/role/",
+        views_people.membership_role,
+        name="membership_role",
+    ),
+    path("invitations/<str:token>/", views_people.invitation_detail, name="invitation_detail"),
 ]
 
 # The case (application) pages live in their own module.

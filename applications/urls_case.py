@@ -31,6 +31,19 @@ urlpatterns = [
     path("cases/<uuid:public_id>/review/start/", views.case_review_start, name="case_review_start"),
     path("cases/<uuid:public_id>/review/", views.case_review_decide, name="case_review_decide"),
     path("cases/<uuid:public_id>/reject/", views.case_reject, name="case_reject"),
+    path("cases/<uuid:public_id>/contract/send/", views.case_contract_send, name="case_contract_send"),
+    path(
+        "cases/<uuid:public_id>/contract/accept/",
+        views.case_contract_accept,
+        name="case_contract_accept",
+    ),
+    path(
+        "cases/<uuid:public_id>/contract/prepayment/",
+        views.case_prepayment_record,
+        name="case_prepayment_record",
+    ),
+    path("cases/<uuid:public_id>/contract.pdf", views.contract_pdf, name="contract_pdf"),
+    path("manage/fees/", views.fee_schedule, name="fee_schedule"),
     path(
         "cases/<uuid:public_id>/supplements/<int:request_id>/notice.pdf",
         views.supplement_notice_pdf,

@@ -1,10 +1,11 @@
 """Case pages: the applicant's application and the managers' review."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -12,16 +13,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import selectors, selectors_case, services
+from applications.fees import fee_schedule_get, quote_for_case
 from applications.filters import CaseFilter
 from applications.forms_case import (
     CaseCreateForm,
     CaseUpdateForm,
+    ContractAcceptForm,
     DeclarationForm,
+    FeeBandFormSet,
+    FeeScheduleForm,
     MaterialUploadForm,
+    PrepaymentForm,
     RejectForm,
     WithdrawForm,
 )
-from applications.models import Case, MaterialType
+from applications.models import Case, Contract, MaterialType
+from applications.services import contract as contract_services
 from applications.services.case import case_missing
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
@@ -29,6 +36,7 @@ from certify.selectors import body_profile_get
 from certify.uploads import serve_upload
 from certify.views.access import manager_required, role_required
 from scoring.components import localized
+from scoring.models import Scheme
 
 
 def _detail(case):
@@ -48,6 +56,12 @@ def _next_action(case, is_member, user):
         return _("Upload what the reviewer asked for, then resubmit."), case.supplement_due
     if status == Case.Status.ACCEPTED:
         return _("The certification body prepares the contract."), None
+    if status == Case.Status.CONTRACT_SENT:
+        return _("Read the contract and accept it."), None
+    if status == Case.Status.CONTRACT_ACCEPTED:
+        return _("Pay the prepayment; the certification body records it."), None
+    if status == Case.Status.CONTRACT_SIGNED:
+        return _("The contract is signed. The document review comes next."), None
     if status == Case.Status.REJECTED:
         return _("The application was rejected: %(reason)s") % {"reason": case.rejection_reason}, None
     if status == Case.Status.WITHDRAWN:
@@ -152,7 +166,19 @@ def case_detail(request, public_id):
         else None,
         "withdraw_form": WithdrawForm() if is_member and case.status in Case.WITHDRAWABLE else None,
         "reject_form": RejectForm() if request.user.is_manager else None,
+        "contract": Contract.objects.filter(case=case).first(),
+        "accept_form": ContractAcceptForm(initial={"typed_name": request.user.full_name})
+        if is_member and case.status == Case.Status.CONTRACT_SENT
+        else None,
+        "prepayment_form": PrepaymentForm()
+        if request.user.is_manager and case.status == Case.Status.CONTRACT_ACCEPTED
+        else None,
     }
+    if request.user.is_manager and case.status == Case.Status.ACCEPTED:
+        try:
+            context["quote"] = quote_for_case(case)
+        except CertifyError as exc:
+            context["quote_error"] = exc.message
     return render(request, "applications/case/case_detail.html", context)
 
 
@@ -333,3 +359,123 @@ def supplement_notice_pdf(request, public_id, request_id):
     return response
 
 
+
+
+# --- Fees and the contract ---------------------------------------------------
+
+
+def _client_ip(request):
+    # Behind the TLS proxy (USE_X_FORWARDED_PROTO) the proxy's address is
+    # REMOTE_ADDR; the first X-Forwarded-For entry is the person's.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and settings.SECURE_PROXY_SSL_HEADER:
+        return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
+@manager_required
+@require_POST
+def case_contract_send(request, public_id):
+    return _member_action(
+        request,
+        public_id,
+        lambda c: contract_services.case_contract_send(actor=request.user, case=c),
+        _("The contract is sent to the applicant."),
+    )
+
+
+@role_required("applicant")
+@require_POST
+def case_contract_accept(request, public_id):
+    form = ContractAcceptForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("applications:case_detail", public_id=public_id)
+    return _member_action(
+        request,
+        public_id,
+        lambda c: contract_services.case_contract_accept(
+            actor=request.user,
+            case=c,
+            typed_name=form.cleaned_data["typed_name"],
+            ip_address=_client_ip(request),
+        ),
+        _("You accepted the contract. The certification body will confirm the prepayment."),
+    )
+
+
+@manager_required
+@require_POST
+def case_prepayment_record(request, public_id):
+    form = PrepaymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the amount received as a number."))
+        return redirect("applications:case_detail", public_id=public_id)
+    return _member_action(
+        request,
+        public_id,
+        lambda c: contract_services.case_prepayment_record(actor=request.user, case=c, **form.cleaned_data),
+        _("The prepayment is recorded; the contract is signed."),
+    )
+
+
+@login_required
+def contract_pdf(request, public_id):
+    case = selectors_case.case_get_for_user(request.user, public_id)
+    contract = Contract.objects.filter(case=case).first()
+    if contract is None or not contract.pdf:
+        raise Http404
+    return serve_upload(
+        request, lambda user: contract.pdf, download_name=f"{contract.number}.pdf", as_attachment=False
+    )
+
+
+@manager_required
+def fee_schedule(request):
+    schedule = fee_schedule_get()
+    schemes = list(Scheme.objects.order_by("code"))
+    multipliers = {fee.scheme_id: fee.multiplier for fee in schedule.scheme_fees.all()}
+    initial = {
+        "per_additional_outlet": schedule.per_additional_outlet,
+        "surveillance_percent": schedule.surveillance_percent,
+        "prepayment_percent": schedule.prepayment_percent,
+        "payment_terms": schedule.payment_terms,
+        **{f"multiplier_{scheme.pk}": multipliers.get(scheme.pk, 1) for scheme in schemes},
+    }
+    bands_initial = [
+        {"max_employees": band.max_employees, "base_fee": band.base_fee} for band in schedule.bands.all()
+    ]
+    if request.method == "POST":
+        form = FeeScheduleForm(request.POST, schemes=schemes)
+        bands = FeeBandFormSet(request.POST, prefix="bands")
+        if form.is_valid() and bands.is_valid():
+            rows = [
+                (row["max_employees"], row["base_fee"])
+                for row in bands.cleaned_data
+                if row and not row.get("DELETE") and row.get("base_fee") is not None
+            ]
+            try:
+                contract_services.fee_schedule_update(
+                    actor=request.user,
+                    per_additional_outlet=form.cleaned_data["per_additional_outlet"],
+                    surveillance_percent=form.cleaned_data["surveillance_percent"],
+                    prepayment_percent=form.cleaned_data["prepayment_percent"],
+                    payment_terms=form.cleaned_data["payment_terms"],
+                    bands=rows,
+                    multipliers=form.multipliers(),
+                )
+            except CertifyError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The fee schedule is saved."))
+                return redirect("applications:fee_schedule")
+    else:
+        form = FeeScheduleForm(initial=initial, schemes=schemes)
+        bands = FeeBandFormSet(initial=bands_initial, prefix="bands")
+    history = schedule.history.select_related("history_user").order_by("-history_date")[:10]
+    return render(
+        request,
+        "applications/fees.html",
+        {"form": form, "bands": bands, "history": history, "events": event_list_for_object(schedule)},
+    )

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -181,6 +182,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 EMAIL_VERIFICATION_MAX_AGE = 60 * 60 * 24 * 3
+INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 
 # Login throttling: django-axes keeps its records in the database, so the
 # lockout holds across processes without a shared cache.
@@ -272,6 +274,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "certify.tasks.outbox_sweep", "schedule": 60.0},
+    "case-deadlines": {
+        "task": "applications.tasks.case_deadlines",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -397,7 +397,8 @@ def case_request_supplement(*, actor, case, reviews, note=""):
             if type_id in types
         )
         case.supplement_due = due
-        case.save(update_fields=["status", "supplement_due"])
+        case.overdue_notified_at = None
+        case.save(update_fields=["status", "supplement_due", "overdue_notified_at"])
         notify(
             _members(case),
             template="case_supplement_requested",

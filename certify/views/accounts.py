@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,9 +33,27 @@ def home(request):
     return redirect("applications:applicant_home")
 
 
+AFTER_SIGN_IN_SESSION_KEY = "after_sign_in"
+
+
+def _safe_next(request):
+    """The `next` path of the request if it stays on this site, else ""."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
+
+
 def register(request):
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect(_safe_next(request) or "home")
+    next_url = _safe_next(request)
+    if next_url:
+        # Where to go after the e-mail is verified and the person signs in
+        # (an invitation link, for instance), when done in this browser.
+        request.session[AFTER_SIGN_IN_SESSION_KEY] = next_url
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -51,7 +69,7 @@ def register(request):
             return render(
                 request, "registration/register_done.html", {"email": form.cleaned_data["email"]}
             )
-    return render(request, "registration/register.html", {"form": form})
+    return render(request, "registration/register.html", {"form": form, "next": next_url})
 
 
 def email_verify(request, token):
@@ -62,6 +80,9 @@ def email_verify(request, token):
             request, "registration/email_verify_failed.html", {"error": exc.message}, status=400
         )
     messages.success(request, _("Your e-mail address is verified. You can sign in now."))
+    next_url = request.session.pop(AFTER_SIGN_IN_SESSION_KEY, "")
+    if next_url:
+        return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
     return redirect("login")
 
 

@@ -6,7 +6,15 @@ from django.urls import reverse
 
 from applications import urls
 from applications.models import Organisation
-from tests.access import client_as, expect, managers_only, matrix_params, url_names
+from tests.access import (
+    client_as,
+    everyone,
+    expect,
+    managers_only,
+    matrix_params,
+    url_names,
+)
+from tests.applications.test_case_access import CASE_PAGES
 
 PAGES = {
     "applications:applicant_home": expect(302, 200, 200, 200, 403, 403),
@@ -31,12 +39,35 @@ PAGES = {
     "applications:self_assessment_metric": expect(302, 405, 405, 405, 403, 403),
     "applications:self_assessment_finish": expect(302, 405, 405, 405, 403, 403),
     "applications:self_assessment_revise": expect(302, 405, 405, 405, 403, 403),
+    # The profile, outlets and people (`applicant` is the organisation's admin).
+    "applications:organisation_profile_edit": expect(302, 200, 404, 404, 403, 200),
+    "applications:organisation_outlets": expect(302, 200, 404, 404, 403, 200),
+    "applications:service_outlet_edit": expect(302, 200, 404, 404, 403, 200),
+    "applications:service_outlet_remove": expect(302, 405, 405, 405, 403, 405),
+    "applications:organisation_uscc_override": managers_only(),
+    "applications:organisation_people": expect(302, 200, 404, 404, 403, 403),
+    "applications:invitation_create": expect(302, 405, 405, 405, 403, 403),
+    "applications:invitation_revoke": expect(302, 405, 405, 405, 403, 403),
+    "applications:membership_remove": expect(302, 405, 405, 405, 403, 403),
+    "applications:membership_role": expect(302, 405, 405, 405, 403, 403),
+    # The invitation link is for anyone holding it; the page explains who may accept.
+    "applications:invitation_detail": everyone(200),
 }
 
 
 @pytest.fixture
-def page_url(organisation, self_assessment_with_evidence):
+def page_url(organisation, self_assessment_with_evidence, applicant):
+    from applications.services import invitation_create, service_outlet_add
+
     assessment, evidence = self_assessment_with_evidence
+    outlet = service_outlet_add(
+        actor=applicant, organisation=organisation, name="网点", address="福州", headcount=3
+    )
+    invitation = invitation_create(
+        actor=applicant, organisation=organisation, email="invited@example.com"
+    )
+    membership = applicant.memberships.get()
+    org = {"public_id": organisation.public_id}
     item_id = evidence.mark.item_id
     public_id = assessment.public_id
     arguments = {
@@ -52,13 +83,25 @@ def page_url(organisation, self_assessment_with_evidence):
         "applications:self_assessment_metric": {"public_id": public_id},
         "applications:self_assessment_finish": {"public_id": public_id},
         "applications:self_assessment_revise": {"public_id": public_id},
+        "applications:organisation_profile_edit": org,
+        "applications:organisation_outlets": org,
+        "applications:service_outlet_edit": {**org, "outlet_id": outlet.pk},
+        "applications:service_outlet_remove": {**org, "outlet_id": outlet.pk},
+        "applications:organisation_uscc_override": org,
+        "applications:organisation_people": org,
+        "applications:invitation_create": org,
+        "applications:invitation_revoke": {**org, "invitation_id": invitation.pk},
+        "applications:membership_remove": {**org, "membership_id": membership.pk},
+        "applications:membership_role": {**org, "membership_id": membership.pk},
+        "applications:invitation_detail": {"token": invitation.token},
     }
     return lambda name: reverse(name, kwargs=arguments.get(name))
 
 
 def test_the_matrix_covers_every_page_of_applications():
     # A new page fails here until its row of expected statuses is added.
-    missing = url_names(urls.urlpatterns, "applications") - set(PAGES)
+    # Case pages have their own matrix (test_case_access.py).
+    missing = url_names(urls.urlpatterns, "applications") - set(PAGES) - set(CASE_PAGES)
 
     assert missing == set(), f"pages missing from the access matrix: {sorted(missing)}"
 

@@ -34,6 +34,12 @@ CASE_PAGES = {
     "applications:case_review_start": POST_ONLY_FOR_MANAGERS,
     "applications:case_review_decide": POST_ONLY_FOR_MANAGERS,
     "applications:case_reject": POST_ONLY_FOR_MANAGERS,
+    "applications:case_contract_send": POST_ONLY_FOR_MANAGERS,
+    "applications:case_contract_accept": POST_ONLY_FOR_MEMBERS,
+    "applications:case_prepayment_record": POST_ONLY_FOR_MANAGERS,
+    # This case has no contract yet (its own tests cover one that has).
+    "applications:contract_pdf": expect(302, 404, 404, 404, 404, 404),
+    "applications:fee_schedule": managers_only(),
 }
 
 
@@ -59,7 +65,12 @@ def page_url(case_with_supplement):
         "applications:material_upload": {"type_id": material.material_type_id},
         "applications:supplement_notice_pdf": {"request_id": supplement.pk},
     }
-    plain = {"applications:case_list", "applications:case_create", "applications:review_queue"}
+    plain = {
+        "applications:case_list",
+        "applications:case_create",
+        "applications:review_queue",
+        "applications:fee_schedule",
+    }
 
     def url(name):
         if name in plain:
@@ -136,3 +147,24 @@ def test_the_filtered_case_list_runs_the_same_queries_for_5_and_50_cases(client,
     small = _queries(client, url)
     _cases(45)
     assert _queries(client, url) == small
+
+
+def test_the_contract_pdf_is_served_to_the_organisation_and_managers_only(
+    client, applicant, organisation, manager, outsider, auditor, django_capture_on_commit_callbacks
+):
+    from applications.models import ServiceOutlet
+    from applications.services import contract as contract_services
+    from tests.applications.case_helpers import all_accepted, under_review_case
+
+    organisation.employee_count = 30
+    organisation.save(update_fields=["employee_count"])
+    ServiceOutlet.objects.create(organisation=organisation, name="总部", address="福州", headcount=3)
+    case = under_review_case(applicant, organisation, manager)
+    services.case_accept(actor=manager, case=case, reviews=all_accepted(case))
+    with django_capture_on_commit_callbacks(execute=True):
+        contract_services.case_contract_send(actor=manager, case=case)
+    url = reverse("applications:contract_pdf", args=[case.public_id])
+    expected = {applicant: 200, manager: 200, outsider: 404, auditor: 404}
+    for person, status in expected.items():
+        client.force_login(person)
+        assert client.get(url).status_code == status, person

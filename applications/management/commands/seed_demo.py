@@ -1,15 +1,21 @@
 """Demo data for a newcomer: one person per role, the body's profile and an
 organisation. Running it again changes nothing."""
 
+from datetime import date
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from applications.models import Organisation
 from applications.services import (
+    invitation_accept,
+    invitation_create,
     organisation_create,
+    organisation_profile_update,
     self_assessment_create,
     self_assessment_finish,
+    service_outlet_add,
 )
 from certify.models import BodyProfile, User
 from certify.selectors import body_profile_get
@@ -26,7 +32,26 @@ DEMO_USERS = [
     ("auditor@demo.certify.test", "李审核 (Li, lead auditor)", {"is_auditor": True}),
     ("auditor2@demo.certify.test", "赵审核 (Zhao, auditor)", {"is_auditor": True}),
     ("applicant@demo.certify.test", "张申请 (Zhang, applicant)", {"is_applicant": True}),
+    ("colleague@demo.certify.test", "陈同事 (Chen, colleague)", {"is_applicant": True}),
 ]
+
+DEMO_PROFILE = {
+    "registration_date": date(2015, 3, 18),
+    "legal_representative": "林建国",
+    "address": "福建省福州市仓山区示例大道 88 号",
+    "contact_name": "张申请",
+    "contact_phone": "0591-88880000",
+    "contact_email": "service@demo.certify.test",
+    "business_scope": "家用电器销售、安装、维修及售后服务；家电配件销售。",
+    "employee_count": 126,
+    "service_started_on": date(2016, 1, 1),
+}
+DEMO_CATEGORIES = ["家用空调", "家用冰箱", "洗衣机", "安装与维修服务"]
+DEMO_OUTLETS = [
+    ("仓山服务中心", "福建省福州市仓山区示例大道 88 号一层", 18),
+    ("鼓楼服务网点", "福建省福州市鼓楼区示例路 20 号", 7),
+]
+DEMO_PENDING_INVITATION = "new.colleague@demo.certify.test"
 
 DEMO_ORGANISATION = {"legal_name": "福州示例家电服务有限公司", "uscc": "91350100M000100Y43"}
 
@@ -81,12 +106,42 @@ class Command(BaseCommand):
 
         applicant = users["applicant@demo.certify.test"]
         organisation = applicant.memberships.get().organisation
+        self._profile_and_people(applicant, users["colleague@demo.certify.test"], organisation)
         if not organisation.self_assessments.exists():
             self._self_assessments(applicant, organisation)
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for email, name, _roles in DEMO_USERS:
             self.stdout.write(f"  {email:32} {DEMO_PASSWORD}   {name}")
+
+    def _profile_and_people(self, applicant, colleague, organisation):
+        """A full profile, two outlets, a second member and a pending
+        invitation, all through the services (each is a no-op when done)."""
+        if organisation.registration_date is None:
+            organisation_profile_update(
+                actor=applicant,
+                organisation=organisation,
+                categories=DEMO_CATEGORIES,
+                **DEMO_PROFILE,
+            )
+        if not organisation.outlets.exists():
+            for name, address, headcount in DEMO_OUTLETS:
+                service_outlet_add(
+                    actor=applicant,
+                    organisation=organisation,
+                    name=name,
+                    address=address,
+                    headcount=headcount,
+                )
+        if not colleague.memberships.exists():
+            invitation = invitation_create(
+                actor=applicant, organisation=organisation, email=colleague.email
+            )
+            invitation_accept(actor=colleague, token=invitation.token)
+        # invitation_create is a no-op while an open invitation exists.
+        invitation_create(
+            actor=applicant, organisation=organisation, email=DEMO_PENDING_INVITATION
+        )
 
     def _self_assessments(self, applicant, organisation):
         version = scheme_version_latest_published(GBT27922)

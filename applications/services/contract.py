@@ -1,0 +1,179 @@
+"""Fees and the contract: the manager sends the contract with its quote, the
+applicant accepts it (name, time and IP recorded), the manager records the
+prepayment and the case is `contract_signed`."""
+
+import hashlib
+from decimal import Decimal, InvalidOperation
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.fees import fee_schedule_get, quote_for_case
+from applications.models import Case, Contract, FeeBand, FeeSchedule, SchemeFee
+from applications.services.case import (
+    _case_url,
+    _locked,
+    _managers,
+    _members,
+    _move,
+    _require_manager,
+    _require_member,
+)
+from certify.events import event_record
+from certify.exceptions import CertifyError, InvalidTransition
+from certify.notifications import notify
+from certify.outbox import enqueue
+
+
+def fee_schedule_update(*, actor, per_additional_outlet, surveillance_percent, prepayment_percent, payment_terms, bands, multipliers):
+    """Replace the fee schedule's values, bands and scheme multipliers.
+
+    `bands` is a list of (max_employees or None, base fee); `multipliers`
+    maps schemes to their multiplier. History keeps every earlier version.
+    """
+    _require_manager(actor)
+    if not 30 <= prepayment_percent <= 50:
+        raise CertifyError(_("The prepayment must be between 30 % and 50 % of the certification fee."))
+    limits = [limit for limit, _fee in bands]
+    if limits.count(None) != 1:
+        raise CertifyError(_("Exactly one band must be open-ended (no upper limit)."))
+    if len(set(limits)) != len(limits):
+        raise CertifyError(_("Two bands have the same upper limit."))
+    if any(fee < 0 for _limit, fee in bands) or per_additional_outlet < 0:
+        raise CertifyError(_("Fees cannot be negative."))
+    with transaction.atomic():
+        schedule = FeeSchedule.objects.select_for_update().get(pk=fee_schedule_get().pk)
+        schedule.per_additional_outlet = per_additional_outlet
+        schedule.surveillance_percent = surveillance_percent
+        schedule.prepayment_percent = prepayment_percent
+        schedule.payment_terms = payment_terms
+        schedule._history_user = actor
+        schedule.save()
+        for band in schedule.bands.all():
+            band._history_user = actor
+            band.delete()
+        for limit, fee in bands:
+            band = FeeBand(schedule=schedule, max_employees=limit, base_fee=fee)
+            band._history_user = actor
+            band.save()
+        for scheme, multiplier in multipliers.items():
+            fee, _created = SchemeFee.objects.get_or_create(schedule=schedule, scheme=scheme)
+            if fee.multiplier != multiplier:
+                fee.multiplier = multiplier
+                fee._history_user = actor
+                fee.save()
+        event_record(actor=actor, obj=schedule, verb="fees.updated")
+    return schedule
+
+
+def case_contract_send(*, actor, case):
+    """Send the contract with the quote computed now; its PDF is rendered after commit."""
+    _require_manager(actor)
+    with transaction.atomic():
+        case = _locked(case)
+        if case.status == Case.Status.CONTRACT_SENT:
+            return case.contract
+        if case.status != Case.Status.ACCEPTED:
+            raise InvalidTransition(_("A contract is sent once the application is accepted."))
+        quote = quote_for_case(case)
+        contract = Contract.objects.create(
+            case=case,
+            number=f"HT{case.reference}",
+            quote=quote.as_json(),
+            certification_fee=quote.certification_fee,
+            surveillance_fee=quote.surveillance_fee,
+            prepayment=quote.prepayment,
+            sent_by=actor,
+        )
+        _move(
+            case,
+            Case.Status.CONTRACT_SENT,
+            actor=actor,
+            verb="case.contract_sent",
+            data={"contract": contract.number, "fee": str(quote.certification_fee)},
+        )
+        case.save(update_fields=["status"])
+        enqueue("applications.tasks.contract_render_pdf", contract.pk)
+        notify(_members(case), template="case_contract_sent", context={"case": case, "contract": contract}, url=_case_url(case))
+    return contract
+
+
+def case_contract_accept(*, actor, case, typed_name, ip_address):
+    """The applicant accepts the contract by typing their name."""
+    _require_member(actor, case)
+    typed_name = " ".join((typed_name or "").split())
+    if not typed_name:
+        raise CertifyError(_("Type your full name to accept the contract."))
+    with transaction.atomic():
+        case = _locked(case)
+        if case.status == Case.Status.CONTRACT_ACCEPTED:
+            return case.contract
+        contract = Contract.objects.select_for_update().get(case=case)
+        _move(
+            case,
+            Case.Status.CONTRACT_ACCEPTED,
+            actor=actor,
+            verb="case.contract_accepted",
+            data={"contract": contract.number, "name": typed_name, "ip": ip_address},
+        )
+        contract.accepted_at = timezone.now()
+        contract.accepted_by = actor
+        contract.accepted_name = typed_name
+        contract.accepted_ip = ip_address
+        contract.save(update_fields=["accepted_at", "accepted_by", "accepted_name", "accepted_ip"])
+        case.save(update_fields=["status"])
+        notify(_managers(), template="case_contract_accepted", context={"case": case, "contract": contract}, url=_case_url(case))
+    return contract
+
+
+def case_prepayment_record(*, actor, case, amount, reference=""):
+    """Record the prepayment: the contract is signed and the audits may begin."""
+    _require_manager(actor)
+    try:
+        amount = Decimal(amount)
+    except (InvalidOperation, TypeError) as exc:
+        raise CertifyError(_("Enter the amount received as a number.")) from exc
+    if amount <= 0:
+        raise CertifyError(_("Enter the amount received."))
+    with transaction.atomic():
+        case = _locked(case)
+        if case.status == Case.Status.CONTRACT_SIGNED:
+            return case.contract
+        contract = Contract.objects.select_for_update().get(case=case)
+        if amount < contract.prepayment:
+            raise CertifyError(
+                _("The prepayment is %(due)s yuan; %(amount)s yuan is not enough.")
+                % {"due": contract.prepayment, "amount": amount}
+            )
+        _move(
+            case,
+            Case.Status.CONTRACT_SIGNED,
+            actor=actor,
+            verb="case.prepayment_recorded",
+            data={"amount": str(amount), "reference": reference},
+        )
+        contract.prepayment_received = amount
+        contract.prepayment_reference = reference.strip()
+        contract.prepayment_recorded_at = timezone.now()
+        contract.prepayment_recorded_by = actor
+        contract.save(
+            update_fields=["prepayment_received", "prepayment_reference", "prepayment_recorded_at", "prepayment_recorded_by"]
+        )
+        case.save(update_fields=["status"])
+        notify(_members(case), template="case_contract_signed", context={"case": case, "contract": contract}, url=_case_url(case))
+    return contract
+
+
+def contract_pdf_store(*, contract_id, render):
+    """Store a contract's PDF once; an issued PDF is never re-rendered silently."""
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=contract_id)
+        if contract.pdf:
+            return contract
+        data = render(contract)
+        contract.pdf.save(f"{contract.number}.pdf", ContentFile(data), save=False)
+        contract.pdf_sha256 = hashlib.sha256(data).hexdigest()
+        contract.save(update_fields=["pdf", "pdf_sha256"])
+    return contract

@@ -1,0 +1,49 @@
+"""The daily watch over application deadlines (also `manage.py case_deadlines`)."""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from applications.models import Case
+from applications.services.case import _case_url, _managers, _members
+from certify.events import event_record
+from certify.notifications import notify
+
+
+def _claim(case_id, now):
+    """Mark a case notified unless another run already did (idempotent)."""
+    return Case.objects.filter(pk=case_id, overdue_notified_at__isnull=True).update(
+        overdue_notified_at=now
+    ) == 1
+
+
+def case_deadlines_notify(*, today=None):
+    """Notify once about every review or supplement answer that is overdue.
+
+    Returns how many cases were flagged. Running it twice notifies once: the
+    claim on `overdue_notified_at` is reset when the case moves on.
+    """
+    today = today or timezone.localdate()
+    now = timezone.now()
+    overdue = Case.objects.filter(overdue_notified_at__isnull=True).filter(
+        Q(status__in=Case.OPEN_FOR_REVIEW, review_due__lt=today)
+        | Q(status=Case.Status.SUPPLEMENT_REQUESTED, supplement_due__lt=today)
+    )
+    flagged = 0
+    for case in overdue.select_related("organisation"):
+        with transaction.atomic():
+            if not _claim(case.pk, now):
+                continue
+            flagged += 1
+            if case.status == Case.Status.SUPPLEMENT_REQUESTED:
+                event_record(
+                    actor=None, obj=case, verb="case.supplement_overdue", data={"due": case.supplement_due.isoformat()}
+                )
+                recipients = list(_members(case)) + list(_managers())
+                notify(recipients, template="case_supplement_overdue", context={"case": case}, url=_case_url(case))
+            else:
+                event_record(
+                    actor=None, obj=case, verb="case.review_overdue", data={"due": case.review_due.isoformat()}
+                )
+                notify(_managers(), template="case_review_overdue", context={"case": case}, url=_case_url(case))
+    return flagged

@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from applications.documents import contract_pdf
+from applications.services.contract import contract_pdf_store
+from applications.services.deadlines import case_deadlines_notify
+
+
+@shared_task(name="applications.tasks.contract_render_pdf")
+def contract_render_pdf(contract_id):
+    contract_pdf_store(contract_id=contract_id, render=contract_pdf)
+
+
+@shared_task(name="applications.tasks.case_deadlines")
+def case_deadlines():
+    return case_deadlines_notify()
