@@ -3,7 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Case
+from applications.models import Case, ProductCategory, ServiceOutlet
 from scoring.components import localized
 from scoring.models import Level, SchemeVersion
 from scoring.selectors import scheme_version_list
@@ -27,8 +27,23 @@ class CaseCreateForm(forms.Form):
         help_text=_("The products and services whose after-sales service is to be certified, e.g. “household air conditioners: sale, installation, repair”."),
     )
 
-    def __init__(self, *args, **kwargs):
+    outlets = forms.ModelMultipleChoiceField(
+        label=_("Service outlets covered"),
+        queryset=ServiceOutlet.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Product and service categories covered"),
+        queryset=ProductCategory.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["outlets"].queryset = organisation.outlets.order_by("name")
+        self.fields["categories"].queryset = organisation.categories.order_by("position")
         versions = scheme_version_list(published_only=True).order_by(
             "scheme__is_example", "scheme__code", "-number"
         )
@@ -51,9 +66,23 @@ class CaseCreateForm(forms.Form):
 class CaseUpdateForm(forms.Form):
     target_level = forms.ChoiceField(label=_("Target level"))
     scope = forms.CharField(label=_("Scope"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    outlets = forms.ModelMultipleChoiceField(
+        label=_("Service outlets covered"),
+        queryset=ServiceOutlet.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Product and service categories covered"),
+        queryset=ProductCategory.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["outlets"].queryset = case.organisation.outlets.order_by("name")
+        self.fields["categories"].queryset = case.organisation.categories.order_by("position")
         self.fields["target_level"].choices = [
             (level.code, localized(level, "name")) for level in case.version.levels.all()
         ]

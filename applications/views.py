@@ -3,10 +3,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import selectors, services
+from applications import selectors, selectors_case, services
 from applications.forms import (
     OrganisationCreateForm,
     OrganisationProfileForm,
@@ -221,6 +222,9 @@ def manager_home(request):
             "recent_organisations": organisations.order_by("-created_at")[:10],
             "staff": staff_list()[:20],
             "staff_count": staff_list().count(),
+            "pipeline": selectors_case.pipeline_counts(),
+            "queue": selectors_case.review_queue()[:8],
+            "today": timezone.localdate(),
         },
     )
 

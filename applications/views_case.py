@@ -118,7 +118,7 @@ def case_create(request):
     if membership is None:
         messages.info(request, _("Create your organisation first."))
         return redirect("applications:applicant_home")
-    form = CaseCreateForm(request.POST or None)
+    form = CaseCreateForm(request.POST or None, organisation=membership.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_create(
@@ -155,7 +155,13 @@ def case_detail(request, public_id):
             case.target_level,
         ),
         "update_form": CaseUpdateForm(
-            case=case, initial={"target_level": case.target_level, "scope": case.scope}
+            case=case,
+            initial={
+                "target_level": case.target_level,
+                "scope": case.scope,
+                "outlets": list(case.scope_outlets.all()),
+                "categories": list(case.scope_categories.all()),
+            },
         )
         if editable
         else None,

@@ -101,6 +101,15 @@ class Case(models.Model):
         _("scope"),
         help_text=_("The products and services whose after-sales service is to be certified."),
     )
+    scope_outlets = models.ManyToManyField(
+        "applications.ServiceOutlet", blank=True, related_name="+", verbose_name=_("outlets covered")
+    )
+    scope_categories = models.ManyToManyField(
+        "applications.ProductCategory",
+        blank=True,
+        related_name="+",
+        verbose_name=_("product and service categories covered"),
+    )
 
     # Eligibility declarations (DOMAIN.md 5.8), each recorded with who and when.
     declares_independent_legal_person = models.BooleanField(

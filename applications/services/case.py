@@ -22,6 +22,7 @@ from applications.models import (
     SupplementItem,
     SupplementRequest,
 )
+from applications.selectors import months_in_operation, months_registered
 from certify.calendar import add_working_days
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
@@ -98,8 +99,18 @@ def _managers():
     return User.objects.filter(is_manager=True, is_active=True)
 
 
-def case_create(*, actor, organisation, version, target_level, scope, kind=Case.Kind.INITIAL):
+def _check_scope_parts(organisation, outlets, categories):
+    if any(outlet.organisation_id != organisation.pk for outlet in outlets) or any(
+        category.organisation_id != organisation.pk for category in categories
+    ):
+        raise CertifyError(_("Choose outlets and categories of your own organisation."))
+
+
+def case_create(
+    *, actor, organisation, version, target_level, scope, kind=Case.Kind.INITIAL, outlets=(), categories=()
+):
     """An organisation's member starts an application (a draft)."""
+    _check_scope_parts(organisation, outlets, categories)
     if not _is_member(actor, organisation):
         raise NotAllowed(_("Only members of the organisation may apply for it."))
     if version.status != SchemeVersion.Status.PUBLISHED:
@@ -121,11 +132,13 @@ def case_create(*, actor, organisation, version, target_level, scope, kind=Case.
         # Readable and unique, never reused: the year and the row's id.
         case.reference = f"SQ{timezone.localdate():%Y}{case.pk:05d}"
         case.save(update_fields=["reference"])
+        case.scope_outlets.set(outlets)
+        case.scope_categories.set(categories)
         event_record(actor=actor, obj=case, verb="case.created", to_state=case.status)
     return case
 
 
-def case_update(*, actor, case, target_level, scope):
+def case_update(*, actor, case, target_level, scope, outlets=None, categories=None):
     _require_member(actor, case)
     with transaction.atomic():
         case = _locked(case)
@@ -142,6 +155,14 @@ def case_update(*, actor, case, target_level, scope):
         if case.scope != scope.strip():
             changed["scope"] = True
             case.scope = scope.strip()
+        _check_scope_parts(case.organisation, outlets or (), categories or ())
+        for name, chosen in (("scope_outlets", outlets), ("scope_categories", categories)):
+            if chosen is None:
+                continue
+            relation = getattr(case, name)
+            if set(relation.values_list("pk", flat=True)) != {item.pk for item in chosen}:
+                relation.set(chosen)
+                changed[name] = sorted(item.pk for item in chosen)
         if changed:
             case.save(update_fields=["target_level", "scope"])
             event_record(actor=actor, obj=case, verb="case.updated", data=changed)
@@ -259,6 +280,34 @@ def case_missing(case):
             )
     if not case.has_declared_everything:
         problems.append(_("Make every eligibility declaration."))
+    problems.extend(eligibility_problems(case))
+    return problems
+
+
+def eligibility_problems(case, on=None):
+    """The scheme's minimum months since registration and of operation of the
+    after-sales service system (DOMAIN.md 5.8), checked against the profile."""
+    settings = process_settings_get(case.version)
+    organisation = case.organisation
+    problems = []
+    registered = months_registered(organisation, on)
+    if registered is None:
+        problems.append(_("Enter the organisation's date of registration in its profile."))
+    elif registered < settings.min_months_registered:
+        problems.append(
+            _("The organisation must have been registered for at least %(minimum)s months; it has been %(months)s.")
+            % {"minimum": settings.min_months_registered, "months": registered}
+        )
+    operating = months_in_operation(organisation, on)
+    if operating is None:
+        problems.append(
+            _("Enter the date the after-sales service system began operating in the organisation's profile.")
+        )
+    elif operating < settings.min_months_in_operation:
+        problems.append(
+            _("The after-sales service system must have operated for at least %(minimum)s months; it has operated for %(months)s.")
+            % {"minimum": settings.min_months_in_operation, "months": operating}
+        )
     return problems
 
 

@@ -1,5 +1,7 @@
 """Cases in any state, built through the services (never raw writes)."""
 
+import datetime
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from applications import services
@@ -13,6 +15,19 @@ ALL_DECLARED = dict.fromkeys(services.case.DECLARATIONS, True)
 
 def pdf(name="材料.pdf"):
     return SimpleUploadedFile(name, MINIMAL_PDF, content_type="application/pdf")
+
+
+def eligible(applicant, organisation):
+    """Give the organisation a profile that meets the shipped schemes'
+    eligibility (registered and operating for well over a year)."""
+    services.organisation_profile_update(
+        actor=applicant,
+        organisation=organisation,
+        registration_date=datetime.date(2018, 5, 1),
+        service_started_on=datetime.date(2019, 1, 1),
+    )
+    organisation.refresh_from_db()
+    return organisation
 
 
 def draft_case(applicant, organisation, **kwargs):
@@ -34,6 +49,7 @@ def complete(case, applicant, *, skip=()):
                 actor=applicant, case=case, material_type=material_type, upload=pdf()
             )
     services.case_declare(actor=applicant, case=case, **ALL_DECLARED)
+    eligible(applicant, case.organisation)
     return case
 
 

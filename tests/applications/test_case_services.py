@@ -245,3 +245,51 @@ def test_a_case_is_never_deleted(applicant, organisation):
     case = draft_case(applicant, organisation)
     with pytest.raises(ValidationError):
         case.delete()
+
+
+# --- eligibility -------------------------------------------------------------
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 20, 4, tzinfo=datetime.UTC), tick=False)
+def test_an_organisation_registered_two_months_ago_cannot_submit(applicant, organisation):
+    case = complete(draft_case(applicant, organisation), applicant)
+    services.organisation_profile_update(
+        actor=applicant, organisation=organisation, registration_date=datetime.date(2026, 9, 25)
+    )
+    with pytest.raises(CertifyError, match="registered for at least 3 months; it has been 1"):
+        services.case_submit(actor=applicant, case=case)
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 20, 4, tzinfo=datetime.UTC), tick=False)
+def test_a_service_system_younger_than_the_minimum_blocks_submission(applicant, organisation):
+    case = complete(draft_case(applicant, organisation), applicant)
+    services.organisation_profile_update(
+        actor=applicant, organisation=organisation, service_started_on=datetime.date(2026, 9, 1)
+    )
+    with pytest.raises(CertifyError, match="operated for at least 3 months; it has operated for 2"):
+        services.case_submit(actor=applicant, case=case)
+
+
+def test_an_unknown_start_of_the_service_system_blocks_submission(applicant, organisation):
+    case = draft_case(applicant, organisation)
+    assert "Enter the date the after-sales service system began operating" in " ".join(
+        services.case.case_missing(case)
+    )
+
+
+def test_the_scope_names_outlets_of_the_organisation_only(applicant, organisation, outsider):
+    from applications.models import ServiceOutlet
+
+    foreign = ServiceOutlet.objects.create(
+        organisation=outsider.memberships.get().organisation, name="他人网点", address="厦门"
+    )
+    with pytest.raises(CertifyError, match="of your own organisation"):
+        draft_case(applicant, organisation, outlets=[foreign])
+
+
+def test_the_scope_records_the_outlets_covered(applicant, organisation):
+    from applications.models import ServiceOutlet
+
+    outlet = ServiceOutlet.objects.create(organisation=organisation, name="总部", address="福州")
+    case = draft_case(applicant, organisation, outlets=[outlet])
+    assert list(case.scope_outlets.all()) == [outlet]

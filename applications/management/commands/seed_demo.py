@@ -5,8 +5,10 @@ from datetime import date
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
+from applications.demo import DEMO_ENTERPRISES, seed_cases
 from applications.models import Organisation
 from applications.services import (
     invitation_accept,
@@ -82,8 +84,16 @@ SELF_ASSESSMENT_MARKS = {
 class Command(BaseCommand):
     help = "Create demo users, the body's profile and an organisation (idempotent)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # The demo's notifications stay in the app: printing dozens of e-mails
+        # to the console would bury the logins. The e-mails go out after the
+        # transaction commits, hence the setting around it.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self._seed()
+        self._print_logins()
+
+    @transaction.atomic
+    def _seed(self):
         users = {}
         for email, name, roles in DEMO_USERS:
             user = User.objects.filter(email=email).first()
@@ -110,9 +120,15 @@ class Command(BaseCommand):
         if not organisation.self_assessments.exists():
             self._self_assessments(applicant, organisation)
 
+        seed_cases(applicant, users["manager@demo.certify.test"], DEMO_PASSWORD)
+
+    def _print_logins(self):
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for email, name, _roles in DEMO_USERS:
             self.stdout.write(f"  {email:32} {DEMO_PASSWORD}   {name}")
+        self.stdout.write("Other enterprises, each with applications in other states:")
+        for email, name, legal_name, *_rest in DEMO_ENTERPRISES:
+            self.stdout.write(f"  {email:32} {DEMO_PASSWORD}   {name}, {legal_name}")
 
     def _profile_and_people(self, applicant, colleague, organisation):
         """A full profile, two outlets, a second member and a pending
