@@ -116,7 +116,7 @@ def case_contract_accept(*, actor, case, typed_name, ip_address):
             Case.Status.CONTRACT_ACCEPTED,
             actor=actor,
             verb="case.contract_accepted",
-            data={"contract": contract.number, "name": typed_name, "ip": ip_address},
+            data={"contract": contract.number, "typed_name": typed_name, "ip": ip_address},
         )
         contract.accepted_at = timezone.now()
         contract.accepted_by = actor
