@@ -7,7 +7,10 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
-        from certify.events import verb_register
+        from applications.models import Case
+        from certify.events import state_register, verb_register
+
+        state_register(Case.Status.choices)
 
         verb_register(
             {

@@ -138,14 +138,14 @@ class FeeScheduleForm(forms.Form):
         label=_("Per additional service outlet (yuan)"), max_digits=12, decimal_places=2, min_value=0
     )
     surveillance_percent = forms.DecimalField(
-        label=_("Annual surveillance fee (% of the certification fee)"),
+        label=_("Annual surveillance fee (percent of the certification fee)"),
         max_digits=5,
         decimal_places=2,
         min_value=0,
         max_value=100,
     )
     prepayment_percent = forms.DecimalField(
-        label=_("Prepayment (% of the certification fee, 30 to 50)"),
+        label=_("Prepayment (percent of the certification fee, 30 to 50)"),
         max_digits=5,
         decimal_places=2,
         min_value=30,
@@ -175,9 +175,18 @@ class FeeScheduleForm(forms.Form):
 
 class FeeBandForm(forms.Form):
     max_employees = forms.IntegerField(
-        label=_("Up to employees"), min_value=1, required=False, help_text=_("Empty: no upper limit.")
+        label=_("Up to employees"),
+        min_value=1,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
     )
-    base_fee = forms.DecimalField(label=_("Base fee (yuan)"), max_digits=12, decimal_places=2, min_value=0)
+    base_fee = forms.DecimalField(
+        label=_("Base fee (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "0.01"}),
+    )
 
 
 FeeBandFormSet = forms.formset_factory(FeeBandForm, extra=1, can_delete=True)

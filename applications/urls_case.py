@@ -31,6 +31,11 @@ urlpatterns = [
     path("cases/<uuid:public_id>/review/start/", views.case_review_start, name="case_review_start"),
     path("cases/<uuid:public_id>/review/", views.case_review_decide, name="case_review_decide"),
     path("cases/<uuid:public_id>/reject/", views.case_reject, name="case_reject"),
+    path(
+        "cases/<uuid:public_id>/documents-revised/",
+        views.case_documents_revised,
+        name="case_documents_revised",
+    ),
     path("cases/<uuid:public_id>/contract/send/", views.case_contract_send, name="case_contract_send"),
     path(
         "cases/<uuid:public_id>/contract/accept/",

@@ -214,6 +214,7 @@ def organisation_uscc_override(request, public_id):
 @manager_required
 def manager_home(request):
     organisations = selectors.organisation_list_for_user(request.user)
+    pipeline = selectors_case.pipeline_counts()
     return render(
         request,
         "applications/manager_home.html",
@@ -222,7 +223,8 @@ def manager_home(request):
             "recent_organisations": organisations.order_by("-created_at")[:10],
             "staff": staff_list()[:20],
             "staff_count": staff_list().count(),
-            "pipeline": selectors_case.pipeline_counts(),
+            "pipeline": pipeline,
+            "case_count": sum(count for _value, _label, count in pipeline),
             "queue": selectors_case.review_queue()[:8],
             "today": timezone.localdate(),
         },

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from applications import selectors, selectors_case, services
@@ -43,9 +44,22 @@ def _detail(case):
     return redirect("applications:case_detail", public_id=case.public_id)
 
 
+MANAGER_NEXT = {
+    Case.Status.SUBMITTED: _lazy("Start the review."),
+    Case.Status.UNDER_REVIEW: _lazy("Review each material, then request a supplement, accept or reject."),
+    Case.Status.ACCEPTED: _lazy("Check the quote and send the contract."),
+    Case.Status.CONTRACT_ACCEPTED: _lazy("Record the prepayment when it arrives."),
+    Case.Status.CONTRACT_SIGNED: _lazy("Plan the document review and its team."),
+    Case.Status.ONSITE_PLANNED: _lazy("Plan the on-site audit and its team."),
+}
+
+
 def _next_action(case, is_member, user):
     """What should happen next, and who does it — shown on the case page."""
     status = case.status
+    if user.is_manager and not is_member and status in MANAGER_NEXT:
+        deadline = case.review_due if case.is_open_for_review else None
+        return MANAGER_NEXT[status], deadline
     if status == Case.Status.DRAFT:
         return _("Upload the materials, make the declarations, then submit."), None
     if status == Case.Status.SUBMITTED:
@@ -62,6 +76,12 @@ def _next_action(case, is_member, user):
         return _("Pay the prepayment; the certification body records it."), None
     if status == Case.Status.CONTRACT_SIGNED:
         return _("The contract is signed. The document review comes next."), None
+    if status == Case.Status.DOCUMENT_REVIEW:
+        return _("The lead auditor reviews the system documents."), None
+    if status == Case.Status.DOCUMENT_REVISION:
+        return _("Revise the documents as the auditor asked, upload them, then report them revised."), case.supplement_due
+    if status == Case.Status.ONSITE_PLANNED:
+        return _("The documents passed. The certification body plans the on-site audit."), None
     if status == Case.Status.REJECTED:
         return _("The application was rejected: %(reason)s") % {"reason": case.rejection_reason}, None
     if status == Case.Status.WITHDRAWN:
@@ -137,15 +157,18 @@ def case_detail(request, public_id):
     case = selectors_case.case_get_for_user(request.user, public_id)
     is_member = selectors_case.case_is_member(request.user, case)
     editable = is_member and case.status in services.case.EDITABLE
+    uploads_allowed = is_member and case.status in services.case.UPLOADS_ALLOWED
     next_action, deadline = _next_action(case, is_member, request.user)
     context = {
         "case": case,
         "is_member": is_member,
         "is_manager": request.user.is_manager,
         "editable": editable,
+        "uploads_allowed": uploads_allowed,
         "checklist": selectors_case.case_checklist(case),
         "missing": case_missing(case) if editable else [],
         "supplement": selectors_case.case_open_supplement(case),
+        "past_supplements": case.supplement_requests.filter(answered_at__isnull=False).order_by("-requested_at"),
         "events": event_list_for_object(case),
         "next_action": next_action,
         "deadline": deadline,
@@ -483,5 +506,16 @@ def fee_schedule(request):
     return render(
         request,
         "applications/fees.html",
-        {"form": form, "bands": bands, "history": history, "events": event_list_for_object(schedule)},
+        {"form": form, "bands": bands, "history": history},
+    )
+
+
+@role_required("applicant")
+@require_POST
+def case_documents_revised(request, public_id):
+    return _member_action(
+        request,
+        public_id,
+        lambda c: services.case_documents_revised(actor=request.user, case=c),
+        _("The auditor is told that the documents are revised."),
     )

@@ -40,3 +40,18 @@ def verb_register(labels):
 
 def verb_label(verb):
     return _VERB_LABELS.get(verb, verb)
+
+
+_STATE_LABELS = {}
+
+
+def state_register(choices):
+    """Apps register their states' labels so the history shows words, not codes.
+
+    Codes shared by several models (draft, closed) carry the same meaning.
+    """
+    _STATE_LABELS.update(dict(choices))
+
+
+def state_label(state):
+    return _STATE_LABELS.get(state, state)

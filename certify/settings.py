@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "certify",
     "scoring",
     "applications",
+    "audits",
 ]
 
 MIDDLEWARE = [
@@ -274,6 +275,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "certify.tasks.outbox_sweep", "schedule": 60.0},
+    "audits-withdrawn-cases": {
+        "task": "audits.tasks.audits_cancel_withdrawn",
+        "schedule": 300.0,
+    },
     "case-deadlines": {
         "task": "applications.tasks.case_deadlines",
         "schedule": crontab(hour=8, minute=0),

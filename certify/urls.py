@@ -40,7 +40,6 @@ urlpatterns = [
     ),
     path("accounts/profile/", accounts.profile, name="profile"),
     path("language/", accounts.language_set, name="language_set"),
-    path("auditor/", accounts.auditor_home, name="auditor_home"),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path(
         "notifications/<int:notification_id>/read/",
@@ -65,6 +64,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("schemes/", include("scoring.urls")),
+    path("audits/", include("audits.urls")),
     path("", include("applications.urls")),
 ]
 

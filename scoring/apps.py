@@ -7,7 +7,11 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Scoring")
 
     def ready(self):
-        from certify.events import verb_register
+        from certify.events import state_register, verb_register
+        from scoring.models import SchemeVersion, ScoreSheet
+
+        state_register(SchemeVersion.Status.choices)
+        state_register(ScoreSheet.Status.choices)
 
         verb_register(
             {

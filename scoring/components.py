@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from certify.i18n import localized
 from certify.selectors import body_profile_get
 from scoring import engine
 from scoring.models import Gate, Mark, ScoreSheet, SpecialDeduction
@@ -55,14 +55,6 @@ def _files(mark, urls):
     if mark is None:
         return []
     return [(evidence, urls("evidence_file", evidence) if urls else "") for evidence in mark.evidence.all()]
-
-
-def localized(obj, field_name):
-    """The Chinese or English text of a bilingual field, whichever fits."""
-    english = getattr(obj, f"{field_name}_en", "")
-    if get_language() == "en" and english:
-        return english
-    return getattr(obj, f"{field_name}_zh")
 
 
 @dataclass

@@ -166,7 +166,7 @@ def test_applicant_pages_show_no_english_interface_words_in_chinese(
 @pytest.mark.django_db
 def test_auditor_home_shows_no_english_interface_words_in_chinese(client, auditor):
     client.force_login(auditor)
-    assert _english_words_in(_get_in_chinese(client, reverse("auditor_home"))) == []
+    assert _english_words_in(_get_in_chinese(client, reverse("audits:my_audits"))) == []
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.models.organisation import Organisation
 from certify.uploads import DOCUMENT_KINDS, UploadValidator, upload_path
@@ -260,7 +261,7 @@ class Material(models.Model):
 
     class Review(models.TextChoices):
         PENDING = "pending", _("Not reviewed yet")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("material review", "Accepted")
         COMMENTED = "commented", _("Needs a new version")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="materials")

@@ -21,14 +21,14 @@ class FeeSchedule(models.Model):
         _("per additional service outlet (yuan)"), default=3000, **MONEY
     )
     surveillance_percent = models.DecimalField(
-        _("annual surveillance fee (% of the certification fee)"),
+        _("annual surveillance fee (percent of the certification fee)"),
         max_digits=5,
         decimal_places=2,
         default=50,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     prepayment_percent = models.DecimalField(
-        _("prepayment (% of the certification fee)"),
+        _("prepayment (percent of the certification fee)"),
         max_digits=5,
         decimal_places=2,
         default=30,

@@ -207,9 +207,9 @@ def material_upload(*, actor, case, material_type, upload):
         raise CertifyError(" ".join(exc.messages)) from exc
     with transaction.atomic():
         case = _locked(case)
-        if case.status not in EDITABLE:
+        if case.status not in UPLOADS_ALLOWED:
             raise InvalidTransition(
-                _("Materials can be uploaded while the application is a draft or a supplement is requested.")
+                _("Materials can be uploaded while the application is a draft, a supplement is requested or documents are being revised.")
             )
         number = (
             Material.objects.filter(case=case, material_type=material_type).aggregate(
@@ -512,3 +512,74 @@ def case_access_grant(*, actor, case, user, reason):
                 actor=actor, obj=case, verb="case.access_granted", data={"user": user.pk, "reason": reason}
             )
     return grant
+
+
+# --- Moves made by the audits app (it calls these; never the reverse) --------
+
+UPLOADS_ALLOWED = EDITABLE | {Case.Status.DOCUMENT_REVISION}
+
+
+def case_document_review_begin(*, actor, case):
+    """The manager planned the document review: the case leaves contract_signed."""
+    _require_manager(actor)
+    with transaction.atomic():
+        case = _locked(case)
+        if _move(case, Case.Status.DOCUMENT_REVIEW, actor=actor, verb="case.document_review_started"):
+            case.save(update_fields=["status"])
+    return case
+
+
+def case_document_revision_request(*, actor, case, due, note=""):
+    """The lead auditor asks for revised system documents by `due`."""
+    with transaction.atomic():
+        case = _locked(case)
+        if not _move(
+            case,
+            Case.Status.DOCUMENT_REVISION,
+            actor=actor,
+            verb="case.document_revision_requested",
+            note=note,
+            data={"due": due.isoformat()},
+        ):
+            return case
+        case.supplement_due = due
+        case.overdue_notified_at = None
+        case.save(update_fields=["status", "supplement_due", "overdue_notified_at"])
+        notify(
+            _members(case),
+            template="case_document_revision_requested",
+            context={"case": case, "due": due, "note": note},
+            url=_case_url(case),
+        )
+    return case
+
+
+def case_documents_revised(*, actor, case):
+    """The applicant reports the documents revised; the review repeats."""
+    _require_member(actor, case)
+    with transaction.atomic():
+        case = _locked(case)
+        if not _move(case, Case.Status.DOCUMENT_REVIEW, actor=actor, verb="case.documents_revised"):
+            return case
+        case.supplement_due = None
+        case.save(update_fields=["status", "supplement_due"])
+        staff = User.objects.filter(
+            pk__in=CaseAccess.objects.filter(case=case).values("user_id"), is_active=True
+        )
+        notify(
+            list(staff) + list(_managers().exclude(pk__in=staff.values("pk"))),
+            template="case_documents_revised",
+            context={"case": case},
+            url=_case_url(case),
+        )
+    return case
+
+
+def case_document_review_pass(*, actor, case):
+    """The document review passed: the on-site audit can be planned."""
+    with transaction.atomic():
+        case = _locked(case)
+        if _move(case, Case.Status.ONSITE_PLANNED, actor=actor, verb="case.document_review_passed"):
+            case.save(update_fields=["status"])
+            notify(_managers(), template="case_document_review_passed", context={"case": case}, url=_case_url(case))
+    return case

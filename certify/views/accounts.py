@@ -17,8 +17,6 @@ from certify.forms import (
     RegistrationForm,
     ResendVerificationForm,
 )
-from certify.notifications import notification_list_for_user
-from certify.views.access import role_required
 
 
 def home(request):
@@ -29,7 +27,7 @@ def home(request):
     if user.is_manager:
         return redirect("applications:manager_home")
     if user.is_auditor:
-        return redirect("auditor_home")
+        return redirect("audits:my_audits")
     return redirect("applications:applicant_home")
 
 
@@ -143,10 +141,3 @@ def language_set(request):
         secure=settings.LANGUAGE_COOKIE_SECURE,
     )
     return response
-
-
-@role_required("auditor")
-def auditor_home(request):
-    """The auditor's home until audits exist: notifications and profile."""
-    notifications = notification_list_for_user(request.user)[:10]
-    return render(request, "certify/auditor_home.html", {"notifications": notifications})

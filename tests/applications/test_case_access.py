@@ -34,6 +34,7 @@ CASE_PAGES = {
     "applications:case_review_start": POST_ONLY_FOR_MANAGERS,
     "applications:case_review_decide": POST_ONLY_FOR_MANAGERS,
     "applications:case_reject": POST_ONLY_FOR_MANAGERS,
+    "applications:case_documents_revised": POST_ONLY_FOR_MEMBERS,
     "applications:case_contract_send": POST_ONLY_FOR_MANAGERS,
     "applications:case_contract_accept": POST_ONLY_FOR_MEMBERS,
     "applications:case_prepayment_record": POST_ONLY_FOR_MANAGERS,

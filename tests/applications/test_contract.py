@@ -14,7 +14,7 @@ from applications.models import Case, Contract, ServiceOutlet
 from applications.services import contract as contract_services
 from applications.services.deadlines import case_deadlines_notify
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
-from certify.models import Event
+from certify.models import Event, Notification
 from tests.applications.case_helpers import all_accepted, submitted_case, under_review_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -198,7 +198,9 @@ def test_an_overdue_review_is_flagged_once(applicant, organisation, manager, dja
         assert case_deadlines_notify(today=later) == 1
         assert case_deadlines_notify(today=later) == 0
     assert events(case, "case.review_overdue") == 1
-    assert [m.to for m in mail.outbox if "overdue" in m.subject] == [[manager.email]]
+    notices = Notification.objects.filter(kind="case_review_overdue")
+    assert [n.recipient for n in notices] == [manager]
+    assert len([m for m in mail.outbox if m.subject == notices.get().title]) == 1
 
 
 def test_a_case_within_its_deadline_is_not_flagged(applicant, organisation):

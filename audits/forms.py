@@ -1,0 +1,52 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from audits.models import Audit, ConflictDeclaration
+
+
+class AuditPlanForm(forms.Form):
+    mode = forms.ChoiceField(label=_("Mode"), choices=Audit.Mode.choices)
+    planned_start = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
+    planned_end = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.DecimalField(
+        label=_("Audit days"),
+        max_digits=5,
+        decimal_places=1,
+        min_value=0.5,
+        help_text=_("Computed from the days table; change it only with a reason."),
+    )
+    days_change_reason = forms.CharField(
+        label=_("Reason for changing the days"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    notes = forms.CharField(label=_("Plan notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Plan the audit")))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("The audit cannot end before it starts."))
+        return cleaned
+
+
+class DeclarationForm(forms.Form):
+    no_consultancy = forms.BooleanField(
+        required=False, label=ConflictDeclaration._meta.get_field("no_consultancy").verbose_name
+    )
+    no_employment = forms.BooleanField(
+        required=False, label=ConflictDeclaration._meta.get_field("no_employment").verbose_name
+    )
+    no_other_interest = forms.BooleanField(
+        required=False, label=ConflictDeclaration._meta.get_field("no_other_interest").verbose_name
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Declare")))

@@ -1,0 +1,84 @@
+"""Reads of the audits app: an auditor sees the audits they are on; managers all."""
+
+from datetime import timedelta
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from audits.models import (
+    DECLARATION_VALID_DAYS,
+    Audit,
+    ConflictDeclaration,
+    DocumentReviewComment,
+    TeamMember,
+)
+from certify.models import User
+
+
+def audit_list_for_user(user):
+    queryset = Audit.objects.select_related("case__organisation", "case__version__scheme")
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_manager:
+        return queryset
+    if user.is_auditor:
+        return queryset.filter(team__auditor=user)
+    return queryset.none()
+
+
+def audit_get_for_user(user, public_id):
+    audit = (
+        audit_list_for_user(user)
+        .prefetch_related(
+            Prefetch("team", queryset=TeamMember.objects.select_related("auditor", "declaration"))
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+    if audit is None:
+        raise Http404
+    return audit
+
+
+def my_audits(user):
+    """The auditor's open audits, soonest first, with their teams."""
+    return (
+        audit_list_for_user(user)
+        .filter(status__in=Audit.OPEN)
+        .prefetch_related(Prefetch("team", queryset=TeamMember.objects.select_related("auditor")))
+        .order_by("planned_start", "id")
+    )
+
+
+def audit_role(user, audit):
+    """The user's role on the audit's team (from the prefetched team), or None."""
+    for member in audit.team.all():
+        if member.auditor_id == user.pk:
+            return member.role
+    return None
+
+
+def document_comments(audit):
+    return list(
+        DocumentReviewComment.objects.filter(audit=audit)
+        .select_related("indicator", "updated_by")
+        .order_by("round", "indicator__category__position", "indicator__position")
+    )
+
+
+def auditors_for_planning(audit):
+    """Every active auditor with their current declaration for the
+    organisation and their qualifications, in three queries."""
+    since = timezone.now() - timedelta(days=DECLARATION_VALID_DAYS)
+    latest = {}
+    for declaration in ConflictDeclaration.objects.filter(
+        organisation=audit.case.organisation, declared_at__gte=since
+    ).order_by("declared_at"):
+        latest[declaration.auditor_id] = declaration
+    auditors = (
+        User.objects.filter(is_auditor=True, is_active=True)
+        .prefetch_related("qualifications")
+        .order_by("full_name")
+    )
+    return [{"auditor": auditor, "declaration": latest.get(auditor.pk)} for auditor in auditors]

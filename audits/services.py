@@ -1,0 +1,473 @@
+"""Writes of the audits app: plan an audit, declare no conflict, assign the
+team, start, and the document review with its revision rounds.
+
+When an audit's event moves the case, these services call the applications
+app's case services (never the reverse).
+"""
+
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications import services as case_services
+from applications.models import Case
+from applications.selectors import membership_for_user
+from audits.models import (
+    DECLARATION_VALID_DAYS,
+    Audit,
+    AuditDaysBand,
+    AuditDaysTable,
+    ConflictDeclaration,
+    DocumentReviewComment,
+    TeamMember,
+)
+from certify.calendar import add_working_days
+from certify.events import event_record
+from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
+from certify.models import User
+from certify.notifications import notify
+from scoring.models import Indicator
+from scoring.selectors import process_settings_get
+
+# A new installation's table; the body edits its own (DOMAIN.md 5.3 gives no
+# public formula, only that outlets add at least half a day each).
+DEFAULT_BANDS = [(50, Decimal("1.0")), (200, Decimal("1.5")), (1000, Decimal("2.0")), (None, Decimal("3.0"))]
+HALF_DAY = Decimal("0.5")
+
+
+def _require_manager(actor):
+    if not (actor.is_authenticated and actor.is_active and actor.is_manager):
+        raise NotAllowed(_("Only a manager may do this."))
+
+
+def audit_days_table_get():
+    table = AuditDaysTable.objects.prefetch_related("bands").first()
+    if table is None:
+        with transaction.atomic():
+            table = AuditDaysTable.objects.create()
+            AuditDaysBand.objects.bulk_create(
+                AuditDaysBand(table=table, max_employees=limit, days=days) for limit, days in DEFAULT_BANDS
+            )
+        table = AuditDaysTable.objects.prefetch_related("bands").get(pk=table.pk)
+    return table
+
+
+def _round_half_day(value):
+    """Audit time is planned in half days, rounded up."""
+    halves = (value / HALF_DAY).to_integral_value(rounding="ROUND_CEILING")
+    return max(halves * HALF_DAY, HALF_DAY)
+
+
+def audit_days_compute(case, kind, table=None):
+    """(days, basis): the on-site days for the organisation's size, outlets
+    and categories, scaled for a document review or a surveillance audit."""
+    table = table or audit_days_table_get()
+    organisation = case.organisation
+    employees = organisation.employee_count or 0
+    bands = sorted(table.bands.all(), key=lambda b: (b.max_employees is None, b.max_employees or 0))
+    band = next(b for b in bands if b.max_employees is None or employees <= b.max_employees)
+    outlets = max(organisation.outlets.count() - 1, 0)
+    categories = max(organisation.categories.count() - 1, 0)
+    onsite = band.days + table.per_additional_outlet * outlets + table.per_additional_category * categories
+    share = {
+        Audit.Kind.DOCUMENT_REVIEW: table.document_review_share,
+        Audit.Kind.SURVEILLANCE: table.surveillance_share,
+    }.get(kind, Decimal(1))
+    days = _round_half_day(onsite * share)
+    basis = {
+        "employees": employees,
+        "band_days": str(band.days),
+        "additional_outlets": outlets,
+        "per_outlet": str(table.per_additional_outlet),
+        "additional_categories": categories,
+        "per_category": str(table.per_additional_category),
+        "onsite_days": str(onsite.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)),
+        "share": str(share),
+    }
+    return days, basis
+
+
+# Which case state each kind of audit is planned from.
+PLANNED_FROM = {
+    Audit.Kind.DOCUMENT_REVIEW: Case.Status.CONTRACT_SIGNED,
+    Audit.Kind.ONSITE: Case.Status.ONSITE_PLANNED,
+    Audit.Kind.FOLLOW_UP: Case.Status.RECTIFICATION,
+}
+
+
+def audit_plan(
+    *, actor, case, kind, mode, planned_start, planned_end, days=None, days_change_reason="", notes=""
+):
+    """Plan an audit of a case. Planning the document review moves the case
+    from contract_signed to document_review."""
+    _require_manager(actor)
+    if kind not in PLANNED_FROM:
+        raise CertifyError(_("Surveillance audits are planned from the certificate."))
+    if planned_end < planned_start:
+        raise CertifyError(_("The audit cannot end before it starts."))
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("organisation", "version").get(pk=case.pk)
+        if case.status != PLANNED_FROM[kind]:
+            raise InvalidTransition(
+                _("A %(kind)s is planned when the application is “%(status)s”; it is “%(current)s”.")
+                % {
+                    "kind": Audit.Kind(kind).label,
+                    "status": Case.Status(PLANNED_FROM[kind]).label,
+                    "current": case.get_status_display(),
+                }
+            )
+        if Audit.objects.filter(case=case, kind=kind, status__in=Audit.OPEN).exists():
+            raise CertifyError(_("This application already has an open audit of this kind."))
+        computed, basis = audit_days_compute(case, kind)
+        if days is not None and days != computed and not days_change_reason.strip():
+            raise CertifyError(_("Give the reason for changing the computed audit days."))
+        audit = Audit.objects.create(
+            case=case,
+            kind=kind,
+            mode=mode,
+            planned_start=planned_start,
+            planned_end=planned_end,
+            days_computed=computed,
+            days_basis=basis,
+            days=days if days is not None else computed,
+            days_change_reason=days_change_reason.strip() if days not in (None, computed) else "",
+            notes=notes,
+            created_by=actor,
+        )
+        event_record(
+            actor=actor,
+            obj=audit,
+            verb="audit.planned",
+            to_state=audit.status,
+            data={"kind": kind, "days": str(audit.days), "computed": str(computed)},
+        )
+        if kind == Audit.Kind.DOCUMENT_REVIEW:
+            case_services.case_document_review_begin(actor=actor, case=case)
+    return audit
+
+
+def _locked_audit(audit):
+    audit = (
+        Audit.objects.select_for_update()
+        .select_related("case__organisation", "case__version__scheme")
+        .get(pk=audit.pk)
+    )
+    if audit.case.status == Case.Status.WITHDRAWN:
+        raise InvalidTransition(_("The application was withdrawn; its audits are closed to further work."))
+    return audit
+
+
+def audit_url(audit):
+    return reverse("audits:audit_detail", args=[audit.public_id])
+
+
+def declaration_current(auditor, organisation, on=None):
+    """The auditor's declaration for the organisation that still covers `on`."""
+    since = (on or timezone.now()) - timedelta(days=DECLARATION_VALID_DAYS)
+    return (
+        ConflictDeclaration.objects.filter(
+            auditor=auditor, organisation=organisation, declared_at__gte=since
+        )
+        .order_by("-declared_at")
+        .first()
+    )
+
+
+def declaration_request(*, actor, audit, auditor):
+    """Ask a proposed auditor to make the declaration (an e-mail with the link)."""
+    _require_manager(actor)
+    if not auditor.is_auditor:
+        raise CertifyError(_("Only auditors can be put on an audit team."))
+    organisation = audit.case.organisation
+    with transaction.atomic():
+        event_record(actor=actor, obj=audit, verb="declaration.requested", data={"auditor": auditor.pk})
+        notify(
+            [auditor],
+            template="declaration_requested",
+            context={"organisation": organisation, "audit": audit},
+            url=reverse("audits:declaration", args=[organisation.public_id]),
+        )
+
+
+def conflict_declare(*, actor, organisation, no_consultancy, no_employment, no_other_interest):
+    """The auditor declares no conflict of interest with the organisation.
+
+    Every statement must hold; someone who cannot make them cannot be
+    assigned, and says so to the manager instead.
+    """
+    if not (actor.is_authenticated and actor.is_auditor):
+        raise NotAllowed(_("Only auditors make this declaration."))
+    if membership_for_user(actor) is not None:
+        raise CertifyError(_("Members of an applying organisation cannot audit."))
+    if not (no_consultancy and no_employment and no_other_interest):
+        raise CertifyError(
+            _("Each statement must be true to declare no conflict. If one is not, tell the manager: you cannot be on this team.")
+        )
+    with transaction.atomic():
+        declaration = ConflictDeclaration.objects.create(
+            auditor=actor,
+            organisation=organisation,
+            no_consultancy=True,
+            no_employment=True,
+            no_other_interest=True,
+        )
+        event_record(actor=actor, obj=organisation, verb="declaration.made", data={"auditor": actor.pk})
+    return declaration
+
+
+def qualification_warnings(audit, auditors):
+    """Auditors whose qualification for the scheme ends before the audit does
+    (or who have none): shown to the manager, not a refusal."""
+    scheme_id = audit.case.version.scheme_id
+    warnings = []
+    for auditor in auditors:
+        latest = max(
+            (q.valid_until for q in auditor.qualifications.all() if q.scheme_id == scheme_id), default=None
+        )
+        if latest is None:
+            warnings.append(
+                _("%(name)s has no qualification recorded for this scheme.") % {"name": auditor.full_name}
+            )
+        elif latest < audit.planned_end:
+            warnings.append(
+                _("%(name)s's qualification ends on %(date)s, before the audit ends.")
+                % {"name": auditor.full_name, "date": latest.isoformat()}
+            )
+    return warnings
+
+
+def audit_team_assign(*, actor, audit, lead, members=()):
+    """Set the team: one lead plus members. Every auditor needs a current
+    declaration; an on-site audit needs between the scheme's minimum and three.
+    Grants the team access to the case and notifies the organisation.
+
+    Returns the qualification warnings (they do not block).
+    """
+    _require_manager(actor)
+    team = [lead, *[m for m in members if m.pk != lead.pk]]
+    if len({person.pk for person in team}) != len(team):
+        raise CertifyError(_("Each auditor can be on the team once."))
+    for person in team:
+        if not (person.is_active and person.is_auditor):
+            raise CertifyError(_("%(name)s is not an active auditor.") % {"name": person.full_name})
+    with transaction.atomic():
+        audit = _locked_audit(audit)
+        if audit.status != Audit.Status.PLANNED:
+            raise InvalidTransition(_("The team is set while the audit is planned."))
+        minimum = process_settings_get(audit.case.version).min_onsite_team
+        if audit.kind == Audit.Kind.ONSITE and not minimum <= len(team) <= 3:
+            raise CertifyError(
+                _("An on-site audit needs between %(minimum)s and 3 auditors; the team has %(count)s.")
+                % {"minimum": minimum, "count": len(team)}
+            )
+        organisation = audit.case.organisation
+        declarations = {}
+        missing = []
+        for person in team:
+            declaration = declaration_current(person, organisation)
+            if declaration is None:
+                missing.append(person.full_name)
+            declarations[person.pk] = declaration
+        if missing:
+            raise CertifyError(
+                _("No current no-conflict declaration from: %(names)s. Ask them to declare first.")
+                % {"names": "、".join(missing)}
+            )
+        audit.team.all().delete()
+        TeamMember.objects.bulk_create(
+            TeamMember(
+                audit=audit,
+                auditor=person,
+                role=TeamMember.Role.LEAD if index == 0 else TeamMember.Role.MEMBER,
+                declaration=declarations[person.pk],
+                assigned_by=actor,
+            )
+            for index, person in enumerate(team)
+        )
+        for person in team:
+            case_services.case_access_grant(
+                actor=actor, case=audit.case, user=person, reason=str(Audit.Kind(audit.kind).label)
+            )
+        event_record(
+            actor=actor,
+            obj=audit,
+            verb="audit.team_assigned",
+            data={"lead": lead.pk, "members": [m.pk for m in team[1:]]},
+        )
+        members_of_org = User.objects.filter(memberships__organisation=organisation, is_active=True)
+        team_rows = list(audit.team.select_related("auditor"))
+        notify(
+            members_of_org,
+            template="audit_planned",
+            context={"audit": audit, "team": team_rows},
+            url=reverse("applications:case_detail", args=[audit.case.public_id]),
+        )
+        for row in team_rows:
+            notify(
+                [row.auditor],
+                template="audit_assigned",
+                context={"audit": audit, "role": row.get_role_display()},
+                url=audit_url(audit),
+            )
+    return qualification_warnings(audit, team)
+
+
+def _require_lead(actor, audit):
+    if not audit.team.filter(auditor=actor, role=TeamMember.Role.LEAD).exists():
+        raise NotAllowed(_("Only the audit's lead auditor may do this."))
+
+
+def audit_start(*, actor, audit):
+    with transaction.atomic():
+        audit = _locked_audit(audit)
+        _require_lead(actor, audit)
+        if audit.status == Audit.Status.IN_PROGRESS:
+            return audit
+        if audit.status != Audit.Status.PLANNED:
+            raise InvalidTransition(_("Only a planned audit can start."))
+        audit.status = Audit.Status.IN_PROGRESS
+        audit.started_at = timezone.now()
+        audit.save(update_fields=["status", "started_at"])
+        event_record(
+            actor=actor,
+            obj=audit,
+            verb="audit.started",
+            from_state=Audit.Status.PLANNED,
+            to_state=Audit.Status.IN_PROGRESS,
+        )
+    return audit
+
+
+def _require_document_review_in_progress(audit):
+    if audit.kind != Audit.Kind.DOCUMENT_REVIEW:
+        raise CertifyError(_("This is not a document review."))
+    if audit.status != Audit.Status.IN_PROGRESS:
+        raise InvalidTransition(_("Start the document review first."))
+    if audit.case.status != Case.Status.DOCUMENT_REVIEW:
+        raise InvalidTransition(_("The applicant is revising the documents; wait for them."))
+
+
+def document_comment_set(*, actor, audit, indicator_id, outcome, comment=""):
+    """The lead's outcome and comment for one indicator in this round."""
+    if outcome not in DocumentReviewComment.Outcome.values:
+        raise CertifyError(_("Choose an outcome."))
+    if outcome == DocumentReviewComment.Outcome.REVISE and not comment.strip():
+        raise CertifyError(_("Say what must be revised."))
+    with transaction.atomic():
+        audit = _locked_audit(audit)
+        _require_lead(actor, audit)
+        _require_document_review_in_progress(audit)
+        indicator = Indicator.objects.filter(
+            pk=indicator_id, category__version_id=audit.case.version_id
+        ).first()
+        if indicator is None:
+            raise CertifyError(_("This indicator is not part of the application's scheme."))
+        comment_row, _created = DocumentReviewComment.objects.update_or_create(
+            audit=audit,
+            indicator=indicator,
+            round=audit.review_round,
+            defaults={
+                "outcome": outcome,
+                "comment": comment.strip(),
+                "updated_at": timezone.now(),
+                "updated_by": actor,
+            },
+        )
+    return comment_row
+
+
+def _round_outcomes(audit):
+    indicators = Indicator.objects.filter(category__version_id=audit.case.version_id).count()
+    comments = list(DocumentReviewComment.objects.filter(audit=audit, round=audit.review_round))
+    return indicators, comments
+
+
+def document_review_pass(*, actor, audit):
+    """Every indicator conforms: the review closes and the on-site audit can be planned."""
+    with transaction.atomic():
+        audit = _locked_audit(audit)
+        _require_lead(actor, audit)
+        if audit.status == Audit.Status.CLOSED:
+            return audit
+        _require_document_review_in_progress(audit)
+        indicators, comments = _round_outcomes(audit)
+        if len(comments) < indicators:
+            raise CertifyError(
+                _("%(count)s indicator(s) have no outcome in this round yet.")
+                % {"count": indicators - len(comments)}
+            )
+        if any(c.outcome == DocumentReviewComment.Outcome.REVISE for c in comments):
+            raise CertifyError(_("Some indicators need revision: request the revisions instead."))
+        audit.status = Audit.Status.CLOSED
+        audit.closed_at = timezone.now()
+        audit.save(update_fields=["status", "closed_at"])
+        event_record(
+            actor=actor,
+            obj=audit,
+            verb="audit.document_review_passed",
+            from_state=Audit.Status.IN_PROGRESS,
+            to_state=Audit.Status.CLOSED,
+            data={"round": audit.review_round},
+        )
+        case_services.case_document_review_pass(actor=actor, case=audit.case)
+    return audit
+
+
+def document_revisions_request(*, actor, audit, note=""):
+    """Send the documents back for revision with a due date in working days;
+    the next round starts when the applicant reports them revised."""
+    with transaction.atomic():
+        audit = _locked_audit(audit)
+        _require_lead(actor, audit)
+        if audit.case.status == Case.Status.DOCUMENT_REVISION:
+            return audit
+        _require_document_review_in_progress(audit)
+        indicators, comments = _round_outcomes(audit)
+        to_revise = [c for c in comments if c.outcome == DocumentReviewComment.Outcome.REVISE]
+        if not to_revise:
+            raise CertifyError(_("Mark at least one indicator as needing revision, with a comment."))
+        settings = process_settings_get(audit.case.version)
+        due = add_working_days(timezone.localdate(), settings.document_revision_working_days)
+        audit.revision_due = due
+        audit.review_round += 1
+        audit.save(update_fields=["revision_due", "review_round"])
+        event_record(
+            actor=actor,
+            obj=audit,
+            verb="audit.revisions_requested",
+            note=note,
+            data={"round": audit.review_round - 1, "due": due.isoformat(), "indicators": len(to_revise)},
+        )
+        case_services.case_document_revision_request(actor=actor, case=audit.case, due=due, note=note)
+    return audit
+
+
+def audits_cancel_for_withdrawn_cases(*, today=None):
+    """The sweep: cancel every open audit of a withdrawn case (the applications
+    app cannot call this app when the applicant withdraws)."""
+    cancelled = 0
+    open_audits = Audit.objects.filter(status__in=Audit.OPEN, case__status=Case.Status.WITHDRAWN)
+    for audit_id in open_audits.values_list("pk", flat=True):
+        with transaction.atomic():
+            audit = Audit.objects.select_for_update().get(pk=audit_id)
+            if audit.status not in Audit.OPEN:
+                continue
+            from_state = audit.status
+            audit.status = Audit.Status.CANCELLED
+            audit.cancelled_at = timezone.now()
+            audit.cancel_reason = str(_("The application was withdrawn."))
+            audit.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+            event_record(
+                actor=None,
+                obj=audit,
+                verb="audit.cancelled",
+                from_state=from_state,
+                to_state=Audit.Status.CANCELLED,
+                note=audit.cancel_reason,
+            )
+            cancelled += 1
+    return cancelled

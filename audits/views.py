@@ -1,0 +1,210 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.models import Case, Organisation
+from applications.selectors_case import case_checklist, case_list_for_user
+from audits import selectors, services
+from audits.forms import AuditPlanForm, DeclarationForm
+from audits.models import Audit, DocumentReviewComment, TeamMember
+from certify.events import event_list_for_object
+from certify.exceptions import CertifyError
+from certify.models import User
+from certify.views.access import manager_required, role_required
+from scoring.components import localized
+from scoring.selectors import version_tree
+
+
+@role_required("auditor", "manager")
+def my_audits(request):
+    audits = list(selectors.my_audits(request.user))
+    for audit in audits:
+        audit.my_role = selectors.audit_role(request.user, audit)
+    return render(request, "audits/my_audits.html", {"audits": audits, "today": timezone.localdate()})
+
+
+@manager_required
+def audit_plan(request, case_public_id, kind):
+    case = get_object_or_404(case_list_for_user(request.user), public_id=case_public_id)
+    if kind not in services.PLANNED_FROM:
+        raise Http404
+    computed, basis = services.audit_days_compute(case, kind)
+    form = AuditPlanForm(request.POST or None, initial={"days": computed})
+    if request.method == "POST" and form.is_valid():
+        try:
+            audit = services.audit_plan(actor=request.user, case=case, kind=kind, **form.cleaned_data)
+        except CertifyError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The audit is planned. Now choose its team."))
+            return redirect("audits:audit_detail", public_id=audit.public_id)
+    return render(
+        request,
+        "audits/audit_plan.html",
+        {"case": case, "kind": Audit.Kind(kind), "form": form, "computed": computed, "basis": basis},
+    )
+
+
+def _review_rows(audit, comments):
+    """Each indicator with this round's comment and the earlier rounds'."""
+    current, earlier = {}, {}
+    for comment in comments:
+        if comment.round == audit.review_round:
+            current[comment.indicator_id] = comment
+        else:
+            earlier.setdefault(comment.indicator_id, []).append(comment)
+    rows = []
+    for category in version_tree(audit.case.version):
+        for indicator in category.indicators.all():
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "name": localized(indicator, "name"),
+                    "current": current.get(indicator.pk),
+                    "earlier": earlier.get(indicator.pk, []),
+                }
+            )
+    return rows
+
+
+@login_required
+def audit_detail(request, public_id):
+    """The audit's workspace: plan, team, documents and their review."""
+    audit = selectors.audit_get_for_user(request.user, public_id)
+    role = selectors.audit_role(request.user, audit)
+    context = {
+        "audit": audit,
+        "case": audit.case,
+        "role": role,
+        "is_lead": role == TeamMember.Role.LEAD,
+        "is_manager": request.user.is_manager,
+        "events": event_list_for_object(audit),
+        "checklist": case_checklist(audit.case),
+    }
+    if audit.kind == Audit.Kind.DOCUMENT_REVIEW:
+        context["review_rows"] = _review_rows(audit, selectors.document_comments(audit))
+        context["outcomes"] = DocumentReviewComment.Outcome.choices
+        context["review_open"] = (
+            audit.status == Audit.Status.IN_PROGRESS and audit.case.status == Case.Status.DOCUMENT_REVIEW
+        )
+    if request.user.is_manager and audit.status == Audit.Status.PLANNED:
+        context["candidates"] = selectors.auditors_for_planning(audit)
+        context["warnings"] = services.qualification_warnings(audit, [m.auditor for m in audit.team.all()])
+    return render(request, "audits/audit_detail.html", context)
+
+
+def _action(request, audit, action, success):
+    try:
+        action()
+    except CertifyError as exc:
+        messages.error(request, exc.message)
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect("audits:audit_detail", public_id=audit.public_id)
+
+
+@manager_required
+@require_POST
+def audit_team(request, public_id):
+    audit = selectors.audit_get_for_user(request.user, public_id)
+    auditors = {str(u.public_id): u for u in User.objects.filter(is_auditor=True, is_active=True)}
+    lead = auditors.get(request.POST.get("lead", ""))
+    members = [auditors[key] for key in request.POST.getlist("members") if key in auditors]
+    if lead is None:
+        messages.error(request, _("Choose the lead auditor."))
+        return redirect("audits:audit_detail", public_id=public_id)
+
+    def assign():
+        for warning in services.audit_team_assign(actor=request.user, audit=audit, lead=lead, members=members):
+            messages.warning(request, warning)
+
+    return _action(request, audit, assign, _("The team is assigned and the organisation notified."))
+
+
+@manager_required
+@require_POST
+def declaration_request(request, public_id, auditor_public_id):
+    audit = selectors.audit_get_for_user(request.user, public_id)
+    auditor = get_object_or_404(User, public_id=auditor_public_id, is_auditor=True)
+    return _action(
+        request,
+        audit,
+        lambda: services.declaration_request(actor=request.user, audit=audit, auditor=auditor),
+        _("%(name)s is asked to declare.") % {"name": auditor.full_name},
+    )
+
+
+@role_required("auditor")
+def declaration(request, organisation_public_id):
+    organisation = get_object_or_404(Organisation, public_id=organisation_public_id)
+    current = services.declaration_current(request.user, organisation)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conflict_declare(actor=request.user, organisation=organisation, **form.cleaned_data)
+        except CertifyError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your declaration is recorded."))
+            return redirect("audits:my_audits")
+    return render(
+        request, "audits/declaration.html", {"organisation": organisation, "form": form, "current": current}
+    )
+
+
+@role_required("auditor")
+@require_POST
+def audit_start(request, public_id):
+    audit = selectors.audit_get_for_user(request.user, public_id)
+    return _action(
+        request, audit, lambda: services.audit_start(actor=request.user, audit=audit), _("The audit has started.")
+    )
+
+
+@role_required("auditor")
+@require_POST
+def document_comment(request, public_id, indicator_id):
+    audit = selectors.audit_get_for_user(request.user, public_id)
+    return _action(
+        request,
+        audit,
+        lambda: services.document_comment_set(
+            actor=request.user,
+            audit=audit,
+            indicator_id=indicator_id,
+            outcome=request.POST.get("outcome", ""),
+            comment=request.POST.get("comment", ""),
+        ),
+        "",
+    )
+
+
+@role_required("auditor")
+@require_POST
+def document_review_pass(request, public_id):
+    audit = selectors.audit_get_for_user(request.user, public_id)
+    return _action(
+        request,
+        audit,
+        lambda: services.document_review_pass(actor=request.user, audit=audit),
+        _("The document review passed; the on-site audit can be planned."),
+    )
+
+
+@role_required("auditor")
+@require_POST
+def document_revisions_request(request, public_id):
+    audit = selectors.audit_get_for_user(request.user, public_id)
+    return _action(
+        request,
+        audit,
+        lambda: services.document_revisions_request(
+            actor=request.user, audit=audit, note=request.POST.get("note", "")
+        ),
+        _("The applicant is asked to revise the documents."),
+    )
