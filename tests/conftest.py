@@ -113,12 +113,14 @@ def redis_broker_url():
 
 @pytest.fixture
 def shipped_data(transactional_db):
-    """Reload the data migrations ship (schemes): a transactional test's flush
-    empties every table, and pytest-django runs those tests last, so each one
-    reloads it with the loader the migration uses."""
+    """Reload the data migrations ship (schemes and their material types): a
+    transactional test's flush empties every table, and pytest-django runs
+    those tests last, so each one reloads them with the migrations' loaders."""
+    from applications.catalogue import load_material_types
     from scoring.catalogue import load_shipped_schemes
 
     load_shipped_schemes()
+    load_material_types()
 
 
 @pytest.fixture

@@ -296,7 +296,7 @@ def test_an_application_from_registration_to_the_signed_contract(open_browser, t
     expect_status(manager, case, Case.Status.ACCEPTED)
     quote = manager.get_by_test_id("quote")
     expect(quote.locator("table.quote-table")).to_be_visible()
-    expect(quote.get_by_test_id("certification-fee")).to_have_text(re.compile(r"^\d+\.\d\d$"))
+    expect(quote.get_by_test_id("certification-fee")).to_have_text(re.compile(r"^¥[\d,]+\.\d\d$"))
     screenshot(manager, "16-accepted-quote")
     manager.locator("form[action$='/contract/send/'] [type=submit]").click()
     expect(manager.locator(".alert-success")).to_be_visible()
@@ -324,7 +324,7 @@ def test_an_application_from_registration_to_the_signed_contract(open_browser, t
 
     # --- The manager records the prepayment: the contract is signed -------
     manager.reload()
-    prepayment = manager.get_by_test_id("prepayment").first.inner_text()
+    prepayment = manager.get_by_test_id("prepayment").first.inner_text().lstrip("¥").replace(",", "")
     assert prepayment == str(contract.prepayment)
     screenshot(manager, "19-prepayment-form")
     manager.fill("#id_amount", prepayment)
