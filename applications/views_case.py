@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications import selectors, selectors_case, services
@@ -45,12 +45,12 @@ def _detail(case):
 
 
 MANAGER_NEXT = {
-    Case.Status.SUBMITTED: _lazy("Start the review."),
-    Case.Status.UNDER_REVIEW: _lazy("Review each material, then request a supplement, accept or reject."),
-    Case.Status.ACCEPTED: _lazy("Check the quote and send the contract."),
-    Case.Status.CONTRACT_ACCEPTED: _lazy("Record the prepayment when it arrives."),
-    Case.Status.CONTRACT_SIGNED: _lazy("Plan the document review and its team."),
-    Case.Status.ONSITE_PLANNED: _lazy("Plan the on-site audit and its team."),
+    Case.Status.SUBMITTED: gettext_lazy("Start the review."),
+    Case.Status.UNDER_REVIEW: gettext_lazy("Review each material, then request a supplement, accept or reject."),
+    Case.Status.ACCEPTED: gettext_lazy("Check the quote and send the contract."),
+    Case.Status.CONTRACT_ACCEPTED: gettext_lazy("Record the prepayment when it arrives."),
+    Case.Status.CONTRACT_SIGNED: gettext_lazy("Plan the document review and its team."),
+    Case.Status.ONSITE_PLANNED: gettext_lazy("Plan the on-site audit and its team."),
 }
 
 

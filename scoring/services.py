@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
@@ -181,22 +181,22 @@ def scheme_version_publish(*, actor, version):
 
 
 SCHEME_PROBLEMS = {
-    "no_categories": _lazy("the version has no categories"),
-    "no_indicators": _lazy("category %(node)s has no indicators"),
-    "no_items": _lazy("indicator %(node)s has no items"),
-    "duplicate_item": _lazy("item code %(node)s is used twice"),
-    "no_points": _lazy("item %(node)s must have more than 0 points"),
-    "indicator_sum": _lazy("the items of indicator %(node)s sum to %(total)s, not %(expected)s"),
-    "category_sum": _lazy("the indicators of category %(node)s sum to %(total)s, not %(expected)s"),
-    "total_sum": _lazy("the categories sum to %(total)s, not 100"),
-    "no_levels": _lazy("the version has no levels"),
-    "lowest_level": _lazy("the lowest level, %(node)s, must start at the fail mark %(expected)s"),
-    "duplicate_level": _lazy("level code %(node)s is used twice or is reserved"),
-    "level_order": _lazy("level %(node)s needs fewer points than %(previous)s before it"),
-    "level_above_100": _lazy("level %(node)s needs more than 100 points"),
-    "unknown_metric": _lazy("level %(node)s has a gate on an unknown metric"),
-    "fail_at": _lazy("the number of special deductions that fail must be at least 1"),
-    "bonus_max": _lazy("the special bonus limit must not be negative"),
+    "no_categories": gettext_lazy("the version has no categories"),
+    "no_indicators": gettext_lazy("category %(node)s has no indicators"),
+    "no_items": gettext_lazy("indicator %(node)s has no items"),
+    "duplicate_item": gettext_lazy("item code %(node)s is used twice"),
+    "no_points": gettext_lazy("item %(node)s must have more than 0 points"),
+    "indicator_sum": gettext_lazy("the items of indicator %(node)s sum to %(total)s, not %(expected)s"),
+    "category_sum": gettext_lazy("the indicators of category %(node)s sum to %(total)s, not %(expected)s"),
+    "total_sum": gettext_lazy("the categories sum to %(total)s, not 100"),
+    "no_levels": gettext_lazy("the version has no levels"),
+    "lowest_level": gettext_lazy("the lowest level, %(node)s, must start at the fail mark %(expected)s"),
+    "duplicate_level": gettext_lazy("level code %(node)s is used twice or is reserved"),
+    "level_order": gettext_lazy("level %(node)s needs fewer points than %(previous)s before it"),
+    "level_above_100": gettext_lazy("level %(node)s needs more than 100 points"),
+    "unknown_metric": gettext_lazy("level %(node)s has a gate on an unknown metric"),
+    "fail_at": gettext_lazy("the number of special deductions that fail must be at least 1"),
+    "bonus_max": gettext_lazy("the special bonus limit must not be negative"),
 }
 
 
