@@ -33,7 +33,7 @@ DEMO_ENTERPRISES = [
     ("hangzhou@demo.certify.test", "吴经理 (Wu)", "杭州示例厨电有限公司", "91330100716105852F", 45,
      ["submitted", "withdrawn"]),
     ("beijing@demo.certify.test", "郑主管 (Zheng)", "北京示例智能家居有限公司", "91110000MA00000152", 1200,
-     ["contract_accepted"]),
+     ["contract_accepted", "contract_signed"]),
     ("nanshan@demo.certify.test", "何经理 (He)", "深圳南山示例电梯服务有限公司", "91440300MA5F0000X1", 160,
      ["contract_sent", "accepted"]),
 ]

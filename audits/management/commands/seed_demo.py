@@ -19,6 +19,7 @@ from applications.services import (
     self_assessment_finish,
     service_outlet_add,
 )
+from audits.demo import seed_audits
 from certify.models import BodyProfile, User
 from certify.selectors import body_profile_get
 from scoring.catalogue import EXAMPLE_TEN_STAR, GBT27922
@@ -121,6 +122,11 @@ class Command(BaseCommand):
             self._self_assessments(applicant, organisation)
 
         seed_cases(applicant, users["manager@demo.certify.test"], DEMO_PASSWORD)
+        seed_audits(
+            users["manager@demo.certify.test"],
+            users["auditor@demo.certify.test"],
+            users["auditor2@demo.certify.test"],
+        )
 
     def _print_logins(self):
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
