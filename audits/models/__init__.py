@@ -8,8 +8,11 @@ from audits.models.audit import (
     DocumentReviewComment,
     TeamMember,
 )
+from audits.models.finding import Finding, FindingEvidence
 
 __all__ = [
+    "Finding",
+    "FindingEvidence",
     "DECLARATION_VALID_DAYS",
     "Audit",
     "AuditDaysBand",

@@ -168,6 +168,16 @@ class Audit(models.Model):
     days = models.DecimalField(_("days (planned)"), **DAYS)
     days_change_reason = models.TextField(_("reason for changing the days"), blank=True)
     notes = models.TextField(_("plan notes"), blank=True)
+    # The audit's current score sheet; a re-score after rectification
+    # supersedes it and this points at the new one.
+    sheet = models.OneToOneField(
+        "scoring.ScoreSheet", on_delete=models.PROTECT, null=True, blank=True, related_name="audit"
+    )
+    recommendation = models.CharField(_("recommended level"), max_length=20, blank=True)
+    recommendation_reason = models.TextField(_("why"), blank=True)
+    report_submitted_at = models.DateTimeField(null=True, blank=True)
+    report_pdf = models.FileField(upload_to="audits/reports/", blank=True)
+    report_pdf_sha256 = models.CharField(max_length=64, blank=True)
     revision_due = models.DateField(_("document revision due"), null=True, blank=True)
     # The document review's current round: a revision request opens the next.
     review_round = models.PositiveSmallIntegerField(_("review round"), default=1)
