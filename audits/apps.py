@@ -7,10 +7,12 @@ class AuditsConfig(AppConfig):
     verbose_name = _("Audits")
 
     def ready(self):
-        from audits.models import Audit
+        from audits.models import NONCONFORMITY_VERBS, Audit, Nonconformity
         from certify.events import state_register, verb_register
 
         state_register(Audit.Status.choices)
+        state_register(Nonconformity.Status.choices)
+        verb_register(NONCONFORMITY_VERBS)
 
         verb_register(
             {
@@ -21,6 +23,9 @@ class AuditsConfig(AppConfig):
                 "audit.document_review_passed": _("Document review passed"),
                 "audit.revisions_requested": _("Document revisions requested"),
                 "audit.cancelled": _("Audit cancelled"),
+                "audit.finding_added": _("Finding recorded"),
+                "audit.report_submitted": _("Audit report submitted"),
+                "audit.closed": _("Audit closed"),
                 "declaration.made": _("No-conflict declaration made"),
                 "declaration.requested": _("Declaration requested"),
             }

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import Audit, ConflictDeclaration
+from scoring.models import Item
 
 
 class AuditPlanForm(forms.Form):
@@ -50,3 +51,27 @@ class DeclarationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Declare")))
+
+
+class FindingForm(forms.Form):
+    item = forms.ModelChoiceField(
+        label=_("Item"), queryset=Item.objects.none(), required=False, empty_label=_("(the audit as a whole)")
+    )
+    description = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3}))
+    internal_note = forms.CharField(
+        label=_("Internal note (the applicant never sees it)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    files = forms.FileField(
+        label=_("Photo or file"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf,.docx,.xlsx"}),
+    )
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = Item.objects.filter(indicator__category__version=version).order_by(
+            "indicator__category__position", "indicator__position", "position"
+        )
+        self.fields["item"].label_from_instance = lambda item: f"{item.code} {item.name_zh[:40]}"

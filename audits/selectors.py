@@ -11,6 +11,7 @@ from audits.models import (
     Audit,
     ConflictDeclaration,
     DocumentReviewComment,
+    Finding,
     TeamMember,
 )
 from certify.models import User
@@ -82,3 +83,12 @@ def auditors_for_planning(audit):
         .order_by("full_name")
     )
     return [{"auditor": auditor, "declaration": latest.get(auditor.pk)} for auditor in auditors]
+
+
+def findings_for_audit(audit):
+    return list(
+        Finding.objects.filter(audit=audit)
+        .select_related("item", "indicator", "created_by")
+        .prefetch_related("evidence")
+        .order_by("-created_at", "-id")
+    )

@@ -8,6 +8,7 @@ app's case services (never the reverse).
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,8 @@ from audits.models import (
     AuditDaysTable,
     ConflictDeclaration,
     DocumentReviewComment,
+    Finding,
+    FindingEvidence,
     TeamMember,
 )
 from certify.calendar import add_working_days
@@ -30,8 +33,10 @@ from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import User
 from certify.notifications import notify
+from certify.uploads import validate_upload
 from scoring.models import Indicator
 from scoring.selectors import process_settings_get
+from scoring.services import score_sheet_create, special_deduction_add
 
 # A new installation's table; the body edits its own (DOMAIN.md 5.3 gives no
 # public formula, only that outlets add at least half a day each).
@@ -331,7 +336,11 @@ def audit_start(*, actor, audit):
             raise InvalidTransition(_("Only a planned audit can start."))
         audit.status = Audit.Status.IN_PROGRESS
         audit.started_at = timezone.now()
-        audit.save(update_fields=["status", "started_at"])
+        update = ["status", "started_at"]
+        if audit.kind == Audit.Kind.ONSITE:
+            audit.sheet = score_sheet_create(actor=actor, version=audit.case.version)
+            update.append("sheet")
+        audit.save(update_fields=update)
         event_record(
             actor=actor,
             obj=audit,
@@ -339,7 +348,57 @@ def audit_start(*, actor, audit):
             from_state=Audit.Status.PLANNED,
             to_state=Audit.Status.IN_PROGRESS,
         )
+        if audit.kind == Audit.Kind.ONSITE:
+            case_services.case_onsite_start(actor=actor, case=audit.case)
     return audit
+
+
+def _require_team(actor, audit):
+    if not audit.team.filter(auditor=actor).exists():
+        raise NotAllowed(_("Only the audit's team may do this."))
+
+
+def audit_team_check(*, actor, audit):
+    """For the owner-agnostic score sheet services: the audit must be open for
+    work and the actor on its team. Returns the locked audit."""
+    audit = _locked_audit(audit)
+    _require_team(actor, audit)
+    if audit.status != Audit.Status.IN_PROGRESS:
+        raise InvalidTransition(_("The audit is not in progress."))
+    return audit
+
+
+def finding_add(*, actor, audit, description, internal_note="", item=None, indicator=None, files=()):
+    """Record a finding, with photos or files as evidence."""
+    description = (description or "").strip()
+    if not description:
+        raise CertifyError(_("Describe what was found."))
+    for upload in files:
+        try:
+            validate_upload(upload)
+        except ValidationError as exc:
+            raise CertifyError(" ".join(exc.messages)) from exc
+    with transaction.atomic():
+        audit = audit_team_check(actor=actor, audit=audit)
+        version_id = audit.case.version_id
+        if item is not None and item.indicator.category.version_id != version_id:
+            raise CertifyError(_("This item is not part of the application's scheme."))
+        if indicator is not None and indicator.category.version_id != version_id:
+            raise CertifyError(_("This indicator is not part of the application's scheme."))
+        finding = Finding.objects.create(
+            audit=audit,
+            item=item,
+            indicator=indicator or (item.indicator if item else None),
+            description=description,
+            internal_note=(internal_note or "").strip(),
+            created_by=actor,
+        )
+        for upload in files:
+            FindingEvidence.objects.create(
+                finding=finding, file=upload, original_name=upload.name[:255], uploaded_by=actor
+            )
+        event_record(actor=actor, obj=audit, verb="audit.finding_added", data={"finding": finding.pk})
+    return finding
 
 
 def _require_document_review_in_progress(audit):
@@ -471,3 +530,27 @@ def audits_cancel_for_withdrawn_cases(*, today=None):
             )
             cancelled += 1
     return cancelled
+
+
+def special_deduction_record(*, actor, audit, rule, reason, item=None):
+    """A special deduction on the audit's sheet (−1, R4); it must be
+    rectified, so it raises a nonconformity at once."""
+    # Imported here: the nonconformity services import this module's helpers.
+    from audits.services_nc import nonconformity_raise
+
+    with transaction.atomic():
+        audit = audit_team_check(actor=actor, audit=audit)
+        deduction = special_deduction_add(
+            actor=actor, sheet=audit.sheet, rule=rule, reason=reason, item_id=item.pk if item else None
+        )
+        nonconformity_raise(
+            actor=actor,
+            audit=audit,
+            severity="minor",
+            description=reason.strip(),
+            clause=item.clause if item else "",
+            item=item,
+            from_special_deduction=True,
+        )
+        event_record(actor=actor, obj=audit, verb="audit.special_deduction", data={"rule": rule})
+    return deduction

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from audits import views
+from audits import views_onsite as onsite
 
 app_name = "audits"
 
@@ -26,5 +27,25 @@ urlpatterns = [
         "<uuid:public_id>/documents/revisions/",
         views.document_revisions_request,
         name="document_revisions_request",
+    ),
+    path("<uuid:public_id>/scoring/", onsite.audit_scoring, name="audit_scoring"),
+    path("<uuid:public_id>/scoring/items/<int:item_id>/mark/", onsite.audit_mark, name="audit_mark"),
+    path(
+        "<uuid:public_id>/scoring/items/<int:item_id>/evidence/",
+        onsite.audit_mark_evidence,
+        name="audit_mark_evidence",
+    ),
+    path(
+        "<uuid:public_id>/scoring/evidence/<int:evidence_id>/",
+        onsite.audit_mark_evidence_file,
+        name="audit_mark_evidence_file",
+    ),
+    path("<uuid:public_id>/scoring/deductions/", onsite.audit_deduction_add, name="audit_deduction_add"),
+    path("<uuid:public_id>/scoring/bonus/", onsite.audit_bonus, name="audit_bonus"),
+    path("<uuid:public_id>/findings/", onsite.audit_findings, name="audit_findings"),
+    path(
+        "<uuid:public_id>/findings/evidence/<int:evidence_id>/",
+        onsite.finding_evidence_file,
+        name="finding_evidence_file",
     ),
 ]

@@ -583,3 +583,39 @@ def case_document_review_pass(*, actor, case):
             case.save(update_fields=["status"])
             notify(_managers(), template="case_document_review_passed", context={"case": case}, url=_case_url(case))
     return case
+
+
+def case_onsite_start(*, actor, case):
+    """The lead auditor started the on-site audit."""
+    with transaction.atomic():
+        case = _locked(case)
+        if _move(case, Case.Status.ONSITE_IN_PROGRESS, actor=actor, verb="case.onsite_started"):
+            case.save(update_fields=["status"])
+    return case
+
+
+def case_onsite_done(*, actor, case, nonconformities_raised):
+    """The on-site report is in: on to rectification when nonconformities were
+    raised, otherwise straight to the decision."""
+    with transaction.atomic():
+        case = _locked(case)
+        if case.status in (Case.Status.RECTIFICATION, Case.Status.DECISION_PENDING):
+            return case
+        _move(case, Case.Status.ONSITE_DONE, actor=actor, verb="case.onsite_done")
+        if nonconformities_raised:
+            _move(case, Case.Status.RECTIFICATION, actor=actor, verb="case.rectification_started")
+        else:
+            _move(case, Case.Status.DECISION_PENDING, actor=actor, verb="case.decision_pending")
+        case.save(update_fields=["status"])
+        notify(_members(case), template="case_onsite_done", context={"case": case}, url=_case_url(case))
+    return case
+
+
+def case_rectification_done(*, actor, case):
+    """Every nonconformity is verified and the final score given."""
+    with transaction.atomic():
+        case = _locked(case)
+        if _move(case, Case.Status.DECISION_PENDING, actor=actor, verb="case.decision_pending"):
+            case.save(update_fields=["status"])
+            notify(_managers(), template="case_decision_pending", context={"case": case}, url=_case_url(case))
+    return case

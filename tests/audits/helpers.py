@@ -56,3 +56,26 @@ def running_document_review(case, manager):
     audit, lead = staffed_document_review(case, manager)
     services.audit_start(actor=lead, audit=audit)
     return audit, lead
+
+
+def passed_document_review(case, manager):
+    from scoring.models import Indicator
+
+    audit, lead = running_document_review(case, manager)
+    for indicator in Indicator.objects.filter(category__version=case.version):
+        services.document_comment_set(actor=lead, audit=audit, indicator_id=indicator.pk, outcome="conforming")
+    services.document_review_pass(actor=lead, audit=audit)
+    return lead
+
+
+def running_onsite(case, manager):
+    """The on-site audit of a case whose documents passed, started by its lead."""
+    lead = passed_document_review(case, manager)
+    audit = services.audit_plan(
+        actor=manager, case=case, kind=Audit.Kind.ONSITE, mode=Audit.Mode.ONSITE, planned_start=START, planned_end=START
+    )
+    member = declared_auditor(case.organisation, full_name="Member Zhao")
+    services.audit_team_assign(actor=manager, audit=audit, lead=lead, members=[member])
+    services.audit_start(actor=lead, audit=audit)
+    audit.refresh_from_db()
+    return audit, lead, member

@@ -25,6 +25,16 @@ PAGES = {
     "audits:document_comment": AUDITOR_POST,
     "audits:document_review_pass": AUDITOR_POST,
     "audits:document_revisions_request": AUDITOR_POST,
+    # The audit in this fixture is a document review: it has no sheet yet,
+    # so its scoring page sends the team back to the overview.
+    "audits:audit_scoring": expect(302, 404, 404, 404, 404, 302),
+    "audits:audit_mark": AUDITOR_POST,
+    "audits:audit_mark_evidence": AUDITOR_POST,
+    "audits:audit_mark_evidence_file": expect(302, 404, 404, 404, 404, 404),
+    "audits:audit_deduction_add": AUDITOR_POST,
+    "audits:audit_bonus": AUDITOR_POST,
+    "audits:audit_findings": expect(302, 404, 404, 404, 404, 200),
+    "audits:finding_evidence_file": expect(302, 404, 404, 404, 404, 404),
 }
 
 
@@ -53,8 +63,22 @@ def page_url(review, second_case, auditor):
         "audits:declaration": {"organisation_public_id": audit.case.organisation.public_id},
         "audits:declaration_request": {"public_id": audit.public_id, "auditor_public_id": auditor.public_id},
         "audits:document_comment": {"public_id": audit.public_id, "indicator_id": indicator.pk},
+        "audits:audit_mark": {"public_id": audit.public_id, "item_id": 1},
+        "audits:audit_mark_evidence": {"public_id": audit.public_id, "item_id": 1},
+        "audits:audit_mark_evidence_file": {"public_id": audit.public_id, "evidence_id": 1},
+        "audits:finding_evidence_file": {"public_id": audit.public_id, "evidence_id": 1},
     }
-    own = {"audits:audit_detail", "audits:audit_team", "audits:audit_start", "audits:document_review_pass", "audits:document_revisions_request"}
+    own = {
+        "audits:audit_detail",
+        "audits:audit_team",
+        "audits:audit_start",
+        "audits:document_review_pass",
+        "audits:document_revisions_request",
+        "audits:audit_scoring",
+        "audits:audit_deduction_add",
+        "audits:audit_bonus",
+        "audits:audit_findings",
+    }
 
     def url(name):
         if name in arguments:

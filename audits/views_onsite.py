@@ -1,0 +1,242 @@
+"""On-site work: the audit's scoring page and its findings, usable on a phone."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audits import selectors, services
+from audits.forms import FindingForm
+from audits.models import Audit, FindingEvidence
+from certify.exceptions import CertifyError
+from certify.uploads import serve_upload
+from certify.views.access import role_required
+from scoring import services as scoring_services
+from scoring.components import mark_is_incomplete, sheet_context
+from scoring.models import Item, MarkEvidence, SpecialDeduction
+
+
+def _staff_audit(request, public_id):
+    """Team members and managers only; applicants never see the audit's
+    scoring or findings (internal notes among them)."""
+    audit = selectors.audit_get_for_user(request.user, public_id)
+    if not (request.user.is_manager or selectors.audit_role(request.user, audit)):
+        raise Http404
+    return audit
+
+
+def _scoring_urls(audit):
+    names = {
+        "mark": "audits:audit_mark",
+        "evidence": "audits:audit_mark_evidence",
+        "evidence_file": "audits:audit_mark_evidence_file",
+    }
+
+    def url(kind, obj):
+        return reverse(names[kind], args=[audit.public_id, obj.pk])
+
+    return url
+
+
+def _scoring_context(request, audit):
+    editable = bool(
+        audit.sheet
+        and selectors.audit_role(request.user, audit)
+        and audit.status == Audit.Status.IN_PROGRESS
+    )
+    context = sheet_context(audit.sheet, editable=editable, urls=_scoring_urls(audit))
+    context.update({"audit": audit, "case": audit.case})
+    return context
+
+
+@login_required
+def audit_scoring(request, public_id):
+    audit = _staff_audit(request, public_id)
+    if audit.sheet is None:
+        messages.info(request, _("The score sheet opens when the lead starts the on-site audit."))
+        return redirect("audits:audit_detail", public_id=public_id)
+    context = _scoring_context(request, audit)
+    context["deduction_rules"] = SpecialDeduction.Rule.choices
+    return render(request, "audits/scoring.html", context)
+
+
+def _on_sheet(request, audit, action):
+    """Run a score-sheet service after the audit's own check, in one transaction."""
+    with transaction.atomic():
+        locked = services.audit_team_check(actor=request.user, audit=audit)
+        return action(locked.sheet)
+
+
+@role_required("auditor")
+@require_POST
+def audit_mark(request, public_id, item_id):
+    audit = _staff_audit(request, public_id)
+    if request.htmx and mark_is_incomplete(request.POST):
+        return HttpResponse(status=204)
+    error = ""
+    try:
+        samples = request.POST.get("samples") or None
+        conforming = request.POST.get("conforming") or None
+        _on_sheet(
+            request,
+            audit,
+            lambda sheet: scoring_services.mark_set(
+                actor=request.user,
+                sheet=sheet,
+                item_id=item_id,
+                result=request.POST.get("result", ""),
+                samples=int(samples) if samples is not None else None,
+                conforming=int(conforming) if conforming is not None else None,
+                deletion_reason=request.POST.get("deletion_reason", ""),
+                note=request.POST.get("note", ""),
+            ),
+        )
+    except ValueError:
+        error = _("Check the numbers: samples at least 1, conforming between 0 and samples.")
+    except CertifyError as exc:
+        error = exc.message
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(reverse("audits:audit_scoring", args=[public_id]) + f"#item-{item_id}")
+    audit.refresh_from_db()
+    context = _scoring_context(request, audit)
+    row = next(
+        (r for c in context["categories"] for b in c.indicators for r in b.rows if r.item.pk == item_id),
+        None,
+    )
+    if row is None:
+        raise Http404
+    row.error = error
+    if error:
+        row.show_posted(request.POST)
+    context["row"] = row
+    html = render_to_string("scoring/components/item_row.html", context, request=request)
+    html += render_to_string("scoring/components/totals_oob.html", context, request=request)
+    return HttpResponse(html)
+
+
+@role_required("auditor")
+@require_POST
+def audit_mark_evidence(request, public_id, item_id):
+    audit = _staff_audit(request, public_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to upload."))
+    else:
+        try:
+            _on_sheet(
+                request,
+                audit,
+                lambda sheet: scoring_services.mark_evidence_add(
+                    actor=request.user, sheet=sheet, item_id=item_id, upload=upload
+                ),
+            )
+        except CertifyError as exc:
+            messages.error(request, exc.message)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The evidence is attached."))
+    return redirect(reverse("audits:audit_scoring", args=[public_id]) + f"#item-{item_id}")
+
+
+@login_required
+def audit_mark_evidence_file(request, public_id, evidence_id):
+    audit = _staff_audit(request, public_id)
+    evidence = MarkEvidence.objects.filter(pk=evidence_id, mark__sheet__audit=audit).first()
+    if evidence is None:
+        raise Http404
+    return serve_upload(request, lambda user: evidence.file, download_name=evidence.original_name)
+
+
+@role_required("auditor")
+@require_POST
+def audit_deduction_add(request, public_id):
+    audit = _staff_audit(request, public_id)
+    item = Item.objects.filter(pk=request.POST.get("item") or 0).first()
+    try:
+        services.special_deduction_record(
+            actor=request.user,
+            audit=audit,
+            rule=request.POST.get("rule", ""),
+            reason=request.POST.get("reason", ""),
+            item=item,
+        )
+    except CertifyError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The special deduction is recorded and a nonconformity raised."))
+    return redirect("audits:audit_scoring", public_id=public_id)
+
+
+@role_required("auditor")
+@require_POST
+def audit_bonus(request, public_id):
+    audit = _staff_audit(request, public_id)
+    try:
+        bonus = int(request.POST.get("bonus", "0"))
+        _on_sheet(
+            request,
+            audit,
+            lambda sheet: scoring_services.special_bonus_set(
+                actor=request.user, sheet=sheet, bonus=bonus, reason=request.POST.get("reason", "")
+            ),
+        )
+    except ValueError:
+        messages.error(request, _("The special bonus is 0 or 1."))
+    except CertifyError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The special bonus is saved."))
+    return redirect("audits:audit_scoring", public_id=public_id)
+
+
+@login_required
+def audit_findings(request, public_id):
+    audit = _staff_audit(request, public_id)
+    is_team = bool(selectors.audit_role(request.user, audit))
+    form = FindingForm(request.POST or None, request.FILES or None, version=audit.case.version)
+    if request.method == "POST":
+        if not is_team:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.finding_add(
+                    actor=request.user,
+                    audit=audit,
+                    description=form.cleaned_data["description"],
+                    internal_note=form.cleaned_data["internal_note"],
+                    item=form.cleaned_data["item"],
+                    files=request.FILES.getlist("files"),
+                )
+            except CertifyError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The finding is recorded."))
+                return redirect("audits:audit_findings", public_id=public_id)
+    return render(
+        request,
+        "audits/findings.html",
+        {
+            "audit": audit,
+            "case": audit.case,
+            "findings": selectors.findings_for_audit(audit),
+            "form": form if is_team and audit.status == Audit.Status.IN_PROGRESS else None,
+        },
+    )
+
+
+@login_required
+def finding_evidence_file(request, public_id, evidence_id):
+    audit = _staff_audit(request, public_id)
+    evidence = FindingEvidence.objects.filter(pk=evidence_id, finding__audit=audit).first()
+    if evidence is None:
+        raise Http404
+    return serve_upload(request, lambda user: evidence.file, download_name=evidence.original_name, as_attachment=False)
