@@ -5,10 +5,12 @@ When an audit's event moves the case, these services call the applications
 app's case services (never the reverse).
 """
 
+import hashlib
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -33,10 +35,16 @@ from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import User
 from certify.notifications import notify
+from certify.outbox import enqueue
 from certify.uploads import validate_upload
 from scoring.models import Indicator
 from scoring.selectors import process_settings_get
-from scoring.services import score_sheet_create, special_deduction_add
+from scoring.services import (
+    score_sheet_correct,
+    score_sheet_create,
+    score_sheet_submit,
+    special_deduction_add,
+)
 
 # A new installation's table; the body edits its own (DOMAIN.md 5.3 gives no
 # public formula, only that outlets add at least half a day each).
@@ -554,3 +562,152 @@ def special_deduction_record(*, actor, audit, rule, reason, item=None):
         )
         event_record(actor=actor, obj=audit, verb="audit.special_deduction", data={"rule": rule})
     return deduction
+
+
+NOT_CERTIFIED = "not_certified"
+
+
+def _check_recommendation(audit, sheet, recommendation, reason):
+    """A recommended level no higher than the scored one, or not certified,
+    always with the reason."""
+    if not (reason or "").strip():
+        raise CertifyError(_("Give the reason for your recommendation."))
+    if recommendation == NOT_CERTIFIED:
+        return
+    levels = list(audit.case.version.levels.order_by("position", "id").values_list("code", flat=True))
+    if recommendation not in levels:
+        raise CertifyError(_("Choose a level of the scheme, or recommend not certifying."))
+    if sheet.level_code not in levels or levels.index(recommendation) > levels.index(sheet.level_code):
+        raise CertifyError(_("The recommendation cannot be higher than the level the score reaches."))
+
+
+def _submit_sheet(actor, sheet):
+    return score_sheet_submit(actor=actor, sheet=sheet)
+
+
+def audit_report_submit(*, actor, audit, recommendation, reason):
+    """The lead submits the on-site report: the sheet is frozen, the
+    recommendation recorded and the report PDF rendered after commit. The
+    case moves to rectification when nonconformities were raised, otherwise
+    to the decision (and the audit closes at once)."""
+    with transaction.atomic():
+        audit = _locked_audit(audit)
+        _require_lead(actor, audit)
+        if audit.status in (Audit.Status.REPORT_SUBMITTED, Audit.Status.CLOSED):
+            return audit
+        if audit.kind != Audit.Kind.ONSITE or audit.status != Audit.Status.IN_PROGRESS:
+            raise InvalidTransition(_("The report is submitted for an on-site audit in progress."))
+        sheet = _submit_sheet(actor, audit.sheet)
+        _check_recommendation(audit, sheet, recommendation, reason)
+        raised = audit.nonconformities.exists()
+        audit.recommendation = recommendation
+        audit.recommendation_reason = reason.strip()
+        audit.report_submitted_at = timezone.now()
+        audit.status = Audit.Status.CLOSED if not raised else Audit.Status.REPORT_SUBMITTED
+        if not raised:
+            audit.closed_at = audit.report_submitted_at
+        audit.save(
+            update_fields=["recommendation", "recommendation_reason", "report_submitted_at", "status", "closed_at"]
+        )
+        event_record(
+            actor=actor,
+            obj=audit,
+            verb="audit.report_submitted",
+            from_state=Audit.Status.IN_PROGRESS,
+            to_state=audit.status,
+            data={"score": str(sheet.score), "level": sheet.level_code, "recommendation": recommendation},
+        )
+        enqueue("audits.tasks.audit_report_render", audit.pk)
+        case_services.case_onsite_done(actor=actor, case=audit.case, nonconformities_raised=raised)
+    return audit
+
+
+def audit_rescore_start(*, actor, audit):
+    """Open a correcting sheet (a copy of the submitted one) for the re-score
+    after rectification; the on-site sheet stays readable."""
+    with transaction.atomic():
+        audit = _locked_audit(audit)
+        _require_lead(actor, audit)
+        if audit.status != Audit.Status.REPORT_SUBMITTED:
+            raise InvalidTransition(_("The re-score follows the report, during rectification."))
+        if audit.sheet.status == audit.sheet.Status.DRAFT:
+            return audit
+        audit.sheet = score_sheet_correct(actor=actor, sheet=audit.sheet)
+        audit.save(update_fields=["sheet"])
+    return audit
+
+
+def audit_final_submit(*, actor, audit, recommendation, reason):
+    """After rectification: every nonconformity verified and any follow-up
+    audit closed, the lead submits the re-scored sheet and the final
+    recommendation; the audit closes and the case goes to the decision."""
+    from audits.selectors_nc import case_rectification_state
+
+    with transaction.atomic():
+        audit = _locked_audit(audit)
+        _require_lead(actor, audit)
+        if audit.status == Audit.Status.CLOSED:
+            return audit
+        if audit.status != Audit.Status.REPORT_SUBMITTED:
+            raise InvalidTransition(_("The final score follows the report, during rectification."))
+        state = case_rectification_state(audit.case)
+        if state.open:
+            raise CertifyError(
+                _("%(count)s nonconformity(ies) are not verified yet.") % {"count": state.open}
+            )
+        if state.majors_needing_follow_up:
+            raise CertifyError(_("A major nonconformity needs a closed follow-up audit first."))
+        sheet = _submit_sheet(actor, audit.sheet)
+        _check_recommendation(audit, sheet, recommendation, reason)
+        audit.recommendation = recommendation
+        audit.recommendation_reason = reason.strip()
+        audit.status = Audit.Status.CLOSED
+        audit.closed_at = timezone.now()
+        audit.save(update_fields=["recommendation", "recommendation_reason", "status", "closed_at"])
+        event_record(
+            actor=actor,
+            obj=audit,
+            verb="audit.closed",
+            from_state=Audit.Status.REPORT_SUBMITTED,
+            to_state=Audit.Status.CLOSED,
+            data={"score": str(sheet.score), "level": sheet.level_code, "recommendation": recommendation},
+        )
+        case_services.case_rectification_done(actor=actor, case=audit.case)
+    return audit
+
+
+def audit_follow_up_close(*, actor, audit, note=""):
+    """The lead closes a follow-up audit once the major nonconformity it
+    checked is verified on site."""
+    with transaction.atomic():
+        audit = _locked_audit(audit)
+        _require_lead(actor, audit)
+        if audit.status == Audit.Status.CLOSED:
+            return audit
+        if audit.kind != Audit.Kind.FOLLOW_UP or audit.status != Audit.Status.IN_PROGRESS:
+            raise InvalidTransition(_("Only a follow-up audit in progress is closed this way."))
+        audit.status = Audit.Status.CLOSED
+        audit.closed_at = timezone.now()
+        audit.save(update_fields=["status", "closed_at"])
+        event_record(
+            actor=actor,
+            obj=audit,
+            verb="audit.closed",
+            from_state=Audit.Status.IN_PROGRESS,
+            to_state=Audit.Status.CLOSED,
+            note=note,
+        )
+    return audit
+
+
+def audit_report_pdf_store(*, audit_id, render):
+    """Store the report PDF once, with its SHA-256."""
+    with transaction.atomic():
+        audit = Audit.objects.select_for_update().get(pk=audit_id)
+        if audit.report_pdf:
+            return audit
+        data = render(audit)
+        audit.report_pdf.save(f"audit-report-{audit.case.reference}-{audit.pk}.pdf", ContentFile(data), save=False)
+        audit.report_pdf_sha256 = hashlib.sha256(data).hexdigest()
+        audit.save(update_fields=["report_pdf", "report_pdf_sha256"])
+    return audit

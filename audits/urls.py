@@ -2,6 +2,8 @@ from django.urls import path
 
 from audits import views
 from audits import views_onsite as onsite
+from audits.urls_callbacks import urlpatterns as callback_urlpatterns
+from audits.urls_nc import urlpatterns as nc_urlpatterns
 
 app_name = "audits"
 
@@ -43,9 +45,18 @@ urlpatterns = [
     path("<uuid:public_id>/scoring/deductions/", onsite.audit_deduction_add, name="audit_deduction_add"),
     path("<uuid:public_id>/scoring/bonus/", onsite.audit_bonus, name="audit_bonus"),
     path("<uuid:public_id>/findings/", onsite.audit_findings, name="audit_findings"),
+    path("<uuid:public_id>/report/", onsite.audit_report, name="audit_report"),
+    path("<uuid:public_id>/report/submit/", onsite.audit_report_submit, name="audit_report_submit"),
+    path("<uuid:public_id>/report/rescore/", onsite.audit_rescore_start, name="audit_rescore_start"),
+    path("<uuid:public_id>/report/final/", onsite.audit_final_submit, name="audit_final_submit"),
+    path("<uuid:public_id>/report.pdf", onsite.audit_report_pdf, name="audit_report_pdf"),
+    path("<uuid:public_id>/follow-up/close/", onsite.audit_follow_up_close, name="audit_follow_up_close"),
     path(
         "<uuid:public_id>/findings/evidence/<int:evidence_id>/",
         onsite.finding_evidence_file,
         name="finding_evidence_file",
     ),
 ]
+
+# Call-backs and nonconformities keep their URLs in modules of their own.
+urlpatterns += callback_urlpatterns + nc_urlpatterns

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from audits import selectors, services
 from audits.forms import FindingForm
 from audits.models import Audit, FindingEvidence
+from audits.selectors_nc import case_rectification_state, nonconformities_for_audit
 from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required
@@ -240,3 +241,104 @@ def finding_evidence_file(request, public_id, evidence_id):
     if evidence is None:
         raise Http404
     return serve_upload(request, lambda user: evidence.file, download_name=evidence.original_name, as_attachment=False)
+
+
+@login_required
+def audit_report(request, public_id):
+    audit = _staff_audit(request, public_id)
+    levels = list(audit.case.version.levels.order_by("position", "id"))
+    return render(
+        request,
+        "audits/report.html",
+        {
+            "audit": audit,
+            "case": audit.case,
+            "sheet": audit.sheet,
+            "is_lead": selectors.audit_role(request.user, audit) == "lead",
+            "levels": levels,
+            "nonconformities": list(nonconformities_for_audit(audit)),
+            "rectification": case_rectification_state(audit.case),
+        },
+    )
+
+
+def _lead_action(request, public_id, action, success):
+    audit = _staff_audit(request, public_id)
+    try:
+        action(audit)
+    except CertifyError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("audits:audit_report", public_id=public_id)
+
+
+@role_required("auditor")
+@require_POST
+def audit_report_submit(request, public_id):
+    return _lead_action(
+        request,
+        public_id,
+        lambda audit: services.audit_report_submit(
+            actor=request.user,
+            audit=audit,
+            recommendation=request.POST.get("recommendation", ""),
+            reason=request.POST.get("reason", ""),
+        ),
+        _("The report is submitted."),
+    )
+
+
+@role_required("auditor")
+@require_POST
+def audit_rescore_start(request, public_id):
+    return _lead_action(
+        request,
+        public_id,
+        lambda audit: services.audit_rescore_start(actor=request.user, audit=audit),
+        _("A re-score sheet is open: change the items the rectification affected."),
+    )
+
+
+@role_required("auditor")
+@require_POST
+def audit_final_submit(request, public_id):
+    return _lead_action(
+        request,
+        public_id,
+        lambda audit: services.audit_final_submit(
+            actor=request.user,
+            audit=audit,
+            recommendation=request.POST.get("recommendation", ""),
+            reason=request.POST.get("reason", ""),
+        ),
+        _("The final score is given; the application goes to the decision."),
+    )
+
+
+@role_required("auditor")
+@require_POST
+def audit_follow_up_close(request, public_id):
+    return _lead_action(
+        request,
+        public_id,
+        lambda audit: services.audit_follow_up_close(actor=request.user, audit=audit, note=request.POST.get("note", "")),
+        _("The follow-up audit is closed."),
+    )
+
+
+@login_required
+def audit_report_pdf(request, public_id):
+    """The report PDF: the team, managers and the audited organisation's
+    members (it holds no internal notes)."""
+    audit = Audit.objects.select_related("case__organisation").filter(public_id=public_id).first()
+    if audit is None or not audit.report_pdf:
+        raise Http404
+    allowed = request.user.is_manager or audit.team.filter(auditor=request.user).exists()
+    if not allowed:
+        allowed = request.user.is_applicant and audit.case.organisation.memberships.filter(user=request.user).exists()
+    if not allowed:
+        raise Http404
+    return serve_upload(
+        request, lambda user: audit.report_pdf, download_name=f"audit-report-{audit.case.reference}.pdf", as_attachment=False
+    )

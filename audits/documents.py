@@ -1,0 +1,38 @@
+"""The audit report as PDF (WeasyPrint, Chinese fonts first)."""
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from audits.selectors import findings_for_audit
+from certify.selectors import body_profile_get
+from scoring.components import sheet_context
+
+
+def audit_report_pdf(audit):
+    # Imported here: WeasyPrint takes half a second to import.
+    from weasyprint import HTML
+
+    from audits.selectors_nc import nonconformities_for_audit
+
+    with translation.override("zh-hans"):
+        context = sheet_context(audit.sheet, editable=False)
+        context.update(
+            {
+                "audit": audit,
+                "case": audit.case,
+                "team": list(audit.team.select_related("auditor")),
+                "findings": findings_for_audit(audit),
+                "nonconformities": list(nonconformities_for_audit(audit)),
+                "body_profile": body_profile_get(),
+                "recommendation_name": next(
+                    (
+                        level.name_zh
+                        for level in audit.case.version.levels.all()
+                        if level.code == audit.recommendation
+                    ),
+                    "不予认证",
+                ),
+            }
+        )
+        html = render_to_string("audits/pdf/report.html", context)
+    return HTML(string=html).write_pdf()
