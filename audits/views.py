@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Case, Organisation
 from applications.selectors_case import case_checklist, case_list_for_user
-from audits import selectors, services
+from audits import selectors, selectors_nc, services
 from audits.forms import AuditPlanForm, DeclarationForm
 from audits.models import Audit, DocumentReviewComment, TeamMember
 from certify.events import event_list_for_object
@@ -24,7 +25,15 @@ def my_audits(request):
     audits = list(selectors.my_audits(request.user))
     for audit in audits:
         audit.my_role = selectors.audit_role(request.user, audit)
-    return render(request, "audits/my_audits.html", {"audits": audits, "today": timezone.localdate()})
+    return render(
+        request,
+        "audits/my_audits.html",
+        {
+            "audits": audits,
+            "to_verify": selectors_nc.nonconformities_to_verify(request.user),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @manager_required
@@ -208,3 +217,16 @@ def document_revisions_request(request, public_id):
         ),
         _("The applicant is asked to revise the documents."),
     )
+
+
+@login_required
+def case_audits(request, case_public_id):
+    """A case's audits as its organisation sees them: dates, team, the
+    customer list to upload, the report and the nonconformities."""
+    case = get_object_or_404(case_list_for_user(request.user), public_id=case_public_id)
+    audits = list(
+        Audit.objects.filter(case=case)
+        .prefetch_related(Prefetch("team", queryset=TeamMember.objects.select_related("auditor")))
+        .order_by("planned_start", "id")
+    )
+    return render(request, "audits/case_audits.html", {"case": case, "audits": audits})

@@ -193,6 +193,22 @@ class Case(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Cases are never deleted; withdraw the application instead."))
 
+    AUDIT_PHASE = {
+        Status.DOCUMENT_REVIEW,
+        Status.DOCUMENT_REVISION,
+        Status.ONSITE_PLANNED,
+        Status.ONSITE_IN_PROGRESS,
+        Status.ONSITE_DONE,
+        Status.RECTIFICATION,
+        Status.DECISION_PENDING,
+        Status.CERTIFIED,
+        Status.NOT_CERTIFIED,
+    }
+
+    @property
+    def has_audits(self):
+        return self.status in self.AUDIT_PHASE
+
     @property
     def is_open_for_review(self):
         return self.status in self.OPEN_FOR_REVIEW

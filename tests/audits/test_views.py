@@ -44,6 +44,8 @@ PAGES = {
     # No report PDF exists for a document review.
     "audits:audit_report_pdf": expect(302, 404, 404, 404, 404, 404),
     "audits:audit_follow_up_close": AUDITOR_POST,
+    # The organisation's view of its case's audits; other staff need access to the case.
+    "audits:case_audits": expect(302, 200, 404, 404, 404, 200),
 }
 
 
@@ -76,6 +78,7 @@ def page_url(review, second_case, auditor):
         "audits:audit_mark_evidence": {"public_id": audit.public_id, "item_id": 1},
         "audits:audit_mark_evidence_file": {"public_id": audit.public_id, "evidence_id": 1},
         "audits:finding_evidence_file": {"public_id": audit.public_id, "evidence_id": 1},
+        "audits:case_audits": {"case_public_id": audit.case.public_id},
     }
     own = {
         "audits:audit_detail",

@@ -1,0 +1,158 @@
+"""Reads of nonconformities, each limited to who may see them: managers all;
+auditors those of the cases they audit; an organisation's members those of
+its own cases (never the findings' internal notes)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from applications.models import Membership
+from audits.models import (
+    Audit,
+    Nonconformity,
+    NonconformityAnswer,
+    NonconformityEvidence,
+    TeamMember,
+)
+
+
+def _with_related(queryset):
+    return queryset.select_related(
+        "audit__case__organisation", "item", "indicator", "raised_by"
+    ).annotate(evidence_count=Count("evidence", distinct=True))
+
+
+def nonconformity_list_for_user(user):
+    queryset = Nonconformity.objects.all()
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_manager:
+        return queryset
+    visible = Q(pk__in=[])
+    if user.is_auditor:
+        visible |= Q(audit__case_id__in=TeamMember.objects.filter(auditor=user).values("audit__case_id"))
+    if user.is_applicant:
+        visible |= Q(
+            audit__case__organisation_id__in=Membership.objects.filter(user=user).values("organisation_id")
+        )
+    return queryset.filter(visible)
+
+
+def nonconformity_get_for_user(user, public_id):
+    nonconformity = (
+        nonconformity_list_for_user(user)
+        .select_related(
+            "audit__case__organisation",
+            "audit__case__version__scheme",
+            "item",
+            "indicator",
+            "finding",
+            "raised_by",
+            "verified_by",
+            "escalated_by",
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+    if nonconformity is None:
+        raise Http404
+    return nonconformity
+
+
+def nonconformity_answers(nonconformity):
+    """The answers, oldest first, each with its evidence and people."""
+    return list(
+        NonconformityAnswer.objects.filter(nonconformity=nonconformity)
+        .select_related("answered_by", "verified_by")
+        .prefetch_related(Prefetch("evidence", queryset=NonconformityEvidence.objects.order_by("uploaded_at", "id")))
+        .order_by("number")
+    )
+
+
+def nonconformity_raising_evidence(nonconformity):
+    """The audit team's files (those not part of an answer)."""
+    return list(nonconformity.evidence.filter(answer__isnull=True).order_by("uploaded_at", "id"))
+
+
+def nonconformity_evidence_get_for_user(user, public_id, evidence_id):
+    nonconformity = nonconformity_get_for_user(user, public_id)
+    evidence = NonconformityEvidence.objects.filter(nonconformity=nonconformity, pk=evidence_id).first()
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
+def nonconformities_for_audit(audit):
+    return _with_related(Nonconformity.objects.filter(audit=audit)).order_by("raised_at", "id")
+
+
+def nonconformities_for_case(case):
+    return _with_related(Nonconformity.objects.filter(audit__case=case)).order_by("raised_at", "id")
+
+
+def nonconformities_open_for_organisation(organisation, exclude_case=None):
+    """The organisation's nonconformities not yet verified, from any case:
+    carried into its next audit and shown there."""
+    queryset = Nonconformity.objects.filter(audit__case__organisation=organisation).exclude(
+        status=Nonconformity.Status.VERIFIED
+    )
+    if exclude_case is not None:
+        queryset = queryset.exclude(audit__case=exclude_case)
+    return _with_related(queryset).order_by("raised_at", "id")
+
+
+@dataclass(frozen=True)
+class RectificationState:
+    raised: int
+    open: int
+    majors_needing_follow_up: int
+
+    @property
+    def complete(self):
+        """Every nonconformity verified and every major followed up."""
+        return self.open == 0 and self.majors_needing_follow_up == 0
+
+
+def closed_follow_ups(case):
+    return Audit.objects.filter(case=case, kind=Audit.Kind.FOLLOW_UP, status=Audit.Status.CLOSED)
+
+
+def case_rectification_state(case, follow_ups=None):
+    """Counts of the case's nonconformities: raised, open (not verified) and
+    majors still waiting for a follow-up audit.
+
+    A major one is followed up when a follow-up audit of the case was closed
+    after it became major. `follow_ups` are the closed follow-up audits to
+    consider (a queryset or list of Audit); by default the case's own.
+    """
+    follow_ups = closed_follow_ups(case) if follow_ups is None else follow_ups
+    closed_times = [audit.closed_at for audit in follow_ups if audit.closed_at is not None]
+    last_closed = max(closed_times, default=None)
+    raised = open_count = waiting = 0
+    for severity, status, raised_at, escalated_at in Nonconformity.objects.filter(
+        audit__case=case
+    ).values_list("severity", "status", "raised_at", "escalated_at"):
+        raised += 1
+        if status != Nonconformity.Status.VERIFIED:
+            open_count += 1
+        if severity == Nonconformity.Severity.MAJOR:
+            since = escalated_at or raised_at
+            if last_closed is None or last_closed <= since:
+                waiting += 1
+    return RectificationState(raised=raised, open=open_count, majors_needing_follow_up=waiting)
+
+
+def nonconformities_to_verify(user):
+    """Answered nonconformities waiting for this auditor's verification: those
+    of the audits whose team they are on."""
+    if not (user.is_authenticated and user.is_auditor):
+        return Nonconformity.objects.none()
+    return (
+        Nonconformity.objects.filter(
+            status=Nonconformity.Status.ANSWERED,
+            audit__case_id__in=TeamMember.objects.filter(auditor=user).values("audit__case_id"),
+        )
+        .select_related("audit__case__organisation")
+        .order_by("raised_at")
+    )
