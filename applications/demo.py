@@ -112,10 +112,10 @@ def build_case(applicant, manager, organisation, state):
     return case
 
 
-def seed_enterprises(password):
+def seed_enterprises(password, enterprises=DEMO_ENTERPRISES):
     """The further enterprises and their admins; returns (user, organisation) pairs."""
     pairs = []
-    for email, name, legal_name, uscc, employees, _states in DEMO_ENTERPRISES:
+    for email, name, legal_name, uscc, employees, _states in enterprises:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(

@@ -283,6 +283,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.case_deadlines",
         "schedule": crontab(hour=8, minute=0),
     },
+    "nonconformity-reminders": {
+        "task": "audits.tasks.nonconformity_reminders",
+        "schedule": crontab(hour=8, minute=10),
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -343,5 +347,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Its start-up banner would otherwise precede every command's output.
         "axes": {"level": "WARNING"},
+        # One line per task run drowns the console in eager mode.
+        "celery.app.trace": {"level": "WARNING"},
     },
 }

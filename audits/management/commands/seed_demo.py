@@ -19,7 +19,7 @@ from applications.services import (
     self_assessment_finish,
     service_outlet_add,
 )
-from audits.demo import seed_audits
+from audits.demo import AUDIT_ENTERPRISES, seed_audits
 from certify.models import BodyProfile, User
 from certify.selectors import body_profile_get
 from scoring.catalogue import EXAMPLE_TEN_STAR, GBT27922
@@ -126,6 +126,7 @@ class Command(BaseCommand):
             users["manager@demo.certify.test"],
             users["auditor@demo.certify.test"],
             users["auditor2@demo.certify.test"],
+            DEMO_PASSWORD,
         )
 
     def _print_logins(self):
@@ -133,7 +134,7 @@ class Command(BaseCommand):
         for email, name, _roles in DEMO_USERS:
             self.stdout.write(f"  {email:32} {DEMO_PASSWORD}   {name}")
         self.stdout.write("Other enterprises, each with applications in other states:")
-        for email, name, legal_name, *_rest in DEMO_ENTERPRISES:
+        for email, name, legal_name, *_rest in DEMO_ENTERPRISES + AUDIT_ENTERPRISES:
             self.stdout.write(f"  {email:32} {DEMO_PASSWORD}   {name}, {legal_name}")
 
     def _profile_and_people(self, applicant, colleague, organisation):
