@@ -8,12 +8,13 @@ class AuditsConfig(AppConfig):
 
     def ready(self):
         from audits.models import NONCONFORMITY_VERBS, Audit, Nonconformity
+        from audits.services_callbacks import CALLBACK_VERBS
         from certify.events import state_register, verb_register
 
         state_register(Audit.Status.choices)
         state_register(Nonconformity.Status.choices)
         verb_register(NONCONFORMITY_VERBS)
-
+        verb_register(CALLBACK_VERBS)
         verb_register(
             {
                 "audit.planned": _("Audit planned"),

@@ -8,9 +8,18 @@ from audits.models.audit import (
     DocumentReviewComment,
     TeamMember,
 )
+from audits.models.callbacks import CallBack, CustomerList, CustomerRow  # noqa: F401
 from audits.models.finding import Finding, FindingEvidence
+from audits.models.nonconformity import (  # noqa: E501
+    NONCONFORMITY_VERBS,
+    Nonconformity,
+    NonconformityAnswer,
+    NonconformityEvidence,
+    NonconformityReminder,
+)
 
 __all__ = [
+    "NONCONFORMITY_VERBS", "Nonconformity", "NonconformityAnswer", "NonconformityEvidence", "NonconformityReminder",
     "Finding",
     "FindingEvidence",
     "DECLARATION_VALID_DAYS",

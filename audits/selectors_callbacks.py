@@ -1,0 +1,116 @@
+"""Reads of the customer call-backs. The audit's team and managers see
+everything; the case organisation's members see their list only (not the
+sample, the calls or their notes); everyone else gets 404."""
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from applications.selectors_case import case_get_for_user, case_is_member
+from audits import callbacks
+from audits.models import Audit, CallBack, CustomerList, CustomerRow
+from audits.selectors import audit_get_for_user
+from scoring.models import Gate, Metric
+
+# Shown on the page; the whole list is in the uploaded file.
+BAD_ROWS_SHOWN = 200
+PREVIEW_ROWS = 20
+CALLBACK_KINDS = {Audit.Kind.ONSITE, Audit.Kind.SURVEILLANCE}
+
+
+def callback_audit_get_for_user(user, public_id):
+    """(audit, is_staff): the audit's team and managers as staff, the case
+    organisation's members as applicants; Http404 for anyone else and for
+    audits without call-backs."""
+    if not user.is_authenticated:
+        raise Http404
+    audit = None
+    if user.is_manager or user.is_auditor:
+        try:
+            audit = audit_get_for_user(user, public_id)
+        except Http404:
+            audit = None
+    if audit is not None:
+        is_staff = True
+    else:
+        audit = (
+            Audit.objects.select_related("case__organisation", "case__version__scheme")
+            .filter(public_id=public_id)
+            .first()
+        )
+        if audit is None:
+            raise Http404
+        # The case selector decides who sees the case; of those, only its
+        # organisation's members see the list (staff with case access but
+        # not on this audit's team see nothing here).
+        case = case_get_for_user(user, audit.case.public_id)
+        if case.pk != audit.case_id or not case_is_member(user, case):
+            raise Http404
+        is_staff = False
+    if audit.kind not in CALLBACK_KINDS:
+        raise Http404
+    return audit, is_staff
+
+
+def customer_list_get(audit):
+    return CustomerList.objects.select_related("uploaded_by", "sampled_by").filter(audit=audit).first()
+
+
+def customer_list_summary(customer_list):
+    """Counts, the bad rows (with their problems) and the first good rows,
+    in three queries whatever the list's length."""
+    rows = CustomerRow.objects.filter(customer_list=customer_list)
+    counts = rows.aggregate(
+        good=Count("pk", filter=Q(position__isnull=False)),
+        bad=Count("pk", filter=Q(position__isnull=True)),
+    )
+    return {
+        "good": counts["good"],
+        "bad": counts["bad"],
+        "bad_rows": list(rows.filter(position__isnull=True).order_by("row_number")[:BAD_ROWS_SHOWN]),
+        "preview": list(rows.filter(position__isnull=False).order_by("position")[:PREVIEW_ROWS]),
+    }
+
+
+def callback_calls(audit):
+    """The sample's rows with their calls (and who recorded them), in the
+    order drawn."""
+    return list(
+        CustomerRow.objects.filter(customer_list__audit=audit, sample_rank__isnull=False)
+        .select_related("call__recorded_by")
+        .order_by("sample_rank")
+    )
+
+
+def callback_rates_for(rows):
+    """The rates of the calls recorded so far, from callback_calls' rows."""
+    return callbacks.callback_rates(
+        callbacks.Call(row.call.reached, row.call.satisfaction, row.call.resolved_first_contact)
+        for row in rows
+        if _call(row) is not None
+    )
+
+
+def _call(row):
+    try:
+        return row.call
+    except CallBack.DoesNotExist:
+        return None
+
+
+def callbacks_recorded(customer_list):
+    return CallBack.objects.filter(row__customer_list=customer_list).exists()
+
+
+def sheet_metrics(audit):
+    """The score sheet's gate metrics, keyed by metric, with their sources."""
+    if audit.sheet_id is None:
+        return {}
+    return {metric.metric: metric for metric in Metric.objects.filter(sheet_id=audit.sheet_id)}
+
+
+METRIC_ORDER = [
+    Gate.Metric.CUSTOMER_SATISFACTION,
+    Gate.Metric.FIRST_TIME_RESOLUTION,
+    Gate.Metric.COMPLAINT_CLOSURE,
+    Gate.Metric.MONTHS_IN_OPERATION,
+]

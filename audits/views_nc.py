@@ -1,0 +1,238 @@
+"""Pages of nonconformities: the audit's list with the raise form, the
+organisation's list for its case, one nonconformity with its answers and
+the forms to answer, verify and escalate, and its evidence files."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import Case
+from applications.selectors_case import case_get_for_user, case_is_member
+from audits import selectors, selectors_nc, services_nc
+from audits.forms_nc import (
+    NonconformityAnswerForm,
+    NonconformityEscalateForm,
+    NonconformityRaiseForm,
+    NonconformityVerifyForm,
+)
+from audits.models import Finding, Nonconformity
+from certify.events import event_list_for_object
+from certify.exceptions import CertifyError
+from certify.i18n import localized
+from certify.uploads import serve_upload
+from scoring.selectors import version_tree
+
+
+def _targets(version):
+    """Choices for the raise form: each indicator, then its items."""
+    choices = []
+    for category in version_tree(version):
+        for indicator in category.indicators.all():
+            choices.append((f"indicator:{indicator.pk}", f"{indicator.code} {localized(indicator, 'name')}"))
+            for item in indicator.items.all():
+                choices.append((f"item:{item.pk}", f"— {item.code} {localized(item, 'name')[:80]}"))
+    return choices
+
+
+def _resolve_target(version, value):
+    from scoring.models import Indicator, Item
+
+    kind, _sep, pk = (value or "").partition(":")
+    if not pk.isdigit():
+        return None, None
+    if kind == "item":
+        item = Item.objects.select_related("indicator").filter(
+            pk=pk, indicator__category__version=version
+        ).first()
+        return item, item.indicator if item else None
+    if kind == "indicator":
+        return None, Indicator.objects.filter(pk=pk, category__version=version).first()
+    return None, None
+
+
+def _raise_form(request, audit):
+    findings = [
+        (str(finding.pk), finding.description[:80])
+        for finding in Finding.objects.filter(audit=audit).order_by("created_at", "id")
+    ]
+    return NonconformityRaiseForm(
+        request.POST or None,
+        request.FILES or None,
+        targets=_targets(audit.case.version),
+        findings=findings,
+    )
+
+
+@login_required
+def audit_nonconformities(request, public_id):
+    """The audit's nonconformities, the case's others and the organisation's
+    open ones from earlier cases; the team raises new ones here."""
+    audit = selectors.audit_get_for_user(request.user, public_id)
+    case = audit.case
+    role = selectors.audit_role(request.user, audit)
+    can_raise = (
+        role is not None
+        and audit.status in services_nc.RAISE_FROM
+        and case.status != Case.Status.WITHDRAWN
+    )
+    form = None
+    if request.method == "POST":
+        if role is None:
+            raise PermissionDenied
+        form = _raise_form(request, audit)
+        if form.is_valid():
+            data = form.cleaned_data
+            item, indicator = _resolve_target(case.version, data["target"])
+            finding = (
+                Finding.objects.filter(audit=audit, pk=data["finding"]).first() if data["finding"] else None
+            )
+            try:
+                nonconformity = services_nc.nonconformity_raise(
+                    actor=request.user,
+                    audit=audit,
+                    severity=data["severity"],
+                    description=data["description"],
+                    clause=data["clause"],
+                    item=item,
+                    indicator=indicator,
+                    finding=finding,
+                    files=data["files"],
+                )
+            except CertifyError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The nonconformity is raised and the organisation notified."))
+                return redirect("audits:nonconformity_detail", nc_public_id=nonconformity.public_id)
+    elif can_raise:
+        form = _raise_form(request, audit)
+    context = {
+        "audit": audit,
+        "case": case,
+        "role": role,
+        "form": form,
+        "can_raise": can_raise,
+        "raised_here": list(selectors_nc.nonconformities_for_audit(audit)),
+        "case_others": list(selectors_nc.nonconformities_for_case(case).exclude(audit=audit)),
+        "carried": list(selectors_nc.nonconformities_open_for_organisation(case.organisation, exclude_case=case)),
+        "state": selectors_nc.case_rectification_state(case),
+        "today": timezone.localdate(),
+    }
+    return render(request, "audits/nonconformities/audit_list.html", context)
+
+
+@login_required
+def case_nonconformities(request, case_public_id):
+    """The case's nonconformities, for the organisation (and the staff)."""
+    case = case_get_for_user(request.user, case_public_id)
+    context = {
+        "case": case,
+        "nonconformities": list(selectors_nc.nonconformities_for_case(case)),
+        "state": selectors_nc.case_rectification_state(case),
+        "is_member": case_is_member(request.user, case),
+        "today": timezone.localdate(),
+    }
+    return render(request, "audits/nonconformities/case_list.html", context)
+
+
+ACTIONS = {
+    "answer": NonconformityAnswerForm,
+    "verify": NonconformityVerifyForm,
+    "escalate": NonconformityEscalateForm,
+}
+
+
+def _allowed_actions(user, nonconformity, is_member):
+    status = nonconformity.status
+    withdrawn = nonconformity.audit.case.status == Case.Status.WITHDRAWN
+    allowed = set()
+    if withdrawn:
+        return allowed
+    if is_member and status == Nonconformity.Status.OPEN:
+        allowed.add("answer")
+    if status == Nonconformity.Status.ANSWERED and services_nc.nonconformity_can_verify(user, nonconformity):
+        allowed.add("verify")
+    if user.is_manager and nonconformity.is_overdue():
+        allowed.add("escalate")
+    return allowed
+
+
+def _may(user, nonconformity, action, is_member):
+    """Who may post each form at all; the state is the service's to check."""
+    if action == "answer":
+        return is_member
+    if action == "verify":
+        return services_nc.nonconformity_can_verify(user, nonconformity)
+    if action == "escalate":
+        return user.is_manager
+    return False
+
+
+def _run(request, nonconformity, action, form):
+    data = form.cleaned_data
+    if action == "answer":
+        services_nc.nonconformity_answer(
+            actor=request.user,
+            nonconformity=nonconformity,
+            correction=data["correction"],
+            root_cause=data["root_cause"],
+            corrective_action=data["corrective_action"],
+            files=data["files"],
+        )
+        return _("Your answer is sent to the auditors.")
+    if action == "verify":
+        accepted = data["verdict"] == "accept"
+        services_nc.nonconformity_verify(
+            actor=request.user, nonconformity=nonconformity, accepted=accepted, comment=data["comment"]
+        )
+        if accepted:
+            return _("The answer is accepted; the nonconformity is closed.")
+        return _("The answer is rejected; the nonconformity is open again.")
+    services_nc.nonconformity_escalate(actor=request.user, nonconformity=nonconformity, reason=data["reason"])
+    return _("The nonconformity is now major and needs a follow-up audit.")
+
+
+@login_required
+def nonconformity_detail(request, nc_public_id):
+    nonconformity = selectors_nc.nonconformity_get_for_user(request.user, nc_public_id)
+    case = nonconformity.audit.case
+    is_member = case_is_member(request.user, case)
+    allowed = _allowed_actions(request.user, nonconformity, is_member)
+    forms = {action: ACTIONS[action]() for action in allowed}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if not _may(request.user, nonconformity, action, is_member):
+            raise PermissionDenied
+        form = ACTIONS[action](request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                success = _run(request, nonconformity, action, form)
+            except CertifyError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, success)
+                return redirect("audits:nonconformity_detail", nc_public_id=nonconformity.public_id)
+        forms[action] = form
+    is_staff_view = request.user.is_manager or (request.user.is_auditor and not is_member)
+    context = {
+        "nc": nonconformity,
+        "case": case,
+        "audit": nonconformity.audit,
+        "is_member": is_member,
+        "is_staff_view": is_staff_view,
+        "forms": forms,
+        "answers": selectors_nc.nonconformity_answers(nonconformity),
+        "raising_evidence": selectors_nc.nonconformity_raising_evidence(nonconformity),
+        "events": event_list_for_object(nonconformity),
+        "overdue": nonconformity.is_overdue(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "audits/nonconformities/detail.html", context)
+
+
+@login_required
+def nonconformity_evidence(request, nc_public_id, evidence_id):
+    evidence = selectors_nc.nonconformity_evidence_get_for_user(request.user, nc_public_id, evidence_id)
+    return serve_upload(request, lambda user: evidence.file, download_name=evidence.original_name)
