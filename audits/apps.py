@@ -18,6 +18,7 @@ class AuditsConfig(AppConfig):
         verb_register(
             {
                 "audit.planned": _("Audit planned"),
+                "audit_days.updated": _("Audit days table changed"),
                 "audit.days_changed": _("Audit days changed"),
                 "audit.team_assigned": _("Audit team assigned"),
                 "audit.started": _("Audit started"),

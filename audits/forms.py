@@ -75,3 +75,41 @@ class FindingForm(forms.Form):
             "indicator__category__position", "indicator__position", "position"
         )
         self.fields["item"].label_from_instance = lambda item: f"{item.code} {item.name_zh[:40]}"
+
+
+class AuditDaysTableForm(forms.Form):
+    per_additional_outlet = forms.DecimalField(
+        label=_("Days per additional service outlet (at least 0.5)"), max_digits=5, decimal_places=1, min_value=0.5
+    )
+    per_additional_category = forms.DecimalField(
+        label=_("Days per additional product category"), max_digits=5, decimal_places=1, min_value=0
+    )
+    document_review_share = forms.DecimalField(
+        label=_("Document review: share of the on-site days"), max_digits=4, decimal_places=2, min_value=0.01, max_value=1
+    )
+    surveillance_share = forms.DecimalField(
+        label=_("Surveillance: share of the on-site days (about one third)"),
+        max_digits=4,
+        decimal_places=2,
+        min_value=0.01,
+        max_value=1,
+    )
+
+
+class AuditDaysBandForm(forms.Form):
+    max_employees = forms.IntegerField(
+        label=_("Up to employees"),
+        min_value=1,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    days = forms.DecimalField(
+        label=_("On-site days"),
+        max_digits=5,
+        decimal_places=1,
+        min_value=0.5,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "0.5"}),
+    )
+
+
+AuditDaysBandFormSet = forms.formset_factory(AuditDaysBandForm, extra=1, can_delete=True)

@@ -711,3 +711,44 @@ def audit_report_pdf_store(*, audit_id, render):
         audit.report_pdf_sha256 = hashlib.sha256(data).hexdigest()
         audit.save(update_fields=["report_pdf", "report_pdf_sha256"])
     return audit
+
+
+def audit_days_table_update(
+    *, actor, per_additional_outlet, per_additional_category, document_review_share, surveillance_share, bands
+):
+    """Replace the audit days table; its history keeps every version.
+
+    `bands` is a list of (max_employees or None, on-site days); exactly one
+    band is open-ended. Each additional outlet adds at least half a day
+    (DOMAIN.md 5.3).
+    """
+    _require_manager(actor)
+    if per_additional_outlet < HALF_DAY:
+        raise CertifyError(_("Each additional service outlet adds at least half a day."))
+    limits = [limit for limit, _days in bands]
+    if limits.count(None) != 1:
+        raise CertifyError(_("Exactly one band must be open-ended (no upper limit)."))
+    if len(set(limits)) != len(limits):
+        raise CertifyError(_("Two bands have the same upper limit."))
+    if any(days < HALF_DAY for _limit, days in bands):
+        raise CertifyError(_("Every band needs at least half a day."))
+    for share in (document_review_share, surveillance_share):
+        if not 0 < share <= 1:
+            raise CertifyError(_("A share of the on-site days is between 0 and 1."))
+    with transaction.atomic():
+        table = AuditDaysTable.objects.select_for_update().get(pk=audit_days_table_get().pk)
+        table.per_additional_outlet = per_additional_outlet
+        table.per_additional_category = per_additional_category
+        table.document_review_share = document_review_share
+        table.surveillance_share = surveillance_share
+        table._history_user = actor
+        table.save()
+        for band in table.bands.all():
+            band._history_user = actor
+            band.delete()
+        for limit, days in bands:
+            band = AuditDaysBand(table=table, max_employees=limit, days=days)
+            band._history_user = actor
+            band.save()
+        event_record(actor=actor, obj=table, verb="audit_days.updated")
+    return table

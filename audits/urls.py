@@ -12,6 +12,7 @@ urlpatterns = [
     path("plan/<uuid:case_public_id>/<slug:kind>/", views.audit_plan, name="audit_plan"),
     path("declarations/<uuid:organisation_public_id>/", views.declaration, name="declaration"),
     path("for-case/<uuid:case_public_id>/", views.case_audits, name="case_audits"),
+    path("days-table/", views.audit_days_table, name="audit_days_table"),
     path("<uuid:public_id>/", views.audit_detail, name="audit_detail"),
     path("<uuid:public_id>/team/", views.audit_team, name="audit_team"),
     path(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from applications.models import Case, Organisation
 from applications.selectors_case import case_checklist, case_list_for_user
 from audits import selectors, selectors_nc, services
-from audits.forms import AuditPlanForm, DeclarationForm
+from audits.forms import AuditDaysBandFormSet, AuditDaysTableForm, AuditPlanForm, DeclarationForm
 from audits.models import Audit, DocumentReviewComment, TeamMember
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
@@ -230,3 +230,36 @@ def case_audits(request, case_public_id):
         .order_by("planned_start", "id")
     )
     return render(request, "audits/case_audits.html", {"case": case, "audits": audits})
+
+
+@manager_required
+def audit_days_table(request):
+    table = services.audit_days_table_get()
+    initial = {
+        "per_additional_outlet": table.per_additional_outlet,
+        "per_additional_category": table.per_additional_category,
+        "document_review_share": table.document_review_share,
+        "surveillance_share": table.surveillance_share,
+    }
+    bands_initial = [{"max_employees": b.max_employees, "days": b.days} for b in table.bands.all()]
+    if request.method == "POST":
+        form = AuditDaysTableForm(request.POST)
+        bands = AuditDaysBandFormSet(request.POST, prefix="bands")
+        if form.is_valid() and bands.is_valid():
+            rows = [
+                (row["max_employees"], row["days"])
+                for row in bands.cleaned_data
+                if row and not row.get("DELETE") and row.get("days") is not None
+            ]
+            try:
+                services.audit_days_table_update(actor=request.user, bands=rows, **form.cleaned_data)
+            except CertifyError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The audit days table is saved."))
+                return redirect("audits:audit_days_table")
+    else:
+        form = AuditDaysTableForm(initial=initial)
+        bands = AuditDaysBandFormSet(initial=bands_initial, prefix="bands")
+    history = table.history.select_related("history_user").order_by("-history_date")[:10]
+    return render(request, "audits/days_table.html", {"form": form, "bands": bands, "history": history})

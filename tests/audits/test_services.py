@@ -231,3 +231,43 @@ def test_a_withdrawn_cases_audits_are_cancelled_and_refuse_work(case, manager, a
     assert services.audits_cancel_for_withdrawn_cases() == 0
     audit.refresh_from_db()
     assert audit.status == Audit.Status.CANCELLED
+
+
+# --- the audit days table ----------------------------------------------------------
+
+
+def test_a_manager_changes_the_audit_days_table_and_plans_follow_it(case, manager):
+    services.audit_days_table_update(
+        actor=manager,
+        per_additional_outlet=Decimal("1.0"),
+        per_additional_category=Decimal(0),
+        document_review_share=Decimal("0.5"),
+        surveillance_share=Decimal("0.33"),
+        bands=[(200, Decimal("2.0")), (None, Decimal("4.0"))],
+    )
+    days, basis = services.audit_days_compute(case, Audit.Kind.ONSITE)
+    assert (days, basis["band_days"]) == (Decimal("2.0"), "2.0")
+
+
+def test_less_than_half_a_day_per_outlet_is_refused(manager):
+    with pytest.raises(CertifyError, match="at least half a day"):
+        services.audit_days_table_update(
+            actor=manager,
+            per_additional_outlet=Decimal("0.2"),
+            per_additional_category=Decimal(0),
+            document_review_share=Decimal("0.5"),
+            surveillance_share=Decimal("0.33"),
+            bands=[(None, Decimal("2.0"))],
+        )
+
+
+def test_only_a_manager_changes_the_audit_days_table(auditor):
+    with pytest.raises(NotAllowed):
+        services.audit_days_table_update(
+            actor=auditor,
+            per_additional_outlet=Decimal("0.5"),
+            per_additional_category=Decimal(0),
+            document_review_share=Decimal("0.5"),
+            surveillance_share=Decimal("0.33"),
+            bands=[(None, Decimal("2.0"))],
+        )

@@ -46,6 +46,7 @@ PAGES = {
     "audits:audit_follow_up_close": AUDITOR_POST,
     # The organisation's view of its case's audits; other staff need access to the case.
     "audits:case_audits": expect(302, 200, 404, 404, 404, 200),
+    "audits:audit_days_table": managers_only(),
 }
 
 
@@ -192,3 +193,24 @@ def test_the_workspace_runs_the_same_queries_with_few_and_many_comments(client, 
         services.document_comment_set(actor=lead, audit=audit, indicator_id=indicator.pk, outcome="revise", comment="修订")
     declared_auditor(audit.case.organisation)
     assert _workspace_queries(client, audit) == few
+
+
+@pytest.mark.django_db
+def test_the_days_table_page_refuses_two_open_ended_bands(english_client, manager):
+    english_client.force_login(manager)
+    response = english_client.post(
+        reverse("audits:audit_days_table"),
+        {
+            "per_additional_outlet": "0.5",
+            "per_additional_category": "0.5",
+            "document_review_share": "0.5",
+            "surveillance_share": "0.33",
+            "bands-TOTAL_FORMS": "2",
+            "bands-INITIAL_FORMS": "0",
+            "bands-0-max_employees": "",
+            "bands-0-days": "1.0",
+            "bands-1-max_employees": "",
+            "bands-1-days": "2.0",
+        },
+    )
+    assert "Exactly one band must be open-ended" in response.content.decode()
