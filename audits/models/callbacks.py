@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audits.callbacks import PROBLEMS, SAMPLE_MAX, SAMPLE_MIN
 from audits.models.audit import Audit
@@ -111,7 +112,7 @@ class CallBack(models.Model):
     resolution exist only for customers reached."""
 
     row = models.OneToOneField(CustomerRow, on_delete=models.CASCADE, related_name="call")
-    reached = models.BooleanField(_("reached"))
+    reached = models.BooleanField(pgettext_lazy("call-back", "reached"))
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
     resolved_first_contact = models.BooleanField(_("resolved at first contact"), null=True, blank=True)
     remarks = models.TextField(_("remarks"), blank=True)

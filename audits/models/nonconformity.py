@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audits.models.audit import Audit
 from audits.models.finding import Finding
@@ -24,7 +25,7 @@ class Nonconformity(models.Model):
         MAJOR = "major", _("Major")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("nonconformity", "Open")
         ANSWERED = "answered", _("Answered")
         VERIFIED = "verified", _("Verified (closed)")
 
@@ -132,8 +133,8 @@ class NonconformityAnswer(models.Model):
 
     class Verdict(models.TextChoices):
         PENDING = "", _("Waiting for verification")
-        ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
+        ACCEPTED = "accepted", pgettext_lazy("verdict", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("verdict", "Rejected")
 
     nonconformity = models.ForeignKey(Nonconformity, on_delete=models.PROTECT, related_name="answers")
     number = models.PositiveSmallIntegerField(_("answer"))
