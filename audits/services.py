@@ -366,12 +366,25 @@ def _require_team(actor, audit):
         raise NotAllowed(_("Only the audit's team may do this."))
 
 
-def audit_team_check(*, actor, audit):
-    """For the owner-agnostic score sheet services: the audit must be open for
-    work and the actor on its team. Returns the locked audit."""
+def audit_sheet_is_open(audit):
+    """The audit's sheet takes marks on site, and again during rectification
+    once the lead has opened the re-score sheet."""
+    if audit.status == Audit.Status.IN_PROGRESS:
+        return True
+    return (
+        audit.status == Audit.Status.REPORT_SUBMITTED
+        and audit.sheet is not None
+        and audit.sheet.status == audit.sheet.Status.DRAFT
+    )
+
+
+def audit_team_check(*, actor, audit, sheet_work=False):
+    """The audit must be open for work and the actor on its team; with
+    `sheet_work`, a re-score during rectification counts as open too.
+    Returns the locked audit."""
     audit = _locked_audit(audit)
     _require_team(actor, audit)
-    if audit.status != Audit.Status.IN_PROGRESS:
+    if not (audit.status == Audit.Status.IN_PROGRESS or (sheet_work and audit_sheet_is_open(audit))):
         raise InvalidTransition(_("The audit is not in progress."))
     return audit
 

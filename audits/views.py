@@ -229,7 +229,19 @@ def case_audits(request, case_public_id):
         .prefetch_related(Prefetch("team", queryset=TeamMember.objects.select_related("auditor")))
         .order_by("planned_start", "id")
     )
-    return render(request, "audits/case_audits.html", {"case": case, "audits": audits})
+    # What the document review asked to revise: the latest round's comments.
+    revise = list(
+        DocumentReviewComment.objects.filter(
+            audit__in=audits, outcome=DocumentReviewComment.Outcome.REVISE
+        )
+        .select_related("indicator")
+        .order_by("-round", "indicator__category__position", "indicator__position")
+    )
+    latest_round = revise[0].round if revise else None
+    to_revise = [comment for comment in revise if comment.round == latest_round]
+    return render(
+        request, "audits/case_audits.html", {"case": case, "audits": audits, "to_revise": to_revise}
+    )
 
 
 @manager_required

@@ -19,8 +19,10 @@ from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required
 from scoring import services as scoring_services
-from scoring.components import mark_is_incomplete, sheet_context
+from scoring.components import level_names, mark_is_incomplete, sheet_context
+from scoring.engine import InvalidInput
 from scoring.models import Item, MarkEvidence, SpecialDeduction
+from scoring.selectors import sheet_rate
 
 
 def _staff_audit(request, public_id):
@@ -47,9 +49,7 @@ def _scoring_urls(audit):
 
 def _scoring_context(request, audit):
     editable = bool(
-        audit.sheet
-        and selectors.audit_role(request.user, audit)
-        and audit.status == Audit.Status.IN_PROGRESS
+        audit.sheet and selectors.audit_role(request.user, audit) and services.audit_sheet_is_open(audit)
     )
     context = sheet_context(audit.sheet, editable=editable, urls=_scoring_urls(audit))
     context.update({"audit": audit, "case": audit.case})
@@ -70,7 +70,7 @@ def audit_scoring(request, public_id):
 def _on_sheet(request, audit, action):
     """Run a score-sheet service after the audit's own check, in one transaction."""
     with transaction.atomic():
-        locked = services.audit_team_check(actor=request.user, audit=audit)
+        locked = services.audit_team_check(actor=request.user, audit=audit, sheet_work=True)
         return action(locked.sheet)
 
 
@@ -247,6 +247,18 @@ def finding_evidence_file(request, public_id, evidence_id):
 def audit_report(request, public_id):
     audit = _staff_audit(request, public_id)
     levels = list(audit.case.version.levels.order_by("position", "id"))
+    names = level_names(levels)
+    score, level_code = None, ""
+    if audit.sheet is not None:
+        if audit.sheet.score is not None:
+            score, level_code = audit.sheet.score, audit.sheet.level_code
+        else:
+            try:
+                provisional = sheet_rate(audit.sheet)
+            except InvalidInput:
+                provisional = None
+            if provisional is not None:
+                score, level_code = provisional.score, provisional.level
     return render(
         request,
         "audits/report.html",
@@ -254,6 +266,10 @@ def audit_report(request, public_id):
             "audit": audit,
             "case": audit.case,
             "sheet": audit.sheet,
+            "score": score,
+            "scored_level": level_code,
+            "scored_level_name": names.get(level_code, ""),
+            "recommendation_name": names.get(audit.recommendation, ""),
             "is_lead": selectors.audit_role(request.user, audit) == "lead",
             "levels": levels,
             "nonconformities": list(nonconformities_for_audit(audit)),

@@ -149,3 +149,21 @@ def test_an_onsite_audit_is_not_closed_as_a_follow_up(onsite):
     audit, lead, _member = onsite
     with pytest.raises(InvalidTransition):
         services.audit_follow_up_close(actor=lead, audit=audit)
+
+
+def test_the_lead_marks_the_re_score_sheet_on_the_audit_page(client, onsite, applicant):
+    from django.urls import reverse
+
+    audit, lead, _member = onsite
+    mark_everything(audit, lead, nonconforming={"B4.1"})
+    nonconformity_raise(actor=lead, audit=audit, severity="minor", description="维修记录不完整")
+    services.audit_report_submit(actor=lead, audit=audit, recommendation="star4", reason="理由")
+    services.audit_rescore_start(actor=lead, audit=reload(audit))
+    audit = reload(audit)
+    item = Item.objects.get(indicator__category__version=audit.case.version, code="B4.1")
+    client.force_login(lead)
+    response = client.post(
+        reverse("audits:audit_mark", args=[audit.public_id, item.pk]), {"result": "conforming"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert audit.sheet.marks.get(item=item).result == "conforming"
