@@ -30,8 +30,11 @@ ERROR_PAGES = {
     "applicant": {"/manage/": 403, "/no-such-page/": 404},
     "anonymous": {"/no-such-page/": 404},
 }
-# Not pages: files, form targets, the admin's own sub-pages.
-SKIP = re.compile(r"^/(body/logo/|language/|accounts/logout/|admin/.+)|/delete/|/read/")
+# Links that are not pages: actions, the admin, and files (downloads and PDFs).
+SKIP = re.compile(
+    r"^/(body/logo/|language/|accounts/logout/|admin/.+)|/delete/|/read/"
+    r"|/files/\d+/$|/evidence/|/file/$|\.pdf$|/pdf/$|/notice\.pdf$"
+)
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MAX_PAGES = 16
 
