@@ -476,9 +476,11 @@ def document_review_pass(*, actor, audit):
         _require_document_review_in_progress(audit)
         indicators, comments = _round_outcomes(audit)
         if len(comments) < indicators:
+            done = {comment.indicator_id for comment in comments}
+            missing = Indicator.objects.filter(category__version_id=audit.case.version_id).exclude(pk__in=done)
             raise CertifyError(
-                _("%(count)s indicator(s) have no outcome in this round yet.")
-                % {"count": indicators - len(comments)}
+                _("These indicators have no outcome in this round yet: %(codes)s.")
+                % {"codes": "、".join(missing.order_by("category__position", "position").values_list("code", flat=True))}
             )
         if any(c.outcome == DocumentReviewComment.Outcome.REVISE for c in comments):
             raise CertifyError(_("Some indicators need revision: request the revisions instead."))
@@ -515,6 +517,20 @@ def document_revisions_request(*, actor, audit, note=""):
         audit.revision_due = due
         audit.review_round += 1
         audit.save(update_fields=["revision_due", "review_round"])
+        # What already conformed carries into the next round: only the
+        # indicators sent back for revision are reviewed again.
+        DocumentReviewComment.objects.bulk_create(
+            DocumentReviewComment(
+                audit=audit,
+                indicator_id=comment.indicator_id,
+                round=audit.review_round,
+                outcome=comment.outcome,
+                comment=comment.comment,
+                updated_by=actor,
+            )
+            for comment in comments
+            if comment.outcome == DocumentReviewComment.Outcome.CONFORMING
+        )
         event_record(
             actor=actor,
             obj=audit,

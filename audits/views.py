@@ -179,7 +179,7 @@ def audit_start(request, public_id):
 @require_POST
 def document_comment(request, public_id, indicator_id):
     audit = selectors.audit_get_for_user(request.user, public_id)
-    return _action(
+    response = _action(
         request,
         audit,
         lambda: services.document_comment_set(
@@ -191,6 +191,9 @@ def document_comment(request, public_id, indicator_id):
         ),
         "",
     )
+    # Back to the indicator just saved, not the top of a long page.
+    response["Location"] += f"#indicator-{indicator_id}"
+    return response
 
 
 @role_required("auditor")

@@ -189,7 +189,7 @@ def test_a_revision_needs_a_comment(case, manager):
 
 def test_passing_needs_an_outcome_for_every_indicator(case, manager):
     audit, lead = running_document_review(case, manager)
-    with pytest.raises(CertifyError, match="15 indicator"):
+    with pytest.raises(CertifyError, match="These indicators have no outcome in this round yet: A1、A2"):
         services.document_review_pass(actor=lead, audit=audit)
 
 
@@ -204,6 +204,8 @@ def test_one_revision_round_then_the_documents_pass(case, manager, applicant):
     with pytest.raises(InvalidTransition):
         services.document_review_pass(actor=lead, audit=audit)
     case_services.case_documents_revised(actor=applicant, case=case)
+    with pytest.raises(CertifyError, match="no outcome in this round yet: A4."):
+        services.document_review_pass(actor=lead, audit=audit)
     comment_all(audit, lead)
     services.document_review_pass(actor=lead, audit=audit)
     case.refresh_from_db()
