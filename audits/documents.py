@@ -12,6 +12,7 @@ def audit_report_pdf(audit):
     # Imported here: WeasyPrint takes half a second to import.
     from weasyprint import HTML
 
+    from audits.selectors_callbacks import callback_calls, callback_rates_for
     from audits.selectors_nc import nonconformities_for_audit
 
     with translation.override("zh-hans"):
@@ -23,6 +24,7 @@ def audit_report_pdf(audit):
                 "team": list(audit.team.select_related("auditor")),
                 "findings": findings_for_audit(audit),
                 "nonconformities": list(nonconformities_for_audit(audit)),
+                "callbacks": callback_rates_for(callback_calls(audit)),
                 "body_profile": body_profile_get(),
                 "recommendation_name": next(
                     (
