@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +23,12 @@ from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required
 from scoring import services as scoring_services
-from scoring.components import mark_is_incomplete, render_sheet_pdf, sheet_context
+from scoring.components import (
+    mark_is_incomplete,
+    mark_row_response,
+    render_sheet_pdf,
+    sheet_context,
+)
 from scoring.models import MarkEvidence, Metric
 
 
@@ -125,25 +129,6 @@ def self_assessment_detail(request, public_id):
     return render(request, "applications/self_assessment_detail.html", context)
 
 
-def _row_response(request, assessment, item_id, error=""):
-    """The item's row and, out of band, every total that may have changed."""
-    context = _context(assessment)
-    row = next(
-        row
-        for category in context["categories"]
-        for block in category.indicators
-        for row in block.rows
-        if row.item.pk == item_id
-    )
-    row.error = error
-    if error:
-        row.show_posted(request.POST)
-    context["row"] = row
-    html = render_to_string("scoring/components/item_row.html", context, request=request)
-    html += render_to_string("scoring/components/totals_oob.html", context, request=request)
-    return HttpResponse(html)
-
-
 @role_required("applicant")
 @require_POST
 def self_assessment_mark(request, public_id, item_id):
@@ -164,7 +149,7 @@ def self_assessment_mark(request, public_id, item_id):
         except CertifyError as exc:
             error = exc.message
     if request.htmx:
-        return _row_response(request, assessment, item_id, error)
+        return mark_row_response(request, _context(assessment), item_id, error)
     if error:
         messages.error(request, error)
     return redirect(

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +18,7 @@ from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required
 from scoring import services as scoring_services
-from scoring.components import level_names, mark_is_incomplete, sheet_context
+from scoring.components import level_names, mark_is_incomplete, mark_row_response, sheet_context
 from scoring.engine import InvalidInput
 from scoring.models import Item, MarkEvidence, SpecialDeduction
 from scoring.selectors import sheet_rate
@@ -107,20 +106,7 @@ def audit_mark(request, public_id, item_id):
             messages.error(request, error)
         return redirect(reverse("audits:audit_scoring", args=[public_id]) + f"#item-{item_id}")
     audit.refresh_from_db()
-    context = _scoring_context(request, audit)
-    row = next(
-        (r for c in context["categories"] for b in c.indicators for r in b.rows if r.item.pk == item_id),
-        None,
-    )
-    if row is None:
-        raise Http404
-    row.error = error
-    if error:
-        row.show_posted(request.POST)
-    context["row"] = row
-    html = render_to_string("scoring/components/item_row.html", context, request=request)
-    html += render_to_string("scoring/components/totals_oob.html", context, request=request)
-    return HttpResponse(html)
+    return mark_row_response(request, _scoring_context(request, audit), item_id, error)
 
 
 @role_required("auditor")

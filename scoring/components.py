@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -273,3 +274,27 @@ def render_sheet_pdf(sheet, *, title, owner_line="", base_url=None):
     context.update({"title": title, "owner_line": owner_line, "body_profile": body_profile_get()})
     html = render_to_string("scoring/pdf/sheet.html", context)
     return HTML(string=html, base_url=base_url).write_pdf()
+
+
+def mark_row_response(request, context, item_id, error=""):
+    """The answer to an inline mark: the item's row and, out of band, every
+    total that may have changed. A refused mark keeps what was typed."""
+    row = next(
+        (
+            row
+            for category in context["categories"]
+            for block in category.indicators
+            for row in block.rows
+            if row.item.pk == item_id
+        ),
+        None,
+    )
+    if row is None:
+        raise Http404
+    row.error = error
+    if error:
+        row.show_posted(request.POST)
+    context["row"] = row
+    html = render_to_string("scoring/components/item_row.html", context, request=request)
+    html += render_to_string("scoring/components/totals_oob.html", context, request=request)
+    return HttpResponse(html)
