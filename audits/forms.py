@@ -53,6 +53,24 @@ class DeclarationForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Declare")))
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several photos at once: an auditor on site takes a few per finding."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,.pdf,.docx,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class FindingForm(forms.Form):
     item = forms.ModelChoiceField(
         label=_("Item"), queryset=Item.objects.none(), required=False, empty_label=_("(the audit as a whole)")
@@ -63,11 +81,7 @@ class FindingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    files = forms.FileField(
-        label=_("Photo or file"),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf,.docx,.xlsx"}),
-    )
+    files = MultipleFileField(label=_("Photos or files"), required=False)
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)

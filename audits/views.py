@@ -101,7 +101,11 @@ def audit_detail(request, public_id):
             audit.status == Audit.Status.IN_PROGRESS and audit.case.status == Case.Status.DOCUMENT_REVIEW
         )
     if request.user.is_manager and audit.status == Audit.Status.PLANNED:
-        context["candidates"] = selectors.auditors_for_planning(audit)
+        roles = {member.auditor_id: member.role for member in audit.team.all()}
+        context["candidates"] = [
+            {**candidate, "role": roles.get(candidate["auditor"].pk)}
+            for candidate in selectors.auditors_for_planning(audit)
+        ]
         context["warnings"] = services.qualification_warnings(audit, [m.auditor for m in audit.team.all()])
     return render(request, "audits/audit_detail.html", context)
 
@@ -128,11 +132,13 @@ def audit_team(request, public_id):
         messages.error(request, _("Choose the lead auditor."))
         return redirect("audits:audit_detail", public_id=public_id)
 
-    def assign():
-        for warning in services.audit_team_assign(actor=request.user, audit=audit, lead=lead, members=members):
-            messages.warning(request, warning)
-
-    return _action(request, audit, assign, _("The team is assigned and the organisation notified."))
+    # Qualification warnings stay on the audit's page while it is planned.
+    return _action(
+        request,
+        audit,
+        lambda: services.audit_team_assign(actor=request.user, audit=audit, lead=lead, members=members),
+        _("The team is assigned and the organisation notified."),
+    )
 
 
 @manager_required

@@ -201,7 +201,7 @@ def audit_findings(request, public_id):
                     description=form.cleaned_data["description"],
                     internal_note=form.cleaned_data["internal_note"],
                     item=form.cleaned_data["item"],
-                    files=request.FILES.getlist("files"),
+                    files=form.cleaned_data["files"],
                 )
             except CertifyError as exc:
                 form.add_error(None, exc.message)

@@ -119,3 +119,11 @@ def test_onsite_pages_run_the_same_queries_with_5_and_50_findings_and_marks(clie
         )
     assert Audit.objects.get(pk=audit.pk).findings.count() == 50
     assert _queries(client, url) == few
+
+
+def test_a_finding_takes_several_photos_at_once(client, onsite):
+    audit, lead, _member = onsite
+    client.force_login(lead)
+    photos = [SimpleUploadedFile(f"{n}.png", png_bytes(), content_type="image/png") for n in range(3)]
+    client.post(reverse("audits:audit_findings", args=[audit.public_id]), {"description": "门店现场", "files": photos})
+    assert Finding.objects.get().evidence.count() == 3

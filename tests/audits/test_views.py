@@ -214,3 +214,16 @@ def test_the_days_table_page_refuses_two_open_ended_bands(english_client, manage
         },
     )
     assert "Exactly one band must be open-ended" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_team_form_shows_the_current_team(client, applicant, organisation, manager):
+    from tests.audits.helpers import staffed_document_review
+
+    case = signed_case(applicant, organisation, manager)
+    audit, lead = staffed_document_review(case, manager)
+    client.force_login(manager)
+    content = client.get(reverse("audits:audit_detail", args=[audit.public_id])).content.decode()
+    assert f'name="lead" value="{lead.public_id}" aria-label' in content
+    lead_input = content.split(f'name="lead" value="{lead.public_id}"')[1].split(">")[0]
+    assert "checked" in lead_input
