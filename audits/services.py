@@ -36,6 +36,7 @@ from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import User
 from certify.notifications import notify
 from certify.outbox import enqueue
+from certify.permissions import require_manager
 from certify.uploads import validate_upload
 from scoring.models import Indicator
 from scoring.selectors import process_settings_get
@@ -51,10 +52,6 @@ from scoring.services import (
 DEFAULT_BANDS = [(50, Decimal("1.0")), (200, Decimal("1.5")), (1000, Decimal("2.0")), (None, Decimal("3.0"))]
 HALF_DAY = Decimal("0.5")
 
-
-def _require_manager(actor):
-    if not (actor.is_authenticated and actor.is_active and actor.is_manager):
-        raise NotAllowed(_("Only a manager may do this."))
 
 
 def audit_days_table_get():
@@ -117,7 +114,7 @@ def audit_plan(
 ):
     """Plan an audit of a case. Planning the document review moves the case
     from contract_signed to document_review."""
-    _require_manager(actor)
+    require_manager(actor)
     if kind not in PLANNED_FROM:
         raise CertifyError(_("Surveillance audits are planned from the certificate."))
     if planned_end < planned_start:
@@ -192,7 +189,7 @@ def declaration_current(auditor, organisation, on=None):
 
 def declaration_request(*, actor, audit, auditor):
     """Ask a proposed auditor to make the declaration (an e-mail with the link)."""
-    _require_manager(actor)
+    require_manager(actor)
     if not auditor.is_auditor:
         raise CertifyError(_("Only auditors can be put on an audit team."))
     organisation = audit.case.organisation
@@ -260,7 +257,7 @@ def audit_team_assign(*, actor, audit, lead, members=()):
 
     Returns the qualification warnings (they do not block).
     """
-    _require_manager(actor)
+    require_manager(actor)
     team = [lead, *[m for m in members if m.pk != lead.pk]]
     if len({person.pk for person in team}) != len(team):
         raise CertifyError(_("Each auditor can be on the team once."))
@@ -751,7 +748,7 @@ def audit_days_table_update(
     band is open-ended. Each additional outlet adds at least half a day
     (DOMAIN.md 5.3).
     """
-    _require_manager(actor)
+    require_manager(actor)
     if per_additional_outlet < HALF_DAY:
         raise CertifyError(_("Each additional service outlet adds at least half a day."))
     limits = [limit for limit, _days in bands]

@@ -11,16 +11,13 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from certify.events import event_record
-from certify.exceptions import CertifyError, NotAllowed
+from certify.exceptions import CertifyError
 from certify.models import BodyProfile, User, WorkingDayOverride
 from certify.notifications import email_queue, render_email
+from certify.permissions import require_manager
 
 EMAIL_VERIFICATION_SALT = "certify.email-verification"
 
-
-def _require_manager(actor):
-    if not (actor and actor.is_authenticated and actor.is_active and actor.is_manager):
-        raise NotAllowed(_("Only a manager may do this."))
 
 
 def email_verification_token(user):
@@ -104,7 +101,7 @@ def user_verify_email(*, token):
 def staff_create(*, actor, email, full_name, is_auditor, is_manager, phone=""):
     """A manager creates an auditor or manager account; the new person sets a
     password through the link e-mailed to them."""
-    _require_manager(actor)
+    require_manager(actor)
     if not (is_auditor or is_manager):
         raise CertifyError(_("Choose at least one role: auditor or manager."))
     email = User.objects.normalize_email(email).lower()
@@ -159,7 +156,7 @@ def user_roles_set(*, actor, user, is_applicant, is_auditor, is_manager, is_acti
     A manager cannot take the manager role from, or deactivate, themselves:
     the body must never lock out its last manager by accident.
     """
-    _require_manager(actor)
+    require_manager(actor)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.pk == actor.pk and (not is_manager or not is_active):
@@ -191,7 +188,7 @@ def body_profile_update(*, actor, **fields):
     """A manager edits the body's profile; its history keeps every version."""
     from certify.selectors import body_profile_get
 
-    _require_manager(actor)
+    require_manager(actor)
     if fields.get("logo") is False:  # the form's "clear" box
         fields["logo"] = ""
     with transaction.atomic():
@@ -211,7 +208,7 @@ def body_profile_update(*, actor, **fields):
 
 
 def working_day_override_set(*, actor, date, is_working_day, note=""):
-    _require_manager(actor)
+    require_manager(actor)
     with transaction.atomic():
         override, created = WorkingDayOverride.objects.select_for_update().get_or_create(
             date=date,
@@ -234,7 +231,7 @@ def working_day_override_set(*, actor, date, is_working_day, note=""):
 
 
 def working_day_override_delete(*, actor, override_id):
-    _require_manager(actor)
+    require_manager(actor)
     with transaction.atomic():
         override = WorkingDayOverride.objects.select_for_update().filter(pk=override_id).first()
         if override is None:

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certify.events import event_record
-from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
+from certify.exceptions import CertifyError, InvalidTransition
+from certify.permissions import require_manager
 from certify.uploads import validate_upload
 from scoring import engine
 from scoring.models import (
@@ -37,11 +38,6 @@ from scoring.selectors import (
 )
 
 
-def _require_manager(actor):
-    if not (actor.is_authenticated and actor.is_active and actor.is_manager):
-        raise NotAllowed(_("Only a manager may change schemes."))
-
-
 def _locked_version(version):
     return SchemeVersion.objects.select_for_update().select_related("scheme").get(pk=version.pk)
 
@@ -59,7 +55,7 @@ def _require_draft(version):
 
 def scheme_version_clone(*, actor, version):
     """Copy a version (its tree, levels, gates and settings) into a new draft."""
-    _require_manager(actor)
+    require_manager(actor)
     with transaction.atomic():
         source = _locked_version(version)
         draft = SchemeVersion.objects.create(
@@ -152,7 +148,7 @@ def scheme_version_publish(*, actor, version):
     their indicator, indicators to their category, categories to 100, or the
     levels break the rules (lowest = fail_below, minimums never decreasing).
     """
-    _require_manager(actor)
+    require_manager(actor)
     with transaction.atomic():
         version = _locked_version(version)
         if version.status == SchemeVersion.Status.PUBLISHED:
@@ -207,7 +203,7 @@ def scheme_problem(exc):
 
 
 def scheme_version_retire(*, actor, version):
-    _require_manager(actor)
+    require_manager(actor)
     with transaction.atomic():
         version = _locked_version(version)
         if version.status == SchemeVersion.Status.RETIRED:
@@ -229,7 +225,7 @@ def scheme_version_retire(*, actor, version):
 
 def scheme_version_set_normative(*, actor, version, normative=True):
     """Mark a published version as the body's own, normative scoring sheet."""
-    _require_manager(actor)
+    require_manager(actor)
     with transaction.atomic():
         version = _locked_version(version)
         if version.normative == normative:
@@ -250,7 +246,7 @@ def scheme_version_set_normative(*, actor, version, normative=True):
 
 def scheme_version_settings_update(*, actor, version, **fields):
     """Change a draft's rating rules and process settings."""
-    _require_manager(actor)
+    require_manager(actor)
     allowed = set(PROCESS_SETTINGS) | {"fail_below", "special_deductions_fail_at", "special_bonus_max", "notes"}
     with transaction.atomic():
         version = _locked_version(version)
@@ -278,7 +274,7 @@ def _node_version(node):
 
 def scheme_node_save(*, actor, node):
     """Create or change a category, indicator, item, level or gate of a draft."""
-    _require_manager(actor)
+    require_manager(actor)
     with transaction.atomic():
         _require_draft(_locked_version(_node_version(node)))
         node._history_user = actor
@@ -288,7 +284,7 @@ def scheme_node_save(*, actor, node):
 
 
 def scheme_node_delete(*, actor, node):
-    _require_manager(actor)
+    require_manager(actor)
     with transaction.atomic():
         _require_draft(_locked_version(_node_version(node)))
         node._history_user = actor

@@ -28,6 +28,7 @@ from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import User
 from certify.notifications import notify
+from certify.permissions import require_manager
 from certify.uploads import validate_upload
 from scoring.components import localized
 from scoring.models import SchemeVersion
@@ -48,10 +49,6 @@ def _require_member(actor, case):
     if not _is_member(actor, case.organisation):
         raise NotAllowed(_("Only members of the applying organisation may do this."))
 
-
-def _require_manager(actor):
-    if not (actor.is_authenticated and actor.is_active and actor.is_manager):
-        raise NotAllowed(_("Only a manager may do this."))
 
 
 def _locked(case):
@@ -372,7 +369,7 @@ def case_withdraw(*, actor, case, reason=""):
 
 
 def case_review_start(*, actor, case):
-    _require_manager(actor)
+    require_manager(actor)
     with transaction.atomic():
         case = _locked(case)
         if not _move(case, Case.Status.UNDER_REVIEW, actor=actor, verb="case.review_started"):
@@ -407,7 +404,7 @@ def case_request_supplement(*, actor, case, reviews, note=""):
     is not accepted needs a comment. The due date is the scheme's
     `supplement_answer_working_days` working days ahead.
     """
-    _require_manager(actor)
+    require_manager(actor)
     types = {t.pk: t for t in MaterialType.objects.filter(scheme_id=case.version.scheme_id)}
     commented = {type_id: comment for type_id, (accepted, comment) in reviews.items() if not accepted}
     if any(not comment.strip() for comment in commented.values()):
@@ -459,7 +456,7 @@ def case_request_supplement(*, actor, case, reviews, note=""):
 
 def case_accept(*, actor, case, reviews=None):
     """Accept the application; every required material must be accepted."""
-    _require_manager(actor)
+    require_manager(actor)
     with transaction.atomic():
         case = _locked(case)
         if case.status == Case.Status.ACCEPTED:
@@ -484,7 +481,7 @@ def case_accept(*, actor, case, reviews=None):
 
 
 def case_reject(*, actor, case, reason):
-    _require_manager(actor)
+    require_manager(actor)
     reason = (reason or "").strip()
     if not reason:
         raise CertifyError(_("Give the reason for rejecting the application."))
@@ -521,7 +518,7 @@ UPLOADS_ALLOWED = EDITABLE | {Case.Status.DOCUMENT_REVISION}
 
 def case_document_review_begin(*, actor, case):
     """The manager planned the document review: the case leaves contract_signed."""
-    _require_manager(actor)
+    require_manager(actor)
     with transaction.atomic():
         case = _locked(case)
         if _move(case, Case.Status.DOCUMENT_REVIEW, actor=actor, verb="case.document_review_started"):

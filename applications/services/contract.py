@@ -18,13 +18,13 @@ from applications.services.case import (
     _managers,
     _members,
     _move,
-    _require_manager,
     _require_member,
 )
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
 from certify.notifications import notify
 from certify.outbox import enqueue
+from certify.permissions import require_manager
 
 
 def fee_schedule_update(*, actor, per_additional_outlet, surveillance_percent, prepayment_percent, payment_terms, bands, multipliers):
@@ -33,7 +33,7 @@ def fee_schedule_update(*, actor, per_additional_outlet, surveillance_percent, p
     `bands` is a list of (max_employees or None, base fee); `multipliers`
     maps schemes to their multiplier. History keeps every earlier version.
     """
-    _require_manager(actor)
+    require_manager(actor)
     if not 30 <= prepayment_percent <= 50:
         raise CertifyError(_("The prepayment must be between 30 % and 50 % of the certification fee."))
     limits = [limit for limit, _fee in bands]
@@ -70,7 +70,7 @@ def fee_schedule_update(*, actor, per_additional_outlet, surveillance_percent, p
 
 def case_contract_send(*, actor, case):
     """Send the contract with the quote computed now; its PDF is rendered after commit."""
-    _require_manager(actor)
+    require_manager(actor)
     with transaction.atomic():
         case = _locked(case)
         if case.status == Case.Status.CONTRACT_SENT:
@@ -130,7 +130,7 @@ def case_contract_accept(*, actor, case, typed_name, ip_address):
 
 def case_prepayment_record(*, actor, case, amount, reference=""):
     """Record the prepayment: the contract is signed and the audits may begin."""
-    _require_manager(actor)
+    require_manager(actor)
     try:
         amount = Decimal(amount)
     except (InvalidOperation, TypeError) as exc:
