@@ -51,6 +51,9 @@ MANAGER_NEXT = {
     Case.Status.CONTRACT_ACCEPTED: gettext_lazy("Record the prepayment when it arrives."),
     Case.Status.CONTRACT_SIGNED: gettext_lazy("Plan the document review and its team."),
     Case.Status.ONSITE_PLANNED: gettext_lazy("Plan the on-site audit and its team."),
+    Case.Status.DECISION_PENDING: gettext_lazy(
+        "Decide: a manager who was on none of the audit teams reviews the results and decides."
+    ),
 }
 
 
@@ -82,6 +85,18 @@ def _next_action(case, is_member, user):
         return _("Revise the documents as the auditor asked, upload them, then report them revised."), case.supplement_due
     if status == Case.Status.ONSITE_PLANNED:
         return _("The documents passed. The certification body plans the on-site audit."), None
+    if status == Case.Status.ONSITE_IN_PROGRESS:
+        return _("The on-site audit is in progress."), None
+    if status == Case.Status.ONSITE_DONE:
+        return _("The audit team prepares the report."), None
+    if status == Case.Status.RECTIFICATION:
+        return _("Answer each nonconformity with its correction and evidence; the auditors verify them."), None
+    if status == Case.Status.DECISION_PENDING:
+        return _("The audit is complete. A manager who did not audit decides on the certification."), None
+    if status == Case.Status.CERTIFIED:
+        return _("Certified. The certificate can be downloaded from its page."), None
+    if status == Case.Status.NOT_CERTIFIED:
+        return _("The certification body decided not to certify."), None
     if status == Case.Status.REJECTED:
         return _("The application was rejected: %(reason)s") % {"reason": case.rejection_reason}, None
     if status == Case.Status.WITHDRAWN:

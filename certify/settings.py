@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "scoring",
     "applications",
     "audits",
+    "certificates",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,12 @@ INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 
 # Login throttling: django-axes keeps its records in the database, so the
 # lockout holds across processes without a shared cache.
+# Public pages (verification, register, complaints): requests per client,
+# "<count>/<s|m|h|d>" (a benchmark raises it). Behind a proxy that sets
+# X-Forwarded-For, trust it so each client is counted, not the proxy.
+PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "60/m")
+RATE_LIMIT_TRUST_FORWARDED_FOR = env_bool("RATE_LIMIT_TRUST_FORWARDED_FOR", False)
+
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60

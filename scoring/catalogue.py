@@ -200,6 +200,7 @@ GBT_CATEGORIES = [
 SHIPPED_SCHEMES = [
     {
         "code": GBT27922,
+        "certificate_code": "AS",
         "name_zh": "GB/T 27922-2011 商品售后服务评价体系",
         "name_en": "GB/T 27922-2011 Commodity after-sales service evaluation system",
         "description_zh": "国家标准的评价体系：三个一级指标（40/35/25 分）和 15 个二级指标。"
@@ -213,6 +214,7 @@ SHIPPED_SCHEMES = [
     },
     {
         "code": EXAMPLE_SEVEN_STAR,
+        "certificate_code": "AS7",
         "name_zh": "示例：七星级售后服务评价（本机构规则示例）",
         "name_en": "Example: seven-star after-sales rating (an example of a body's own rules)",
         "description_zh": "扩展星级方案的示例：在五星级之上增加需 97 分且服务体系运行满 12 个月的七星级。",
@@ -233,6 +235,7 @@ SHIPPED_SCHEMES = [
     },
     {
         "code": EXAMPLE_TEN_STAR,
+        "certificate_code": "AS10",
         "name_zh": "示例：十星级售后服务评价（本机构规则示例）",
         "name_en": "Example: ten-star after-sales rating (an example of a body's own rules)",
         "description_zh": "扩展星级方案的示例：十星级需 95 分，且顾客满意度和一次解决率均不低于 90%。",
@@ -255,6 +258,23 @@ SHIPPED_SCHEMES = [
         "settings": {},
     },
 ]
+
+
+def _certificate_code(Scheme, data):
+    # Migration 0002 runs this loader on a historical model that predates
+    # the field (added in 0003, which fills it in for rows made earlier).
+    if any(field.name == "certificate_code" for field in Scheme._meta.fields):
+        return {"certificate_code": data["certificate_code"]}
+    return {}
+
+
+def certificate_codes_fill(apps=None):
+    """Give the shipped schemes their number code where it is still blank."""
+    Scheme = (apps or live_apps).get_model("scoring", "Scheme")
+    for data in SHIPPED_SCHEMES:
+        Scheme.objects.filter(code=data["code"], certificate_code="").update(
+            certificate_code=data["certificate_code"]
+        )
 
 
 def load_shipped_schemes(apps=None):
@@ -282,6 +302,7 @@ def load_shipped_schemes(apps=None):
             description_zh=data["description_zh"],
             description_en=data["description_en"],
             is_example=data["is_example"],
+            **_certificate_code(Scheme, data),
         )
         version = SchemeVersion.objects.create(
             scheme=scheme,

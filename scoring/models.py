@@ -20,6 +20,12 @@ class Scheme(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
+    certificate_code = models.CharField(
+        _("code in certificate numbers"),
+        max_length=8,
+        blank=True,
+        help_text=_("Short letters for the scheme in certificate numbers, e.g. AS."),
+    )
     is_example = models.BooleanField(
         _("example"),
         default=False,

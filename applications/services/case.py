@@ -616,3 +616,20 @@ def case_rectification_done(*, actor, case):
             case.save(update_fields=["status"])
             notify(_managers(), template="case_decision_pending", context={"case": case}, url=_case_url(case))
     return case
+
+
+# --- The move made by the certificates app ------------------------------------
+
+
+def case_decide(*, actor, case, certified, reason=""):
+    """Record the certification decision on the case (decision_pending →
+    certified or not_certified). The certificates app checks the decider's
+    impartiality and the level before calling this."""
+    require_manager(actor)
+    to_state = Case.Status.CERTIFIED if certified else Case.Status.NOT_CERTIFIED
+    with transaction.atomic():
+        case = _locked(case)
+        if not _move(case, to_state, actor=actor, verb="case.decided", note=reason):
+            return case
+        case.save(update_fields=["status"])
+    return case

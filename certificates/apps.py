@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CertificatesConfig(AppConfig):
+    name = "certificates"
+    verbose_name = _("Certificates")
+
+    def ready(self):
+        from certificates.models import Certificate
+        from certify.events import state_label, state_register, verb_register
+
+        # "withdrawn" and "cancelled" already name an application's and an
+        # audit's states; certificate pages label their own (certificate_tags).
+        state_register([(value, label) for value, label in Certificate.Status.choices if state_label(value) == value])
+        verb_register(
+            {
+                "case.decided": _("Certification decided"),
+                "certificate.issued": _("Certificate issued"),
+                "certificate.suspended": _("Certificate suspended"),
+                "certificate.reinstated": _("Certificate reinstated"),
+                "certificate.withdrawn": _("Certificate withdrawn"),
+                "certificate.cancelled": _("Certificate cancelled"),
+                "certificate.expired": _("Certificate expired"),
+                "certificate.superseded": _("Certificate superseded"),
+                "certificate.pdf_rendered": _("Certificate PDF stored"),
+                "reason_code.saved": _("Reason code saved"),
+            }
+        )

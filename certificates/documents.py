@@ -1,0 +1,28 @@
+"""The certificate PDF: one bilingual A4 page with a QR code to its public page."""
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+
+def verify_url(certificate):
+    return f"{settings.SITE_URL}{reverse('verify_certificate', args=[certificate.token])}"
+
+
+def certificate_pdf(certificate):
+    # Imported here: WeasyPrint takes half a second to import.
+    from weasyprint import HTML
+
+    url = verify_url(certificate)
+    context = {
+        "certificate": certificate,
+        "body": certificate.body,
+        "verify_url": url,
+        "qr_data_uri": segno.make(url, error="m").svg_data_uri(scale=4, border=1),
+        "normative": certificate.case.version.normative,
+    }
+    with translation.override("zh-hans"):
+        html = render_to_string("certificates/pdf/certificate.html", context)
+    return HTML(string=html).write_pdf()

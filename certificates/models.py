@@ -1,0 +1,221 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from applications.models import Case, Organisation
+
+
+class ReasonCode(models.Model):
+    """Why a certificate was suspended, withdrawn, cancelled or revised: a
+    list the managers keep, one per action (DESIGN.md "The certificate")."""
+
+    class Action(models.TextChoices):
+        SUSPEND = "suspend", _("Suspension")
+        REINSTATE = "reinstate", _("Reinstatement")
+        WITHDRAW = "withdraw", _("Withdrawal")
+        CANCEL = "cancel", _("Cancellation")
+        REVISE = "revise", _("Revision")
+
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    code = models.CharField(_("code"), max_length=30)
+    label_zh = models.CharField(_("label (Chinese)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+    active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reason code")
+        verbose_name_plural = _("reason codes")
+        ordering = ["action", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "code"], name="reason_code_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.label_zh}"
+
+
+class Decision(models.Model):
+    """The certification decision on a case, by a manager who was on none of
+    its audit teams (ISO/IEC 17065 7.5, 7.6), with what they saw."""
+
+    class Outcome(models.TextChoices):
+        CERTIFIED = "certified", _("Certified")
+        NOT_CERTIFIED = "not_certified", _("Not certified")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(_("decision"), max_length=16, choices=Outcome.choices)
+    level_code = models.CharField(_("level granted"), max_length=20, blank=True)
+    # What the decider saw: the final sheet, its score and level, and the
+    # lead auditor's recommendation.
+    sheet = models.ForeignKey(
+        "scoring.ScoreSheet", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    scored_level_code = models.CharField(_("level scored"), max_length=20, blank=True)
+    recommendation = models.CharField(_("recommended level"), max_length=20, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-decided_at"]
+
+    def __str__(self):
+        return f"{self.case} {self.outcome}"
+
+
+class NumberCounter(models.Model):
+    """The last serial given out per number prefix; it only grows, so no
+    number is ever given twice (DOMAIN.md 5.6)."""
+
+    prefix = models.CharField(max_length=60, unique=True)
+    last_serial = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.prefix}: {self.last_serial}"
+
+
+def _token():
+    return secrets.token_urlsafe(18)
+
+
+class Certificate(models.Model):
+    """One issued certificate (or one revision of it), with a snapshot of
+    what it certifies as issued: later edits of the organisation never
+    change it. Only service functions change `status`."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("certificate", "Valid")
+        SUSPENDED = "suspended", pgettext_lazy("certificate", "Suspended")
+        WITHDRAWN = "withdrawn", pgettext_lazy("certificate", "Withdrawn")
+        CANCELLED = "cancelled", pgettext_lazy("certificate", "Cancelled")
+        EXPIRED = "expired", pgettext_lazy("certificate", "Expired")
+        SUPERSEDED = "superseded", pgettext_lazy("certificate", "Superseded")
+
+    ALLOWED_TRANSITIONS = {
+        Status.ACTIVE: {
+            Status.SUSPENDED,
+            Status.WITHDRAWN,
+            Status.CANCELLED,
+            Status.EXPIRED,
+            Status.SUPERSEDED,
+        },
+        Status.SUSPENDED: {
+            Status.ACTIVE,
+            Status.WITHDRAWN,
+            Status.CANCELLED,
+            Status.EXPIRED,
+            Status.SUPERSEDED,
+        },
+        # An expired certificate is superseded only by a renewal applied for
+        # before it expired (the service checks that).
+        Status.EXPIRED: {Status.SUPERSEDED},
+        Status.WITHDRAWN: set(),
+        Status.CANCELLED: set(),
+        Status.SUPERSEDED: set(),
+    }
+    # Statuses a holder still "has" a certificate in, for the register and
+    # for finding the one a renewal or revision replaces.
+    CURRENT = {Status.ACTIVE, Status.SUSPENDED}
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The QR code's key: unguessable, unlike the number.
+    token = models.CharField(max_length=32, unique=True, default=_token, editable=False)
+    number = models.CharField(_("certificate number"), max_length=60, unique=True)
+    base_number = models.CharField(_("number without revision"), max_length=60)
+    revision = models.PositiveSmallIntegerField(_("revision"), default=0)
+    cycle = models.PositiveSmallIntegerField(_("recertifications"), default=0)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="certificates")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="certificates")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="certificates"
+    )
+    predecessor = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="successor"
+    )
+
+    # The snapshot (DOMAIN.md 5.5).
+    holder_name = models.CharField(_("certified organisation"), max_length=200)
+    holder_uscc = models.CharField(_("unified social credit code"), max_length=18)
+    holder_address = models.CharField(_("address"), max_length=300, blank=True)
+    scope = models.TextField(_("scope"))
+    scheme_code = models.CharField(_("scheme"), max_length=40)
+    scheme_name_zh = models.CharField(max_length=200)
+    scheme_name_en = models.CharField(max_length=200, blank=True)
+    scheme_version = models.PositiveIntegerField(_("scheme version"))
+    level_code = models.CharField(_("level"), max_length=20)
+    level_name_zh = models.CharField(max_length=50)
+    level_name_en = models.CharField(max_length=50, blank=True)
+    body = models.JSONField(_("certification body"), default=dict)
+
+    granted_on = models.DateField(_("certification granted on"))
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(_("valid until"))
+    last_surveillance_on = models.DateField(_("last surveillance"), null=True, blank=True)
+
+    status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
+    status_reason = models.ForeignKey(
+        ReasonCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status_note = models.TextField(_("note"), blank=True)
+    suspended_until = models.DateField(_("suspended at most until"), null=True, blank=True)
+
+    pdf = models.FileField(upload_to="certificates/pdf/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_on", "-id"]
+        indexes = [
+            # Prefix searches of the public register: LIKE 'x%' on PostgreSQL
+            # needs the pattern operator class outside the C collation (the
+            # unique number gets such an index from Django already).
+            models.Index(
+                fields=["holder_uscc"], name="cert_uscc_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["holder_name"], name="cert_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["status", "-issued_on"], name="cert_status_issued"),
+            models.Index(fields=["base_number", "revision"], name="cert_revisions"),
+            models.Index(fields=["status", "expires_on"], name="cert_status_expiry"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["active", "suspended", "withdrawn", "cancelled", "expired", "superseded"]
+                ),
+                name="certificate_status_valid",
+            ),
+            models.UniqueConstraint(fields=["base_number", "revision"], name="certificate_revision_unique"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def delete(self, *args, **kwargs):
+        raise models.ProtectedError(_("Certificates are never deleted."), {self})
+
+    @property
+    def is_current(self):
+        return self.status in self.CURRENT

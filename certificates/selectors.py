@@ -1,0 +1,235 @@
+"""Reads of the certificates app, each limited to what the reader may see;
+the public reads return only certificates' public records."""
+
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import Case, Membership
+from audits.models import Audit, TeamMember
+from audits.selectors_nc import nonconformities_for_case
+from certificates.models import Certificate, ReasonCode
+from certify.i18n import localized
+from scoring.components import level_names
+from scoring.selectors import process_settings_get
+
+
+@dataclass
+class DecisionBasis:
+    """What the decider sees, and the levels the decision may grant."""
+
+    case: Case
+    audit: Audit | None
+    sheet: object | None
+    recommendation: str
+    levels: list
+    allowed_levels: list
+    caps: list = field(default_factory=list)
+    nonconformities: list = field(default_factory=list)
+    team: list = field(default_factory=list)
+
+    def level_name(self, code):
+        return level_names(self.levels).get(code, code)
+
+
+def _months_held(organisation, scheme_code, today):
+    """Whole months since the organisation was first certified under the
+    scheme (0 when never)."""
+    first = (
+        Certificate.objects.filter(organisation=organisation, scheme_code=scheme_code)
+        .exclude(status=Certificate.Status.WITHDRAWN)
+        .order_by("granted_on")
+        .values_list("granted_on", flat=True)
+        .first()
+    )
+    if first is None:
+        return 0
+    delta = relativedelta(today, first)
+    return delta.years * 12 + delta.months
+
+
+def decision_basis(case, today=None):
+    """The final on-site audit's sheet and recommendation, every
+    nonconformity of the case, the audit teams, and the levels allowed: no
+    higher than the score reaches, than the level applied for, nor, while
+    the organisation has held the scheme's certificate for less than the
+    scheme's months before a star level, than the lowest level (DOMAIN.md
+    decision 4)."""
+    today = today or timezone.localdate()
+    audit = (
+        Audit.objects.filter(case=case, kind=Audit.Kind.ONSITE, status=Audit.Status.CLOSED)
+        .select_related("sheet")
+        .order_by("-closed_at", "-id")
+        .first()
+    )
+    sheet = audit.sheet if audit and audit.sheet and audit.sheet.status == "submitted" else None
+    levels = list(case.version.levels.order_by("position", "id"))
+    codes = [level.code for level in levels]
+    names = level_names(levels)
+    caps = []
+    allowed = []
+    if sheet is not None and sheet.level_code in codes:
+        top = codes.index(sheet.level_code)
+        caps.append(_("The final score reaches %(level)s.") % {"level": names[sheet.level_code]})
+        if case.target_level in codes and codes.index(case.target_level) < top:
+            top = codes.index(case.target_level)
+            caps.append(_("The application asked for %(level)s.") % {"level": names[case.target_level]})
+        months = process_settings_get(case.version).min_months_before_star
+        if months and top > 0 and _months_held(case.organisation, case.version.scheme.code, today) < months:
+            top = 0
+            caps.append(
+                _("The scheme grants a star level only after %(months)s months at %(level)s.")
+                % {"months": months, "level": names[codes[0]]}
+            )
+        allowed = levels[: top + 1]
+    team = list(
+        TeamMember.objects.filter(audit__case=case)
+        .select_related("auditor", "audit")
+        .order_by("audit__created_at", "role", "id")
+    )
+    return DecisionBasis(
+        case=case,
+        audit=audit,
+        sheet=sheet,
+        recommendation=audit.recommendation if audit else "",
+        levels=levels,
+        allowed_levels=allowed,
+        caps=caps,
+        nonconformities=list(nonconformities_for_case(case)),
+        team=team,
+    )
+
+
+def decision_queue():
+    """Cases waiting for the decision, the longest waiting first."""
+    return (
+        Case.objects.filter(status=Case.Status.DECISION_PENDING)
+        .select_related("organisation", "version__scheme")
+        .order_by("submitted_at", "id")
+    )
+
+
+def cases_user_audited(user):
+    return set(TeamMember.objects.filter(auditor=user).values_list("audit__case_id", flat=True))
+
+
+# --- Certificates for signed-in readers -------------------------------------------
+
+
+def certificate_list_for_user(user):
+    queryset = Certificate.objects.select_related("organisation", "status_reason")
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_manager:
+        return queryset
+    if user.is_applicant:
+        return queryset.filter(
+            organisation__in=Membership.objects.filter(user=user).values("organisation_id")
+        )
+    return queryset.none()
+
+
+def certificate_get_for_user(user, public_id):
+    certificate = (
+        certificate_list_for_user(user)
+        .select_related("case", "decision__decided_by", "predecessor", "successor")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if certificate is None:
+        raise Http404
+    return certificate
+
+
+def revisions_of(certificate):
+    """Every revision of the certificate's number, newest first, in one query."""
+    return list(
+        Certificate.objects.filter(base_number=certificate.base_number)
+        .only("public_id", "token", "number", "revision", "status", "issued_on", "level_name_zh", "level_name_en")
+        .order_by("-revision")
+    )
+
+
+def reason_choices(action):
+    return [
+        (reason.pk, f"{reason.code} {localized(reason, 'label')}")
+        for reason in ReasonCode.objects.filter(action=action, active=True).order_by("position", "id")
+    ]
+
+
+def reason_codes():
+    return ReasonCode.objects.order_by("action", "position", "id")
+
+
+# --- Public records ----------------------------------------------------------------
+
+PUBLIC_FIELDS = (
+    "public_id",
+    "token",
+    "number",
+    "base_number",
+    "revision",
+    "status",
+    "holder_name",
+    "holder_uscc",
+    "holder_address",
+    "scope",
+    "scheme_code",
+    "scheme_name_zh",
+    "scheme_name_en",
+    "scheme_version",
+    "level_code",
+    "level_name_zh",
+    "level_name_en",
+    "body",
+    "granted_on",
+    "issued_on",
+    "expires_on",
+    "last_surveillance_on",
+    "status_changed_at",
+)
+
+
+def public_certificate(token):
+    """The public record behind a QR code, with its successor, or 404."""
+    certificate = (
+        Certificate.objects.select_related("successor")
+        .only(*PUBLIC_FIELDS, "successor__token", "successor__number")
+        .filter(token=token)
+        .first()
+    )
+    if certificate is None:
+        raise Http404
+    return certificate
+
+
+def public_lookup(*, number="", name="", code=""):
+    """Certificates found by exact number, or by the holder's exact name
+    together with its code (both needed, so nobody can list a stranger's
+    certificates by guessing one of them)."""
+    queryset = Certificate.objects.only(*PUBLIC_FIELDS).order_by("-issued_on", "-id")
+    if number:
+        return list(queryset.filter(number=number.strip().upper())[:20])
+    if name and code:
+        return list(queryset.filter(holder_name=name.strip(), holder_uscc=code.strip().upper())[:20])
+    return []
+
+
+def public_register(search=""):
+    """Valid certificates, newest first; `search` is a prefix of the number,
+    of the code or of the holder's name."""
+    queryset = Certificate.objects.filter(status=Certificate.Status.ACTIVE).only(
+        "token", "number", "holder_name", "holder_uscc", "level_name_zh", "level_name_en", "issued_on", "expires_on",
+        "scheme_code",
+    )
+    search = search.strip()
+    if search:
+        upper = search.upper()
+        queryset = queryset.filter(
+            Q(number__startswith=upper) | Q(holder_uscc__startswith=upper) | Q(holder_name__startswith=search)
+        )
+    return queryset.order_by("-issued_on", "-id")

@@ -1,0 +1,422 @@
+"""Writes of the certificates app: the decision, issuance and the PDF, and
+the certificate's status moves (DESIGN.md "The certificate").
+
+Each transition checks the actor and the state, locks the row, consults
+Certificate.ALLOWED_TRANSITIONS (a repeat is a no-op), writes one event and
+notifies the holder; PDFs are rendered by a task after commit.
+"""
+
+import hashlib
+import re
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import Case
+from applications.services import case_decide
+from audits.models import TeamMember
+from certificates.models import Certificate, Decision, NumberCounter, ReasonCode
+from certificates.selectors import decision_basis
+from certify.events import event_record
+from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
+from certify.forms import certificate_number_sample
+from certify.models import User
+from certify.notifications import notify
+from certify.outbox import enqueue
+from certify.permissions import require_manager
+from certify.selectors import body_profile_get
+from scoring.selectors import process_settings_get
+
+DEFAULT_NUMBER_TEMPLATE = "{cb_code}{yy}{scheme_code}{serial:05}R{cycle}"
+
+
+def certificate_url(certificate):
+    return reverse("certificates:certificate_detail", args=[certificate.public_id])
+
+
+def _holders(certificate_or_case):
+    return list(
+        User.objects.filter(
+            memberships__organisation_id=certificate_or_case.organisation_id, is_active=True
+        )
+    )
+
+
+def was_on_audit_team(user, case):
+    """Whether `user` was on any audit team of `case` (ISO/IEC 17065 7.5, 7.6)."""
+    return TeamMember.objects.filter(audit__case=case, auditor=user).exists()
+
+
+def require_impartial_decider(actor, case):
+    require_manager(actor)
+    if was_on_audit_team(actor, case):
+        raise NotAllowed(
+            _("You were on an audit team of this application, so another manager must decide.")
+        )
+
+
+# --- Numbers --------------------------------------------------------------------
+
+
+def _number_allocate(*, version, issued_on, cycle):
+    """The next number for a scheme, year and cycle: the counter only grows,
+    and a number already taken (e.g. after the template changed) is skipped."""
+    body = body_profile_get()
+    template = body.certificate_number_template or DEFAULT_NUMBER_TEMPLATE
+    scheme = version.scheme
+    values = {
+        "cb_code": body.body_code or "000",
+        "yy": f"{issued_on.year % 100:02d}",
+        "yyyy": f"{issued_on.year}",
+        "scheme_code": scheme.certificate_code or re.sub(r"[^A-Za-z0-9]", "", scheme.code)[:8],
+        "cycle": cycle,
+    }
+    prefix = "|".join([values["cb_code"], values["yy"], values["scheme_code"]])
+    counter, _created = NumberCounter.objects.select_for_update().get_or_create(prefix=prefix)
+    while True:
+        counter.last_serial += 1
+        try:
+            number = certificate_number_sample(template, serial=counter.last_serial, **values)
+        except ValidationError as exc:
+            raise CertifyError(
+                _("The certificate number template in the body's profile cannot be used: %(error)s")
+                % {"error": " ".join(exc.messages)}
+            ) from exc
+        if not Certificate.objects.filter(number=number).exists():
+            counter.save(update_fields=["last_serial"])
+            return number
+
+
+# --- The decision ---------------------------------------------------------------
+
+
+def decision_record(*, actor, case, outcome, level_code="", reason=""):
+    """A manager who audited none of the case decides: certified at a level
+    no higher than the one allowed (lower only with a reason), or not
+    certified (reason required). Certified issues the certificate at once."""
+    require_impartial_decider(actor, case)
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("organisation", "version__scheme").get(pk=case.pk)
+        if hasattr(case, "decision"):
+            existing = case.decision
+            if existing.outcome == outcome and existing.level_code == (level_code or ""):
+                return existing
+            raise InvalidTransition(_("This application has been decided already."))
+        if case.status != Case.Status.DECISION_PENDING:
+            raise InvalidTransition(
+                _("A decision is made when the application is “%(pending)s”; it is “%(status)s”.")
+                % {"pending": Case.Status.DECISION_PENDING.label, "status": case.get_status_display()}
+            )
+        basis = decision_basis(case)
+        if basis.sheet is None:
+            raise CertifyError(_("The application has no submitted final score to decide on."))
+        if outcome == Decision.Outcome.NOT_CERTIFIED:
+            if not reason:
+                raise CertifyError(_("Give the reason for not certifying."))
+            level_code = ""
+        elif outcome == Decision.Outcome.CERTIFIED:
+            allowed = [level.code for level in basis.allowed_levels]
+            if not allowed:
+                raise CertifyError(_("The final score reaches no level, so the application cannot be certified."))
+            if level_code not in allowed:
+                raise CertifyError(
+                    _("Choose one of the levels the decision allows: %(levels)s.")
+                    % {"levels": "、".join(basis.level_name(code) for code in allowed)}
+                )
+            if level_code != allowed[-1] and not reason:
+                raise CertifyError(
+                    _("Give the reason for granting a lower level than %(level)s.")
+                    % {"level": basis.level_name(allowed[-1])}
+                )
+        else:
+            raise CertifyError(_("Choose certified or not certified."))
+
+        decision = Decision.objects.create(
+            case=case,
+            outcome=outcome,
+            level_code=level_code,
+            sheet=basis.sheet,
+            score=basis.sheet.score,
+            scored_level_code=basis.sheet.level_code,
+            recommendation=basis.recommendation,
+            reason=reason,
+            decided_by=actor,
+            decided_at=timezone.now(),
+        )
+        case_decide(actor=actor, case=case, certified=outcome == Decision.Outcome.CERTIFIED, reason=reason)
+        if outcome == Decision.Outcome.CERTIFIED:
+            _issue(actor=actor, case=case, decision=decision)
+        else:
+            notify(
+                _holders(case),
+                template="case_not_certified",
+                context={"case": case, "reason": reason},
+                url=reverse("applications:case_detail", args=[case.public_id]),
+            )
+    return decision
+
+
+# --- Issuance -------------------------------------------------------------------
+
+
+def _body_snapshot():
+    body = body_profile_get()
+    return {
+        "name_zh": body.name_zh,
+        "name_en": body.name_en,
+        "address_zh": body.address_zh,
+        "address_en": body.address_en,
+        "approval_number": body.approval_number,
+        "signatory_name": body.signatory_name,
+        "signatory_title": body.signatory_title,
+        "phone": body.phone,
+        "website": body.website,
+    }
+
+
+def _issue(*, actor, case, decision):
+    version = case.version
+    settings = process_settings_get(version)
+    level = version.levels.get(code=decision.level_code)
+    issued_on = timezone.localdate()
+    organisation = case.organisation
+    cycle = 0
+    number = _number_allocate(version=version, issued_on=issued_on, cycle=cycle)
+    certificate = Certificate.objects.create(
+        number=number,
+        base_number=number,
+        cycle=cycle,
+        case=case,
+        decision=decision,
+        organisation=organisation,
+        holder_name=organisation.legal_name,
+        holder_uscc=organisation.uscc,
+        holder_address=organisation.address,
+        scope=case.scope,
+        scheme_code=version.scheme.code,
+        scheme_name_zh=version.scheme.name_zh,
+        scheme_name_en=version.scheme.name_en,
+        scheme_version=version.number,
+        level_code=level.code,
+        level_name_zh=level.name_zh,
+        level_name_en=level.name_en,
+        body=_body_snapshot(),
+        granted_on=issued_on,
+        issued_on=issued_on,
+        expires_on=issued_on + relativedelta(years=settings.validity_years) - timedelta(days=1),
+        created_by=actor,
+    )
+    event_record(
+        actor=actor,
+        obj=certificate,
+        verb="certificate.issued",
+        to_state=certificate.status,
+        data={"number": certificate.number, "level": level.code, "case": case.reference},
+    )
+    enqueue("certificates.tasks.certificate_render_pdf", certificate.pk)
+    notify(
+        _holders(case),
+        template="certificate_issued",
+        context={"certificate": certificate},
+        url=certificate_url(certificate),
+    )
+    return certificate
+
+
+def certificate_pdf_store(*, certificate_id, render):
+    """Store a certificate's PDF once, with its SHA-256: an issued PDF is
+    never re-rendered silently."""
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if certificate.pdf:
+            return certificate
+        data = render(certificate)
+        certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(data), save=False)
+        certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
+        certificate.pdf_rendered_at = timezone.now()
+        certificate.save(update_fields=["pdf", "pdf_sha256", "pdf_rendered_at"])
+        event_record(
+            actor=None,
+            obj=certificate,
+            verb="certificate.pdf_rendered",
+            data={"sha256": certificate.pdf_sha256},
+        )
+    return certificate
+
+
+# --- Status moves ---------------------------------------------------------------
+
+
+def _locked(certificate):
+    return Certificate.objects.select_for_update().get(pk=certificate.pk)
+
+
+def _move(certificate, to_state, *, actor, verb, reason=None, note="", data=None):
+    """Change the status if the table allows it; return False for a repeat."""
+    if certificate.status == to_state:
+        return False
+    if to_state not in Certificate.ALLOWED_TRANSITIONS[certificate.status]:
+        raise InvalidTransition(
+            _("This is not possible while the certificate is “%(status)s”.")
+            % {"status": certificate.get_status_display()}
+        )
+    from_state = certificate.status
+    certificate.status = to_state
+    certificate.status_changed_at = timezone.now()
+    certificate.status_reason = reason
+    certificate.status_note = note
+    event_record(
+        actor=actor,
+        obj=certificate,
+        verb=verb,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        data={**({"reason": reason.code} if reason else {}), **(data or {})},
+    )
+    return True
+
+
+def _reason(action, reason_code):
+    """The reason code chosen for `action`, or CertifyError."""
+    if isinstance(reason_code, ReasonCode):
+        reason_code = reason_code.pk
+    reason = ReasonCode.objects.filter(pk=reason_code, action=action, active=True).first() if reason_code else None
+    if reason is None:
+        raise CertifyError(_("Choose a reason from the list."))
+    return reason
+
+
+def _status_change(*, actor, certificate, to_state, verb, action, reason_code, note, extra=None):
+    require_manager(actor)
+    note = (note or "").strip()
+    reason = _reason(action, reason_code)
+    with transaction.atomic():
+        certificate = _locked(certificate)
+        if not _move(certificate, to_state, actor=actor, verb=verb, reason=reason, note=note):
+            return certificate
+        fields = ["status", "status_changed_at", "status_reason", "status_note"]
+        for field, value in (extra or {}).items():
+            setattr(certificate, field, value)
+            fields.append(field)
+        certificate.save(update_fields=fields)
+        notify(
+            _holders(certificate),
+            template="certificate_status_changed",
+            context={"certificate": certificate, "reason": reason, "note": note},
+            url=certificate_url(certificate),
+        )
+    return certificate
+
+
+def certificate_suspend(*, actor, certificate, reason_code, note=""):
+    """Suspend a valid certificate; it may stay suspended at most the
+    scheme's longest suspension, after which withdrawal is proposed."""
+    settings = process_settings_get(certificate.case.version)
+    until = timezone.localdate() + relativedelta(months=settings.max_suspension_months)
+    return _status_change(
+        actor=actor,
+        certificate=certificate,
+        to_state=Certificate.Status.SUSPENDED,
+        verb="certificate.suspended",
+        action=ReasonCode.Action.SUSPEND,
+        reason_code=reason_code,
+        note=note,
+        extra={"suspended_until": until},
+    )
+
+
+def certificate_reinstate(*, actor, certificate, reason_code, note=""):
+    if certificate.status == Certificate.Status.SUSPENDED and certificate.expires_on < timezone.localdate():
+        raise InvalidTransition(_("The certificate's validity has ended; it cannot be reinstated."))
+    return _status_change(
+        actor=actor,
+        certificate=certificate,
+        to_state=Certificate.Status.ACTIVE,
+        verb="certificate.reinstated",
+        action=ReasonCode.Action.REINSTATE,
+        reason_code=reason_code,
+        note=note,
+        extra={"suspended_until": None},
+    )
+
+
+def certificate_withdraw(*, actor, certificate, reason_code, note=""):
+    return _status_change(
+        actor=actor,
+        certificate=certificate,
+        to_state=Certificate.Status.WITHDRAWN,
+        verb="certificate.withdrawn",
+        action=ReasonCode.Action.WITHDRAW,
+        reason_code=reason_code,
+        note=note,
+        extra={"suspended_until": None},
+    )
+
+
+def certificate_cancel(*, actor, certificate, reason_code, note=""):
+    """Cancel (注销) at the holder's request or when the business ceased."""
+    return _status_change(
+        actor=actor,
+        certificate=certificate,
+        to_state=Certificate.Status.CANCELLED,
+        verb="certificate.cancelled",
+        action=ReasonCode.Action.CANCEL,
+        reason_code=reason_code,
+        note=note,
+        extra={"suspended_until": None},
+    )
+
+
+def certificates_expire(*, today=None):
+    """The daily job: certificates whose validity ended become expired.
+    Run twice, it changes nothing the second time."""
+    today = today or timezone.localdate()
+    expired = 0
+    due = Certificate.objects.filter(status__in=Certificate.CURRENT, expires_on__lt=today).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due):
+        with transaction.atomic():
+            certificate = Certificate.objects.select_for_update().get(pk=pk)
+            if certificate.status not in Certificate.CURRENT or certificate.expires_on >= today:
+                continue
+            _move(certificate, Certificate.Status.EXPIRED, actor=None, verb="certificate.expired")
+            certificate.suspended_until = None
+            certificate.save(
+                update_fields=["status", "status_changed_at", "status_reason", "status_note", "suspended_until"]
+            )
+            notify(
+                _holders(certificate),
+                template="certificate_expired",
+                context={"certificate": certificate},
+                url=certificate_url(certificate),
+            )
+            expired += 1
+    return expired
+
+
+# --- Reason codes -----------------------------------------------------------------
+
+
+def reason_code_save(*, actor, reason=None, **fields):
+    """Add a reason code or change one; codes in use are retired, not deleted."""
+    require_manager(actor)
+    with transaction.atomic():
+        if reason is None:
+            if ReasonCode.objects.filter(action=fields["action"], code=fields["code"]).exists():
+                raise CertifyError(_("This code is already used for this action."))
+            reason = ReasonCode(**fields)
+        else:
+            for name, value in fields.items():
+                setattr(reason, name, value)
+        reason.save()
+        event_record(actor=actor, obj=reason, verb="reason_code.saved", data={"code": reason.code})
+    return reason

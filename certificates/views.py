@@ -1,0 +1,205 @@
+"""Signed-in pages of certificates: the decision queue and the decision, the
+certificate list and a certificate with its status actions and PDF, and
+the managers' reason codes."""
+
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.models import Case
+from applications.selectors_case import case_get_for_user
+from certificates import selectors, services
+from certificates.documents import verify_url
+from certificates.forms import DecisionForm, ReasonCodeForm, StatusChangeForm
+from certificates.models import Certificate, Decision, ReasonCode
+from certify.events import event_list_for_object
+from certify.exceptions import CertifyError
+from certify.uploads import serve_upload
+from certify.views.access import manager_required
+from certify.views.actions import run_action
+
+
+@manager_required
+def decision_queue(request):
+    cases = list(selectors.decision_queue())
+    audited = selectors.cases_user_audited(request.user)
+    return render(
+        request,
+        "certificates/decision_queue.html",
+        {"cases": [(case, case.pk in audited) for case in cases]},
+    )
+
+
+@manager_required
+def decision(request, public_id):
+    case = case_get_for_user(request.user, public_id)
+    basis = selectors.decision_basis(case)
+    levels = [(level.code, basis.level_name(level.code)) for level in basis.allowed_levels]
+    form = DecisionForm(request.POST or None, levels=levels)
+    recused = services.was_on_audit_team(request.user, case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.decision_record(
+                actor=request.user,
+                case=case,
+                outcome=form.cleaned_data["outcome"],
+                level_code=form.cleaned_data["level_code"],
+                reason=form.cleaned_data["reason"],
+            )
+        except CertifyError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if made.outcome == Decision.Outcome.CERTIFIED:
+                messages.success(request, _("Certified. The certificate is issued; its PDF is being prepared."))
+                return redirect("certificates:certificate_detail", public_id=made.certificates.first().public_id)
+            messages.success(request, _("The decision not to certify is recorded and the applicant informed."))
+            return redirect("applications:case_detail", public_id=case.public_id)
+    decided = getattr(case, "decision", None)
+    return render(
+        request,
+        "certificates/decision.html",
+        {
+            "case": case,
+            "basis": basis,
+            "scored_level_name": basis.level_name(basis.sheet.level_code) if basis.sheet else "",
+            "target_level_name": basis.level_name(case.target_level),
+            "recommendation_name": (
+                Decision.Outcome.NOT_CERTIFIED.label
+                if basis.recommendation == Decision.Outcome.NOT_CERTIFIED
+                else basis.level_name(basis.recommendation)
+            ),
+            "decided_level_name": basis.level_name(decided.level_code) if decided else "",
+            "form": form,
+            "recused": recused,
+            "decision": decided,
+            "pending": case.status == Case.Status.DECISION_PENDING,
+        },
+    )
+
+
+@login_required
+def certificate_list(request):
+    certificates = selectors.certificate_list_for_user(request.user)
+    if not (request.user.is_manager or request.user.is_applicant):
+        certificates = certificates.none()
+    status = request.GET.get("status", "")
+    search = request.GET.get("q", "").strip()
+    if status in Certificate.Status.values:
+        certificates = certificates.filter(status=status)
+    if search:
+        certificates = certificates.filter(
+            Q(number__startswith=search.upper())
+            | Q(holder_uscc__startswith=search.upper())
+            | Q(holder_name__contains=search)
+        )
+    page = Paginator(certificates.order_by("-issued_on", "-id"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "certificates/certificate_list.html",
+        {"page": page, "status": status, "search": search, "statuses": Certificate.Status.choices},
+    )
+
+
+def _status_forms(certificate):
+    """The manager's status actions this certificate allows, each with its reasons."""
+    actions = []
+    allowed = Certificate.ALLOWED_TRANSITIONS[certificate.status]
+    for action, to_state, label in (
+        (ReasonCode.Action.SUSPEND, Certificate.Status.SUSPENDED, _("Suspend")),
+        (ReasonCode.Action.REINSTATE, Certificate.Status.ACTIVE, _("Reinstate")),
+        (ReasonCode.Action.WITHDRAW, Certificate.Status.WITHDRAWN, _("Withdraw")),
+        (ReasonCode.Action.CANCEL, Certificate.Status.CANCELLED, _("Cancel at the holder's request")),
+    ):
+        if to_state in allowed:
+            form = StatusChangeForm(reasons=selectors.reason_choices(action), prefix=action)
+            actions.append({"action": action, "label": label, "form": form})
+    return actions
+
+
+@login_required
+def certificate_detail(request, public_id):
+    certificate = selectors.certificate_get_for_user(request.user, public_id)
+    return render(
+        request,
+        "certificates/certificate_detail.html",
+        {
+            "certificate": certificate,
+            "revisions": selectors.revisions_of(certificate),
+            "events": event_list_for_object(certificate),
+            "actions": _status_forms(certificate) if request.user.is_manager else [],
+            "verify_url": verify_url(certificate),
+        },
+    )
+
+
+STATUS_ACTIONS = {
+    ReasonCode.Action.SUSPEND: (services.certificate_suspend, _("The certificate is suspended.")),
+    ReasonCode.Action.REINSTATE: (services.certificate_reinstate, _("The certificate is valid again.")),
+    ReasonCode.Action.WITHDRAW: (services.certificate_withdraw, _("The certificate is withdrawn.")),
+    ReasonCode.Action.CANCEL: (services.certificate_cancel, _("The certificate is cancelled.")),
+}
+
+
+@manager_required
+@require_POST
+def certificate_status(request, public_id, action):
+    certificate = selectors.certificate_get_for_user(request.user, public_id)
+    if action not in STATUS_ACTIONS:
+        return redirect("certificates:certificate_detail", public_id=public_id)
+    service, success = STATUS_ACTIONS[action]
+    form = StatusChangeForm(request.POST, reasons=selectors.reason_choices(action), prefix=action)
+    if not form.is_valid():
+        messages.error(request, _("Choose a reason from the list."))
+        return redirect("certificates:certificate_detail", public_id=public_id)
+    return run_action(
+        request,
+        partial(
+            service,
+            actor=request.user,
+            certificate=certificate,
+            reason_code=form.cleaned_data["reason_code"],
+            note=form.cleaned_data["note"],
+        ),
+        success=success,
+        back=services.certificate_url(certificate),
+    )
+
+
+@login_required
+def certificate_pdf(request, public_id):
+    def get_file(user):
+        return selectors.certificate_get_for_user(user, public_id).pdf
+
+    certificate = selectors.certificate_get_for_user(request.user, public_id)
+    return serve_upload(request, get_file, download_name=f"{certificate.number}.pdf")
+
+
+@manager_required
+def reason_code_list(request):
+    return render(
+        request,
+        "certificates/reason_codes.html",
+        {"reasons": selectors.reason_codes(), "actions": ReasonCode.Action.choices},
+    )
+
+
+@manager_required
+def reason_code_edit(request, reason_id=None):
+    reason = get_object_or_404(ReasonCode, pk=reason_id) if reason_id else None
+    form = ReasonCodeForm(request.POST or None, instance=reason)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields if not form.fields[name].disabled}
+        try:
+            services.reason_code_save(actor=request.user, reason=reason, **fields)
+        except CertifyError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The reason code is saved."))
+            return redirect("certificates:reason_code_list")
+    return render(request, "certificates/reason_code_form.html", {"form": form, "reason": reason})

@@ -1,0 +1,45 @@
+"""Public pages, for anyone and without signing in: verify a certificate by
+number, by holder or by its QR code, and the register of valid
+certificates. Nothing private is shown; each client is rate-limited."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from certificates import selectors
+from certificates.forms import VerifyForm
+from certify.ratelimit import rate_limited
+
+
+@require_GET
+@rate_limited("verify")
+def verify(request):
+    form = VerifyForm(request.GET or None)
+    results = None
+    if form.is_bound and form.is_valid():
+        results = selectors.public_lookup(**form.cleaned_data)
+    return render(request, "certificates/public/verify.html", {"form": form, "results": results})
+
+
+@require_GET
+@rate_limited("verify")
+def verify_certificate(request, token):
+    certificate = selectors.public_certificate(token)
+    return render(
+        request,
+        "certificates/public/certificate.html",
+        {
+            "certificate": certificate,
+            "successor": getattr(certificate, "successor", None),
+            "now": timezone.localtime(),
+        },
+    )
+
+
+@require_GET
+@rate_limited("register")
+def public_register(request):
+    search = request.GET.get("q", "").strip()[:60]
+    page = Paginator(selectors.public_register(search), 25).get_page(request.GET.get("page"))
+    return render(request, "certificates/public/register.html", {"page": page, "search": search})
