@@ -101,6 +101,9 @@ def audit_days_compute(case, kind, table=None):
     return days, basis
 
 
+# Kinds of audit that score the scheme on their own sheet.
+SCORED_KINDS = {Audit.Kind.ONSITE, Audit.Kind.SURVEILLANCE}
+
 # Which case state each kind of audit is planned from.
 PLANNED_FROM = {
     Audit.Kind.DOCUMENT_REVIEW: Case.Status.CONTRACT_SIGNED,
@@ -157,6 +160,38 @@ def audit_plan(
         )
         if kind == Audit.Kind.DOCUMENT_REVIEW:
             case_services.case_document_review_begin(actor=actor, case=case)
+    return audit
+
+
+def audit_plan_surveillance(*, actor, case, planned_start, planned_end):
+    """Create the surveillance audit of a certified case. The certificates
+    app calls this, from a manager's action or from its daily job (actor
+    None); the case's state does not move."""
+    if actor is not None:
+        require_manager(actor)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("organisation", "version").get(pk=case.pk)
+        if case.status != Case.Status.CERTIFIED:
+            raise InvalidTransition(_("Surveillance audits watch a certified application."))
+        computed, basis = audit_days_compute(case, Audit.Kind.SURVEILLANCE)
+        audit = Audit.objects.create(
+            case=case,
+            kind=Audit.Kind.SURVEILLANCE,
+            mode=Audit.Mode.ONSITE,
+            planned_start=planned_start,
+            planned_end=planned_end,
+            days_computed=computed,
+            days_basis=basis,
+            days=computed,
+            created_by=actor,
+        )
+        event_record(
+            actor=actor,
+            obj=audit,
+            verb="audit.planned",
+            to_state=audit.status,
+            data={"kind": Audit.Kind.SURVEILLANCE, "days": str(audit.days), "computed": str(computed)},
+        )
     return audit
 
 
@@ -342,7 +377,7 @@ def audit_start(*, actor, audit):
         audit.status = Audit.Status.IN_PROGRESS
         audit.started_at = timezone.now()
         update = ["status", "started_at"]
-        if audit.kind == Audit.Kind.ONSITE:
+        if audit.kind in SCORED_KINDS:
             audit.sheet = score_sheet_create(actor=actor, version=audit.case.version)
             update.append("sheet")
         audit.save(update_fields=update)
@@ -621,7 +656,7 @@ def audit_report_submit(*, actor, audit, recommendation, reason):
         _require_lead(actor, audit)
         if audit.status in (Audit.Status.REPORT_SUBMITTED, Audit.Status.CLOSED):
             return audit
-        if audit.kind != Audit.Kind.ONSITE or audit.status != Audit.Status.IN_PROGRESS:
+        if audit.kind not in SCORED_KINDS or audit.status != Audit.Status.IN_PROGRESS:
             raise InvalidTransition(_("The report is submitted for an on-site audit in progress."))
         sheet = _submit_sheet(actor, audit.sheet)
         _check_recommendation(audit, sheet, recommendation, reason)
@@ -644,7 +679,9 @@ def audit_report_submit(*, actor, audit, recommendation, reason):
             data={"score": str(sheet.score), "level": sheet.level_code, "recommendation": recommendation},
         )
         enqueue("audits.tasks.audit_report_render", audit.pk)
-        case_services.case_onsite_done(actor=actor, case=audit.case, nonconformities_raised=raised)
+        # A surveillance audit watches a certified case and never moves it.
+        if audit.kind == Audit.Kind.ONSITE:
+            case_services.case_onsite_done(actor=actor, case=audit.case, nonconformities_raised=raised)
     return audit
 
 
@@ -698,7 +735,8 @@ def audit_final_submit(*, actor, audit, recommendation, reason):
             to_state=Audit.Status.CLOSED,
             data={"score": str(sheet.score), "level": sheet.level_code, "recommendation": recommendation},
         )
-        case_services.case_rectification_done(actor=actor, case=audit.case)
+        if audit.kind == Audit.Kind.ONSITE:
+            case_services.case_rectification_done(actor=actor, case=audit.case)
     return audit
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from certificates.models import Decision, ReasonCode
+from certificates.models import Decision, ReasonCode, Surveillance
 
 
 class DecisionForm(forms.Form):
@@ -58,3 +58,35 @@ class ReasonCodeForm(forms.ModelForm):
             self.fields["action"].disabled = True
             self.fields["code"].disabled = True
 
+
+
+class RevisionForm(forms.Form):
+    level_code = forms.ChoiceField(label=_("Level"))
+    scope = forms.CharField(label=_("Scope"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason_code = forms.TypedChoiceField(label=_("Reason"), coerce=int)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, levels=(), reasons=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level_code"].choices = list(levels)
+        self.fields["reason_code"].choices = [("", "—")] + list(reasons)
+
+
+class SurveillanceOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Surveillance.Outcome.choices)
+    level_code = forms.ChoiceField(
+        label=_("Lowered to"), required=False, help_text=_("Only when the level is lowered.")
+    )
+    reason_code = forms.TypedChoiceField(
+        label=_("Reason"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Needed when the level is lowered, or the certificate suspended or withdrawn."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, levels=(), reasons=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level_code"].choices = [("", "—")] + list(levels)
+        self.fields["reason_code"].choices = [("", "—")] + list(reasons)

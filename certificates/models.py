@@ -174,6 +174,10 @@ class Certificate(models.Model):
     )
     status_note = models.TextField(_("note"), blank=True)
     suspended_until = models.DateField(_("suspended at most until"), null=True, blank=True)
+    # When the managers were told the suspension reached its limit.
+    withdrawal_proposed_at = models.DateTimeField(null=True, blank=True)
+    # Days before expiry on which the holder was told the renewal window is open.
+    renewal_notices = models.JSONField(default=list, blank=True)
 
     pdf = models.FileField(upload_to="certificates/pdf/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
@@ -219,3 +223,72 @@ class Certificate(models.Model):
     @property
     def is_current(self):
         return self.status in self.CURRENT
+
+    def public_status(self, today):
+        """The status the public sees: a valid or suspended certificate past
+        its validity shows as expired even before the nightly job ran."""
+        if self.status in self.CURRENT and self.expires_on < today:
+            return self.Status.EXPIRED
+        return self.Status(self.status)
+
+
+class Surveillance(models.Model):
+    """One year's surveillance of a certificate (DESIGN.md "The certificate"):
+    due every interval from issue; its audit, created the lead days before;
+    reminders, the overdue flag, the suspension candidacy; the outcome a
+    manager records. The audits app never sees this row."""
+
+    class Outcome(models.TextChoices):
+        MAINTAINED = "maintained", _("Maintained")
+        LEVEL_LOWERED = "level_lowered", _("Level lowered")
+        SUSPENDED = "suspended", _("Suspended")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="surveillances")
+    number = models.PositiveSmallIntegerField(_("surveillance"))
+    due_on = models.DateField(_("due"))
+    audit = models.OneToOneField(
+        "audits.Audit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reminders_sent = models.JSONField(default=list, blank=True)
+    overdue_at = models.DateTimeField(_("flagged overdue"), null=True, blank=True)
+    suspension_candidate_at = models.DateTimeField(_("suspension candidate since"), null=True, blank=True)
+    managers_reminded_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("note"), blank=True)
+    outcome_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("surveillance")
+        verbose_name_plural = _("surveillances")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "number"], name="surveillance_number_unique"),
+        ]
+        indexes = [models.Index(fields=["outcome", "due_on"], name="surveillance_open_due")]
+
+    def __str__(self):
+        return f"{self.certificate} #{self.number}"
+
+    @property
+    def is_open(self):
+        return not self.outcome
+
+
+class Renewal(models.Model):
+    """A renewal case applied for before the certificate expired; when it is
+    certified its certificate supersedes this one."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="renewals")
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="renewal")
+    applied_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("renewal")
+        verbose_name_plural = _("renewals")
+
+    def __str__(self):
+        return f"{self.certificate} → {self.case}"

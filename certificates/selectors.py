@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from applications.models import Case, Membership
 from audits.models import Audit, TeamMember
 from audits.selectors_nc import nonconformities_for_case
-from certificates.models import Certificate, ReasonCode
+from certificates.models import Certificate, ReasonCode, Surveillance
 from certify.i18n import localized
 from scoring.components import level_names
 from scoring.selectors import process_settings_get
@@ -145,6 +145,15 @@ def certificate_get_for_user(user, public_id):
     return certificate
 
 
+def is_holder(user, certificate):
+    """Whether `user` is a member of the organisation holding the certificate."""
+    return (
+        user.is_authenticated
+        and user.is_applicant
+        and Membership.objects.filter(user=user, organisation_id=certificate.organisation_id).exists()
+    )
+
+
 def revisions_of(certificate):
     """Every revision of the certificate's number, newest first, in one query."""
     return list(
@@ -152,6 +161,26 @@ def revisions_of(certificate):
         .only("public_id", "token", "number", "revision", "status", "issued_on", "level_name_zh", "level_name_en")
         .order_by("-revision")
     )
+
+
+def surveillances_of(certificate):
+    """The certificate's surveillances with their audits, in one query; a
+    revision shows those of the certificates it replaced too."""
+    return list(
+        Surveillance.objects.filter(certificate__base_number=certificate.base_number, certificate__cycle=certificate.cycle)
+        .select_related("audit", "outcome_by")
+        .order_by("number", "id")
+    )
+
+
+def grouped_reason_choices(actions):
+    """Reason choices grouped by action, for a form that serves several."""
+    labels = dict(ReasonCode.Action.choices)
+    reasons = ReasonCode.objects.filter(action__in=actions, active=True).order_by("action", "position", "id")
+    groups = {action: [] for action in actions}
+    for reason in reasons:
+        groups[reason.action].append((reason.pk, f"{reason.code} {localized(reason, 'label')}"))
+    return [(labels[action], choices) for action, choices in groups.items() if choices]
 
 
 def reason_choices(action):
@@ -222,7 +251,9 @@ def public_lookup(*, number="", name="", code=""):
 def public_register(search=""):
     """Valid certificates, newest first; `search` is a prefix of the number,
     of the code or of the holder's name."""
-    queryset = Certificate.objects.filter(status=Certificate.Status.ACTIVE).only(
+    queryset = Certificate.objects.filter(
+        status=Certificate.Status.ACTIVE, expires_on__gte=timezone.localdate()
+    ).only(
         "token", "number", "holder_name", "holder_uscc", "level_name_zh", "level_name_en", "issued_on", "expires_on",
         "scheme_code",
     )

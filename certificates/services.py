@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 from applications.models import Case
 from applications.services import case_decide
 from audits.models import TeamMember
-from certificates.models import Certificate, Decision, NumberCounter, ReasonCode
+from certificates.models import (
+    Certificate,
+    Decision,
+    NumberCounter,
+    ReasonCode,
+    Renewal,
+    Surveillance,
+)
 from certificates.selectors import decision_basis
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
@@ -40,7 +47,7 @@ def certificate_url(certificate):
     return reverse("certificates:certificate_detail", args=[certificate.public_id])
 
 
-def _holders(certificate_or_case):
+def holders(certificate_or_case):
     return list(
         User.objects.filter(
             memberships__organisation_id=certificate_or_case.organisation_id, is_active=True
@@ -155,7 +162,7 @@ def decision_record(*, actor, case, outcome, level_code="", reason=""):
             _issue(actor=actor, case=case, decision=decision)
         else:
             notify(
-                _holders(case),
+                holders(case),
                 template="case_not_certified",
                 context={"case": case, "reason": reason},
                 url=reverse("applications:case_detail", args=[case.public_id]),
@@ -181,13 +188,39 @@ def _body_snapshot():
     }
 
 
+def surveillance_schedule(certificate, *, interval_months):
+    """One surveillance per interval from issue while the certificate is valid."""
+    due_dates = []
+    due = certificate.issued_on + relativedelta(months=interval_months)
+    while due < certificate.expires_on:
+        due_dates.append(due)
+        due = due + relativedelta(months=interval_months)
+    Surveillance.objects.bulk_create(
+        Surveillance(certificate=certificate, number=number, due_on=due_on)
+        for number, due_on in enumerate(due_dates, start=1)
+    )
+
+
+def _supersede(old, *, by, actor):
+    """The renewal's or revision's certificate replaces `old`."""
+    old = _locked(old)
+    if _move(old, Certificate.Status.SUPERSEDED, actor=actor, verb="certificate.superseded", data={"by": by.number}):
+        old.suspended_until = None
+        old.save(update_fields=["status", "status_changed_at", "status_reason", "status_note", "suspended_until"])
+
+
 def _issue(*, actor, case, decision):
+    """Create the certificate of a positive decision; a renewal's supersedes
+    the certificate it renews (also when that one expired or was suspended
+    meanwhile, as the renewal was applied for before expiry)."""
     version = case.version
     settings = process_settings_get(version)
     level = version.levels.get(code=decision.level_code)
     issued_on = timezone.localdate()
     organisation = case.organisation
-    cycle = 0
+    renewal = Renewal.objects.filter(case=case).select_related("certificate").first()
+    predecessor = renewal.certificate if renewal else None
+    cycle = predecessor.cycle + 1 if predecessor else 0
     number = _number_allocate(version=version, issued_on=issued_on, cycle=cycle)
     certificate = Certificate.objects.create(
         number=number,
@@ -196,6 +229,7 @@ def _issue(*, actor, case, decision):
         case=case,
         decision=decision,
         organisation=organisation,
+        predecessor=predecessor,
         holder_name=organisation.legal_name,
         holder_uscc=organisation.uscc,
         holder_address=organisation.address,
@@ -213,21 +247,104 @@ def _issue(*, actor, case, decision):
         expires_on=issued_on + relativedelta(years=settings.validity_years) - timedelta(days=1),
         created_by=actor,
     )
+    surveillance_schedule(certificate, interval_months=settings.surveillance_interval_months)
     event_record(
         actor=actor,
         obj=certificate,
         verb="certificate.issued",
         to_state=certificate.status,
-        data={"number": certificate.number, "level": level.code, "case": case.reference},
+        data={
+            "number": certificate.number,
+            "level": level.code,
+            "case": case.reference,
+            **({"renews": predecessor.number} if predecessor else {}),
+        },
     )
+    if predecessor is not None:
+        _supersede(predecessor, by=certificate, actor=actor)
     enqueue("certificates.tasks.certificate_render_pdf", certificate.pk)
     notify(
-        _holders(case),
+        holders(case),
         template="certificate_issued",
         context={"certificate": certificate},
         url=certificate_url(certificate),
     )
     return certificate
+
+
+def certificate_revise(*, actor, certificate, reason_code, note="", level_code=None, scope=None):
+    """Reduce the scope or lower the level of a valid certificate: a new
+    revision (the number with a revision suffix) replaces it, with the same
+    validity; the open surveillances move to the revision."""
+    require_manager(actor)
+    reason = _reason(ReasonCode.Action.REVISE, reason_code)
+    note = (note or "").strip()
+    with transaction.atomic():
+        old = _locked(certificate)
+        if old.status != Certificate.Status.ACTIVE:
+            raise InvalidTransition(
+                _("Only a valid certificate is revised; this one is “%(status)s”.") % {"status": old.get_status_display()}
+            )
+        levels = list(old.case.version.levels.order_by("position", "id"))
+        codes = [level.code for level in levels]
+        new_level = next((level for level in levels if level.code == (level_code or old.level_code)), None)
+        if new_level is None:
+            raise CertifyError(_("Choose a level of the certificate's scheme."))
+        if old.level_code in codes and codes.index(new_level.code) > codes.index(old.level_code):
+            raise CertifyError(_("A revision may lower the level, never raise it: a higher level needs an audit."))
+        new_scope = (scope or "").strip() or old.scope
+        if new_level.code == old.level_code and new_scope == old.scope:
+            raise CertifyError(_("Change the level or the scope: the revision would be the same as the certificate."))
+        revision = Certificate.objects.filter(base_number=old.base_number).count()
+        successor = Certificate.objects.create(
+            number=f"{old.base_number}-{revision}",
+            base_number=old.base_number,
+            revision=revision,
+            cycle=old.cycle,
+            case=old.case,
+            decision=old.decision,
+            organisation=old.organisation,
+            predecessor=old,
+            holder_name=old.holder_name,
+            holder_uscc=old.holder_uscc,
+            holder_address=old.holder_address,
+            scope=new_scope,
+            scheme_code=old.scheme_code,
+            scheme_name_zh=old.scheme_name_zh,
+            scheme_name_en=old.scheme_name_en,
+            scheme_version=old.scheme_version,
+            level_code=new_level.code,
+            level_name_zh=new_level.name_zh,
+            level_name_en=new_level.name_en,
+            body=_body_snapshot(),
+            granted_on=old.granted_on,
+            issued_on=timezone.localdate(),
+            expires_on=old.expires_on,
+            last_surveillance_on=old.last_surveillance_on,
+            status_reason=reason,
+            status_note=note,
+            created_by=actor,
+        )
+        Surveillance.objects.filter(certificate=old, outcome="").update(certificate=successor)
+        event_record(
+            actor=actor,
+            obj=successor,
+            verb="certificate.revised",
+            to_state=successor.status,
+            note=note,
+            data={"reason": reason.code, "replaces": old.number, "level": new_level.code},
+        )
+        _move(old, Certificate.Status.SUPERSEDED, actor=actor, verb="certificate.superseded", reason=reason, note=note,
+              data={"by": successor.number})
+        old.save(update_fields=["status", "status_changed_at", "status_reason", "status_note"])
+        enqueue("certificates.tasks.certificate_render_pdf", successor.pk)
+        notify(
+            holders(old),
+            template="certificate_revised",
+            context={"certificate": successor, "old": old, "reason": reason, "note": note},
+            url=certificate_url(successor),
+        )
+    return successor
 
 
 def certificate_pdf_store(*, certificate_id, render):
@@ -308,7 +425,7 @@ def _status_change(*, actor, certificate, to_state, verb, action, reason_code, n
             fields.append(field)
         certificate.save(update_fields=fields)
         notify(
-            _holders(certificate),
+            holders(certificate),
             template="certificate_status_changed",
             context={"certificate": certificate, "reason": reason, "note": note},
             url=certificate_url(certificate),
@@ -329,7 +446,7 @@ def certificate_suspend(*, actor, certificate, reason_code, note=""):
         action=ReasonCode.Action.SUSPEND,
         reason_code=reason_code,
         note=note,
-        extra={"suspended_until": until},
+        extra={"suspended_until": until, "withdrawal_proposed_at": None},
     )
 
 
@@ -394,7 +511,7 @@ def certificates_expire(*, today=None):
                 update_fields=["status", "status_changed_at", "status_reason", "status_note", "suspended_until"]
             )
             notify(
-                _holders(certificate),
+                holders(certificate),
                 template="certificate_expired",
                 context={"certificate": certificate},
                 url=certificate_url(certificate),

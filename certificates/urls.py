@@ -14,4 +14,16 @@ urlpatterns = [
     path("<uuid:public_id>/", views.certificate_detail, name="certificate_detail"),
     path("<uuid:public_id>/pdf/", views.certificate_pdf, name="certificate_pdf"),
     path("<uuid:public_id>/status/<str:action>/", views.certificate_status, name="certificate_status"),
+    path("<uuid:public_id>/revise/", views.certificate_revise, name="certificate_revise"),
+    path("<uuid:public_id>/renew/", views.renewal_apply, name="renewal_apply"),
+    path(
+        "<uuid:public_id>/surveillance/<int:surveillance_id>/outcome/",
+        views.surveillance_outcome,
+        name="surveillance_outcome",
+    ),
+    path(
+        "<uuid:public_id>/surveillance/<int:surveillance_id>/audit/",
+        views.surveillance_audit_create,
+        name="surveillance_audit_create",
+    ),
 ]

@@ -6,20 +6,29 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Case
 from applications.selectors_case import case_get_for_user
-from certificates import selectors, services
+from certificates import selectors, services, services_renewal, services_surveillance
 from certificates.documents import verify_url
-from certificates.forms import DecisionForm, ReasonCodeForm, StatusChangeForm
-from certificates.models import Certificate, Decision, ReasonCode
+from certificates.forms import (
+    DecisionForm,
+    ReasonCodeForm,
+    RevisionForm,
+    StatusChangeForm,
+    SurveillanceOutcomeForm,
+)
+from certificates.models import Certificate, Decision, ReasonCode, Surveillance
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
+from certify.i18n import localized
 from certify.uploads import serve_upload
 from certify.views.access import manager_required
 from certify.views.actions import run_action
@@ -122,9 +131,54 @@ def _status_forms(certificate):
     return actions
 
 
+def _level_choices(certificate):
+    levels = list(certificate.case.version.levels.order_by("position", "id"))
+    codes = [level.code for level in levels]
+    top = codes.index(certificate.level_code) if certificate.level_code in codes else len(levels) - 1
+    return [(level.code, localized(level, "name")) for level in levels[: top + 1]]
+
+
+def _revision_form(certificate, data=None):
+    return RevisionForm(
+        data,
+        levels=_level_choices(certificate),
+        reasons=selectors.reason_choices(ReasonCode.Action.REVISE),
+        initial={"level_code": certificate.level_code, "scope": certificate.scope},
+        prefix="revise",
+    )
+
+
+def _outcome_form(certificate, surveillance, data=None):
+    return SurveillanceOutcomeForm(
+        data,
+        levels=_level_choices(certificate)[:-1],
+        reasons=selectors.grouped_reason_choices(
+            [ReasonCode.Action.REVISE, ReasonCode.Action.SUSPEND, ReasonCode.Action.WITHDRAW]
+        ),
+        prefix=f"surveillance-{surveillance.pk}",
+    )
+
+
+def _renewal_context(request, certificate):
+    """What the holder sees about renewal on the certificate page."""
+    if not (certificate.is_current and selectors.is_holder(request.user, certificate)):
+        return {}
+    today = timezone.localdate()
+    opens = services_renewal.renewal_window_opens(certificate)
+    open_case = services_renewal.renewal_open_case(certificate)
+    return {
+        "renewal_opens": opens,
+        "renewal_case": open_case.case if open_case else None,
+        "can_apply_for_renewal": open_case is None and opens <= today <= certificate.expires_on,
+    }
+
+
 @login_required
 def certificate_detail(request, public_id):
     certificate = selectors.certificate_get_for_user(request.user, public_id)
+    manager = request.user.is_manager
+    surveillances = selectors.surveillances_of(certificate)
+    current = certificate.is_current
     return render(
         request,
         "certificates/certificate_detail.html",
@@ -132,10 +186,100 @@ def certificate_detail(request, public_id):
             "certificate": certificate,
             "revisions": selectors.revisions_of(certificate),
             "events": event_list_for_object(certificate),
-            "actions": _status_forms(certificate) if request.user.is_manager else [],
+            "actions": _status_forms(certificate) if manager else [],
             "verify_url": verify_url(certificate),
+            "today": timezone.localdate(),
+            "surveillances": [
+                (
+                    surveillance,
+                    _outcome_form(certificate, surveillance)
+                    if manager and current and surveillance.is_open and surveillance.certificate_id == certificate.pk
+                    else None,
+                )
+                for surveillance in surveillances
+            ],
+            "revision_form": _revision_form(certificate)
+            if manager and certificate.status == Certificate.Status.ACTIVE
+            else None,
+            **_renewal_context(request, certificate),
         },
     )
+
+
+@manager_required
+@require_POST
+def certificate_revise(request, public_id):
+    certificate = selectors.certificate_get_for_user(request.user, public_id)
+    form = _revision_form(certificate, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the level, describe the scope and choose a reason."))
+        return redirect(services.certificate_url(certificate))
+    try:
+        successor = services.certificate_revise(actor=request.user, certificate=certificate, **form.cleaned_data)
+    except CertifyError as exc:
+        messages.error(request, exc.message)
+        return redirect(services.certificate_url(certificate))
+    messages.success(request, _("Revision %(number)s replaces the certificate.") % {"number": successor.number})
+    return redirect(services.certificate_url(successor))
+
+
+@manager_required
+@require_POST
+def surveillance_outcome(request, public_id, surveillance_id):
+    certificate = selectors.certificate_get_for_user(request.user, public_id)
+    surveillance = get_object_or_404(Surveillance, pk=surveillance_id, certificate=certificate)
+    form = _outcome_form(certificate, surveillance, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an outcome and, where it needs one, a reason."))
+        return redirect(services.certificate_url(certificate))
+    data = form.cleaned_data
+    outcome = data["outcome"]
+    try:
+        services_surveillance.surveillance_outcome_record(
+            actor=request.user,
+            surveillance=surveillance,
+            outcome=outcome,
+            note=data["note"],
+            reason_code=data["reason_code"],
+            level_code=data["level_code"] or None,
+        )
+    except CertifyError as exc:
+        messages.error(request, exc.message)
+        return redirect(services.certificate_url(certificate))
+    messages.success(request, _("The surveillance outcome is recorded."))
+    certificate.refresh_from_db()
+    successor = Certificate.objects.filter(predecessor=certificate).first()
+    return redirect(services.certificate_url(successor or certificate))
+
+
+@manager_required
+@require_POST
+def surveillance_audit_create(request, public_id, surveillance_id):
+    certificate = selectors.certificate_get_for_user(request.user, public_id)
+    surveillance = get_object_or_404(Surveillance, pk=surveillance_id, certificate=certificate)
+    return run_action(
+        request,
+        partial(services_surveillance.surveillance_audit_create, actor=request.user, surveillance=surveillance),
+        success=_("The surveillance audit is created; assign its team on the audit's page."),
+        back=services.certificate_url(certificate),
+    )
+
+
+@login_required
+@require_POST
+def renewal_apply(request, public_id):
+    certificate = selectors.certificate_get_for_user(request.user, public_id)
+    if not selectors.is_holder(request.user, certificate):
+        raise PermissionDenied
+    try:
+        case = services_renewal.renewal_apply(actor=request.user, certificate=certificate)
+    except CertifyError as exc:
+        messages.error(request, exc.message)
+        return redirect(services.certificate_url(certificate))
+    messages.success(
+        request, _("The renewal application is created from the certificate. Upload the materials, then submit it.")
+    )
+    return redirect("applications:case_detail", public_id=case.public_id)
 
 
 STATUS_ACTIONS = {

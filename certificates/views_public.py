@@ -33,6 +33,7 @@ def verify_certificate(request, token):
             "certificate": certificate,
             "successor": getattr(certificate, "successor", None),
             "now": timezone.localtime(),
+            "status": certificate.public_status(timezone.localdate()),
         },
     )
 

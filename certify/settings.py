@@ -294,6 +294,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audits.tasks.nonconformity_reminders",
         "schedule": crontab(hour=8, minute=10),
     },
+    # Expiry just after midnight, on the first day after the validity; the
+    # reminders and notices in working hours.
+    "certificates-expire": {
+        "task": "certificates.tasks.certificates_expire",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    "certificates-daily": {
+        "task": "certificates.tasks.certificates_daily",
+        "schedule": crontab(hour=8, minute=20),
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -1,0 +1,147 @@
+"""Renewal and the other dates of a certificate's life: the renewal window
+and its notices, the application for renewal (a renewal case prefilled from
+the certificate), the suspension limit, and the daily job that runs every
+sweep (DESIGN.md "The certificate"; DOMAIN.md 5.3, 5.7)."""
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import Case
+from applications.services import case_create
+from certificates import services
+from certificates.models import Certificate, Renewal
+from certificates.services_surveillance import surveillances_sweep
+from certify.events import event_record
+from certify.exceptions import CertifyError, InvalidTransition
+from certify.models import User
+from certify.notifications import notify
+from scoring.selectors import process_settings_get, scheme_version_latest_published
+
+# A reminder this many days before expiry when no renewal was applied for.
+RENEWAL_REMINDER_DAYS = 30
+# Renewal cases that ended without a certificate: the holder may apply again.
+ENDED = {Case.Status.REJECTED, Case.Status.WITHDRAWN, Case.Status.NOT_CERTIFIED}
+
+
+def renewal_window_opens(certificate):
+    settings = process_settings_get(certificate.case.version)
+    return certificate.expires_on - relativedelta(months=settings.renewal_window_months)
+
+
+def renewal_open_case(certificate):
+    """The renewal case under way for this certificate, if any."""
+    return (
+        Renewal.objects.filter(certificate=certificate)
+        .exclude(case__status__in=ENDED)
+        .select_related("case")
+        .first()
+    )
+
+
+def renewal_apply(*, actor, certificate, today=None):
+    """A member of the holder applies for renewal, within the window and
+    before expiry: a renewal case, prefilled from the certificate."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().select_related("case__version").get(pk=certificate.pk)
+        if not certificate.is_current:
+            raise InvalidTransition(
+                _("A certificate that is “%(status)s” cannot be renewed; apply anew.")
+                % {"status": certificate.get_status_display()}
+            )
+        if today > certificate.expires_on:
+            raise InvalidTransition(_("The certificate has expired; apply anew."))
+        opens = renewal_window_opens(certificate)
+        if today < opens:
+            raise CertifyError(
+                _("Renewal can be applied for from %(date)s.") % {"date": opens.isoformat()}
+            )
+        existing = renewal_open_case(certificate)
+        if existing is not None:
+            return existing.case
+        version = scheme_version_latest_published(certificate.scheme_code) or certificate.case.version
+        levels = list(version.levels.order_by("position", "id").values_list("code", flat=True))
+        previous = certificate.case
+        case = case_create(
+            actor=actor,
+            organisation=certificate.organisation,
+            version=version,
+            kind=Case.Kind.RENEWAL,
+            target_level=certificate.level_code if certificate.level_code in levels else levels[0],
+            scope=certificate.scope,
+            outlets=list(previous.scope_outlets.all()),
+            categories=list(previous.scope_categories.all()),
+        )
+        Renewal.objects.create(certificate=certificate, case=case)
+        event_record(actor=actor, obj=certificate, verb="certificate.renewal_applied", data={"case": case.reference})
+    return case
+
+
+def renewal_window_sweep(*, today=None):
+    """Tell holders when the renewal window opens and, without a renewal
+    applied for, again shortly before expiry. Each notice goes out once."""
+    today = today or timezone.localdate()
+    sent = 0
+    candidates = Certificate.objects.filter(
+        status__in=Certificate.CURRENT, expires_on__gte=today, expires_on__lte=today + relativedelta(months=12)
+    ).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            certificate = Certificate.objects.select_for_update().select_related("case__version").get(pk=pk)
+            opens = renewal_window_opens(certificate)
+            if today < opens or renewal_open_case(certificate) is not None:
+                continue
+            notices = ["open"] + ([RENEWAL_REMINDER_DAYS] if (certificate.expires_on - today).days <= RENEWAL_REMINDER_DAYS else [])
+            new = [notice for notice in notices if notice not in certificate.renewal_notices]
+            if not new:
+                continue
+            certificate.renewal_notices = [*certificate.renewal_notices, *new]
+            certificate.save(update_fields=["renewal_notices"])
+            if "open" in new:
+                event_record(actor=None, obj=certificate, verb="certificate.renewal_window_opened")
+            notify(
+                services.holders(certificate),
+                template="certificate_renewal_window",
+                context={"certificate": certificate, "opens": opens},
+                url=services.certificate_url(certificate),
+            )
+            sent += 1
+    return sent
+
+
+def suspensions_over_limit_sweep(*, today=None):
+    """A suspension that reached the scheme's longest length: the managers
+    are told once that withdrawal is proposed."""
+    today = today or timezone.localdate()
+    proposed = 0
+    due = Certificate.objects.filter(
+        status=Certificate.Status.SUSPENDED, suspended_until__lt=today, withdrawal_proposed_at__isnull=True
+    ).values_list("pk", flat=True)
+    managers = list(User.objects.filter(is_manager=True, is_active=True))
+    for pk in list(due):
+        with transaction.atomic():
+            certificate = Certificate.objects.select_for_update().get(pk=pk)
+            if certificate.status != Certificate.Status.SUSPENDED or certificate.withdrawal_proposed_at:
+                continue
+            certificate.withdrawal_proposed_at = timezone.now()
+            certificate.save(update_fields=["withdrawal_proposed_at"])
+            event_record(actor=None, obj=certificate, verb="certificate.withdrawal_proposed")
+            notify(
+                managers,
+                template="certificate_withdrawal_proposed",
+                context={"certificate": certificate},
+                url=services.certificate_url(certificate),
+            )
+            proposed += 1
+    return proposed
+
+
+def certificates_daily(*, today=None):
+    """Every daily sweep of the certificates app, in order; idempotent."""
+    today = today or timezone.localdate()
+    surveillances_sweep(today=today)
+    renewal_window_sweep(today=today)
+    suspensions_over_limit_sweep(today=today)
+    services.certificates_expire(today=today)

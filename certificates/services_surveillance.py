@@ -1,0 +1,191 @@
+"""Surveillance of issued certificates: the daily sweep that creates each
+year's surveillance audit, reminds, flags overdue surveillances and
+proposes suspension; and the outcome a manager records (DESIGN.md "The
+certificate"; DOMAIN.md 5.3, 5.7)."""
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audits.models import Audit
+from audits.services import audit_plan_surveillance
+from certificates import services
+from certificates.models import Certificate, Surveillance
+from certify.events import event_record
+from certify.exceptions import CertifyError, InvalidTransition
+from certify.models import User
+from certify.notifications import notify
+from certify.permissions import require_manager
+from scoring.selectors import process_settings_get
+
+# Days before the due date on which the holder is reminded, most urgent last.
+REMINDER_DAYS = (60, 30, 7)
+# How long before the due date the proposed audit dates lie.
+PROPOSED_AUDIT_DAYS_BEFORE_DUE = 14
+
+
+def _managers():
+    return list(User.objects.filter(is_manager=True, is_active=True))
+
+
+def _locked(surveillance):
+    return (
+        Surveillance.objects.select_for_update()
+        .select_related("certificate__case__version", "audit")
+        .get(pk=surveillance.pk)
+    )
+
+
+def _audit_create(surveillance, actor):
+    certificate = surveillance.certificate
+    start = max(surveillance.due_on - timedelta(days=PROPOSED_AUDIT_DAYS_BEFORE_DUE), timezone.localdate())
+    surveillance.audit = audit_plan_surveillance(
+        actor=actor, case=certificate.case, planned_start=start, planned_end=start
+    )
+    surveillance.save(update_fields=["audit"])
+    event_record(
+        actor=actor,
+        obj=certificate,
+        verb="surveillance.audit_created",
+        data={"surveillance": surveillance.number, "due": surveillance.due_on.isoformat()},
+    )
+    notify(
+        _managers(),
+        template="surveillance_audit_created",
+        context={"surveillance": surveillance, "certificate": certificate},
+        url=services.certificate_url(certificate),
+    )
+
+
+def surveillance_audit_create(*, actor, surveillance):
+    """A manager creates the surveillance audit before the daily job would."""
+    require_manager(actor)
+    with transaction.atomic():
+        surveillance = _locked(surveillance)
+        if surveillance.audit_id:
+            return surveillance
+        if not surveillance.is_open or not surveillance.certificate.is_current:
+            raise InvalidTransition(_("This surveillance is closed."))
+        _audit_create(surveillance, actor)
+    return surveillance
+
+
+def _sweep_one(pk, today):
+    """Bring one open surveillance up to date; each step happens once."""
+    with transaction.atomic():
+        surveillance = Surveillance.objects.select_for_update().select_related(
+            "certificate__case__version", "audit"
+        ).get(pk=pk)
+        certificate = surveillance.certificate
+        if not surveillance.is_open or not certificate.is_current:
+            return
+        settings = process_settings_get(certificate.case.version)
+        url = services.certificate_url(certificate)
+        if surveillance.audit_id is None and today >= surveillance.due_on - timedelta(days=settings.surveillance_lead_days):
+            _audit_create(surveillance, None)
+        days_left = (surveillance.due_on - today).days
+        due_reminders = [days for days in REMINDER_DAYS if 0 <= days_left <= days and days not in surveillance.reminders_sent]
+        if due_reminders:
+            # Only the most urgent one goes out; the earlier ones are past.
+            surveillance.reminders_sent = sorted(set(surveillance.reminders_sent) | set(due_reminders), reverse=True)
+            surveillance.save(update_fields=["reminders_sent"])
+            notify(
+                services.holders(certificate),
+                template="surveillance_reminder",
+                context={"surveillance": surveillance, "certificate": certificate, "days": days_left},
+                url=url,
+            )
+        if today > surveillance.due_on and surveillance.overdue_at is None:
+            surveillance.overdue_at = timezone.now()
+            surveillance.save(update_fields=["overdue_at"])
+            event_record(actor=None, obj=certificate, verb="surveillance.overdue", data={"surveillance": surveillance.number})
+            notify(_managers(), template="surveillance_overdue", context={"surveillance": surveillance, "certificate": certificate}, url=url)
+        grace_end = surveillance.due_on + relativedelta(months=settings.grace_months)
+        if today > grace_end and certificate.status == Certificate.Status.ACTIVE:
+            if surveillance.suspension_candidate_at is None:
+                surveillance.suspension_candidate_at = timezone.now()
+                surveillance.save(update_fields=["suspension_candidate_at"])
+                event_record(
+                    actor=None, obj=certificate, verb="surveillance.suspension_candidate", data={"surveillance": surveillance.number}
+                )
+            if surveillance.managers_reminded_on != today:
+                # Daily until a manager acts (suspension is a person's decision).
+                surveillance.managers_reminded_on = today
+                surveillance.save(update_fields=["managers_reminded_on"])
+                notify(
+                    _managers(),
+                    template="surveillance_suspension_candidate",
+                    context={"surveillance": surveillance, "certificate": certificate, "grace_end": grace_end},
+                    url=url,
+                )
+
+
+def surveillances_sweep(*, today=None):
+    """The daily job. Run twice on a day, it changes nothing the second time."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=max(366, max(REMINDER_DAYS)))
+    pending = Surveillance.objects.filter(
+        outcome="", certificate__status__in=Certificate.CURRENT, due_on__lte=horizon
+    ).values_list("pk", flat=True)
+    for pk in list(pending):
+        _sweep_one(pk, today)
+
+
+OUTCOMES_NEEDING_REPORT = {Surveillance.Outcome.MAINTAINED, Surveillance.Outcome.LEVEL_LOWERED}
+
+
+def surveillance_outcome_record(*, actor, surveillance, outcome, note="", reason_code=None, level_code=None):
+    """A manager closes a surveillance: maintained or level lowered (after the
+    surveillance audit's report), suspended or withdrawn (with a reason
+    code; also without an audit, e.g. when it could not be held)."""
+    require_manager(actor)
+    note = (note or "").strip()
+    with transaction.atomic():
+        surveillance = _locked(surveillance)
+        if surveillance.outcome:
+            if surveillance.outcome == outcome:
+                return surveillance
+            raise InvalidTransition(_("The outcome of this surveillance is recorded already."))
+        if outcome not in Surveillance.Outcome.values:
+            raise CertifyError(_("Choose an outcome."))
+        certificate = surveillance.certificate
+        if outcome in OUTCOMES_NEEDING_REPORT:
+            audit = surveillance.audit
+            if audit is None or audit.status not in (Audit.Status.REPORT_SUBMITTED, Audit.Status.CLOSED):
+                raise CertifyError(_("The surveillance audit's report is needed first."))
+        if outcome == Surveillance.Outcome.MAINTAINED:
+            if certificate.status != Certificate.Status.ACTIVE:
+                raise InvalidTransition(_("A suspended certificate is reinstated, not maintained."))
+        elif outcome == Surveillance.Outcome.LEVEL_LOWERED:
+            certificate = services.certificate_revise(
+                actor=actor, certificate=certificate, reason_code=reason_code, note=note, level_code=level_code
+            )
+        elif outcome == Surveillance.Outcome.SUSPENDED:
+            certificate = services.certificate_suspend(actor=actor, certificate=certificate, reason_code=reason_code, note=note)
+        else:
+            certificate = services.certificate_withdraw(actor=actor, certificate=certificate, reason_code=reason_code, note=note)
+        surveillance.outcome = outcome
+        surveillance.outcome_note = note
+        surveillance.outcome_at = timezone.now()
+        surveillance.outcome_by = actor
+        surveillance.save(update_fields=["outcome", "outcome_note", "outcome_at", "outcome_by"])
+        if outcome in OUTCOMES_NEEDING_REPORT:
+            Certificate.objects.filter(pk=certificate.pk).update(last_surveillance_on=timezone.localdate())
+        event_record(
+            actor=actor,
+            obj=certificate,
+            verb="surveillance.outcome_recorded",
+            note=note,
+            data={"surveillance": surveillance.number, "outcome": outcome},
+        )
+        if outcome == Surveillance.Outcome.MAINTAINED:
+            notify(
+                services.holders(certificate),
+                template="surveillance_maintained",
+                context={"certificate": certificate, "surveillance": surveillance},
+                url=services.certificate_url(certificate),
+            )
+    return surveillance
