@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from certificates.models import Certificate, Decision, Surveillance
+from certify.admin import ReadOnlyAdmin
+
+
+class SurveillanceInline(admin.TabularInline):
+    model = Surveillance
+    extra = 0
+    can_delete = False
+    fields = ["number", "due_on", "audit", "overdue_at", "suspension_candidate_at", "outcome", "outcome_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = ["number", "status", "holder_name", "level_name_zh", "issued_on", "expires_on"]
+    list_filter = ["status", "scheme_code"]
+    search_fields = ["number", "holder_name", "holder_uscc"]
+    # The token is the QR code's secret; the public page is linked from the app.
+    exclude = ["token"]
+    inlines = [SurveillanceInline]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["case", "outcome", "level_code", "decided_by", "decided_at"]
+    list_select_related = ["case", "decided_by"]
+    list_filter = ["outcome"]
+    search_fields = ["case__reference", "case__organisation__legal_name"]
