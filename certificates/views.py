@@ -30,7 +30,7 @@ from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.i18n import localized
 from certify.uploads import serve_upload
-from certify.views.access import manager_required
+from certify.views.access import manager_required, role_required
 from certify.views.actions import run_action
 
 
@@ -92,11 +92,9 @@ def decision(request, public_id):
     )
 
 
-@login_required
+@role_required("applicant", "manager")
 def certificate_list(request):
     certificates = selectors.certificate_list_for_user(request.user)
-    if not (request.user.is_manager or request.user.is_applicant):
-        certificates = certificates.none()
     status = request.GET.get("status", "")
     search = request.GET.get("q", "").strip()
     if status in Certificate.Status.values:
