@@ -29,7 +29,7 @@ AUDIT_ENTERPRISES = [
 ]
 
 
-def _qualify_and_declare(auditors, case):
+def qualify_and_declare(auditors, case):
     for auditor in auditors:
         AuditorQualification.objects.get_or_create(
             auditor=auditor,
@@ -42,7 +42,7 @@ def _qualify_and_declare(auditors, case):
             )
 
 
-def _document_review(case, manager, lead, *, start, finish):
+def document_review(case, manager, lead, *, start, finish):
     audit = services.audit_plan(
         actor=manager,
         case=case,
@@ -69,8 +69,8 @@ def seed_audits(manager, lead, member, password):
     # The main organisation's signed contract: its document review is under way.
     case = Case.objects.filter(status=Case.Status.CONTRACT_SIGNED).order_by("pk").first()
     if case is not None:
-        _qualify_and_declare([lead, member], case)
-        _document_review(case, manager, lead, start=today + datetime.timedelta(days=3), finish=False)
+        qualify_and_declare([lead, member], case)
+        document_review(case, manager, lead, start=today + datetime.timedelta(days=3), finish=False)
 
     (xiamen, xiamen_org), (quanzhou, quanzhou_org), (ningbo, ningbo_org) = seed_enterprises(
         password, AUDIT_ENTERPRISES
@@ -79,8 +79,8 @@ def seed_audits(manager, lead, member, password):
     # Xiamen: documents passed, the on-site report is in, one minor
     # nonconformity answered and waiting for the lead's verification.
     case = build_case(xiamen, manager, xiamen_org, "contract_signed")
-    _qualify_and_declare([lead, member], case)
-    _document_review(case, manager, lead, start=today - datetime.timedelta(days=20), finish=True)
+    qualify_and_declare([lead, member], case)
+    document_review(case, manager, lead, start=today - datetime.timedelta(days=20), finish=True)
     onsite = services.audit_plan(
         actor=manager,
         case=case,
@@ -128,8 +128,8 @@ def seed_audits(manager, lead, member, password):
 
     # Quanzhou: documents passed; the on-site audit is planned.
     case = build_case(quanzhou, manager, quanzhou_org, "contract_signed")
-    _qualify_and_declare([lead, member], case)
-    _document_review(case, manager, lead, start=today - datetime.timedelta(days=10), finish=True)
+    qualify_and_declare([lead, member], case)
+    document_review(case, manager, lead, start=today - datetime.timedelta(days=10), finish=True)
     planned = services.audit_plan(
         actor=manager,
         case=case,
@@ -142,7 +142,7 @@ def seed_audits(manager, lead, member, password):
 
     # Ningbo: the application was withdrawn during its document review.
     case = build_case(ningbo, manager, ningbo_org, "contract_signed")
-    _qualify_and_declare([lead], case)
-    _document_review(case, manager, lead, start=today + datetime.timedelta(days=1), finish=False)
+    qualify_and_declare([lead], case)
+    document_review(case, manager, lead, start=today + datetime.timedelta(days=1), finish=False)
     case_services.case_withdraw(actor=ningbo, case=case, reason="企业搬迁，暂缓认证")
     services.audits_cancel_for_withdrawn_cases()

@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from applications.models import Case
 from audits.models import Audit
+from certificates.models import Certificate, Decision
 from certify.models import Event, User
 
 pytestmark = pytest.mark.django_db
@@ -23,11 +24,21 @@ SEEDED_STATES = {
     "document_review",
     "onsite_planned",
     "rectification",
+    "decision_pending",
+    "certified",
+    "not_certified",
 }
 
 
 def counts():
-    return (User.objects.count(), Case.objects.count(), Audit.objects.count(), Event.objects.count())
+    return (
+        User.objects.count(),
+        Case.objects.count(),
+        Audit.objects.count(),
+        Decision.objects.count(),
+        Certificate.objects.count(),
+        Event.objects.count(),
+    )
 
 
 def test_the_demo_shows_an_application_in_every_state_so_far():
@@ -42,6 +53,38 @@ def test_the_demo_shows_an_application_in_every_state_so_far():
     }
 
 
+def test_the_demo_shows_certificates_in_every_status_and_both_decisions():
+    call_command("seed_demo", stdout=StringIO())
+    assert set(Certificate.objects.values_list("status", flat=True)) == {
+        "active",
+        "suspended",
+        "withdrawn",
+        "cancelled",
+        "expired",
+    }
+    assert set(
+        Certificate.objects.filter(status="active").values_list("level_code", flat=True)
+    ) == {"star4", "star3"}
+    suspended = Certificate.objects.get(status="suspended")
+    assert suspended.status_reason.code == "S03"
+    assert suspended.status_note
+    assert Certificate.objects.get(status="withdrawn").status_reason.code == "W02"
+    assert Certificate.objects.get(status="cancelled").status_reason.code == "C01"
+
+    pending = Case.objects.get(status="decision_pending")
+    assert not Decision.objects.filter(case=pending).exists()
+    # The demo manager audited none of it, so they can decide it.
+    manager = User.objects.get(email="manager@demo.certify.test")
+    assert not pending.audits.filter(team__auditor=manager).exists()
+    assert pending.audits.get(kind="onsite").recommendation == "star4"
+
+    refused = Decision.objects.get(outcome="not_certified")
+    assert refused.reason
+    assert refused.case.status == "not_certified"
+    assert not refused.certificates.exists()
+    assert not Decision.objects.exclude(decided_by=manager).exists()
+
+
 def test_running_the_demo_twice_changes_nothing():
     output = StringIO()
     call_command("seed_demo", stdout=output)
@@ -49,3 +92,4 @@ def test_running_the_demo_twice_changes_nothing():
     call_command("seed_demo", stdout=StringIO())
     assert counts() == first
     assert "manager@demo.certify.test" in output.getvalue()
+    assert "changsha@demo.certify.test" in output.getvalue()

@@ -605,6 +605,8 @@ def case_onsite_done(*, actor, case, nonconformities_raised):
             _move(case, Case.Status.DECISION_PENDING, actor=actor, verb="case.decision_pending")
         case.save(update_fields=["status"])
         notify(_members(case), template="case_onsite_done", context={"case": case}, url=_case_url(case))
+        if case.status == Case.Status.DECISION_PENDING:
+            notify(_managers(), template="case_decision_pending", context={"case": case}, url=_case_url(case))
     return case
 
 

@@ -1,5 +1,9 @@
 """Demo data for a newcomer: one person per role, the body's profile and an
-organisation. Running it again changes nothing."""
+organisation, applications, audits and certificates in every state. Running
+it again changes nothing.
+
+It lives in `certificates`, the app highest in the dependency order, so it
+may call every app's demo module."""
 
 from datetime import date
 
@@ -20,6 +24,7 @@ from applications.services import (
     service_outlet_add,
 )
 from audits.demo import AUDIT_ENTERPRISES, seed_audits
+from certificates.demo import CERTIFICATE_ENTERPRISES, seed_certificates
 from certify.models import BodyProfile, User
 from certify.selectors import body_profile_get
 from scoring.catalogue import EXAMPLE_TEN_STAR, GBT27922
@@ -83,7 +88,10 @@ SELF_ASSESSMENT_MARKS = {
 
 
 class Command(BaseCommand):
-    help = "Create demo users, the body's profile and an organisation (idempotent)."
+    help = (
+        "Create demo users, the body's profile, organisations, and applications, audits "
+        "and certificates in every state (idempotent)."
+    )
 
     def handle(self, *args, **options):
         # The demo's notifications stay in the app: printing dozens of e-mails
@@ -122,19 +130,21 @@ class Command(BaseCommand):
             self._self_assessments(applicant, organisation)
 
         seed_cases(applicant, users["manager@demo.certify.test"], DEMO_PASSWORD)
-        seed_audits(
+        staff = (
             users["manager@demo.certify.test"],
             users["auditor@demo.certify.test"],
             users["auditor2@demo.certify.test"],
-            DEMO_PASSWORD,
         )
+        seed_audits(*staff, DEMO_PASSWORD)
+        seed_certificates(*staff, DEMO_PASSWORD)
 
     def _print_logins(self):
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for email, name, _roles in DEMO_USERS:
             self.stdout.write(f"  {email:32} {DEMO_PASSWORD}   {name}")
-        self.stdout.write("Other enterprises, each with applications in other states:")
-        for email, name, legal_name, *_rest in DEMO_ENTERPRISES + AUDIT_ENTERPRISES:
+        self.stdout.write("Other enterprises, with applications, audits and certificates in other states:")
+        enterprises = DEMO_ENTERPRISES + AUDIT_ENTERPRISES + CERTIFICATE_ENTERPRISES
+        for email, name, legal_name, *_rest in enterprises:
             self.stdout.write(f"  {email:32} {DEMO_PASSWORD}   {name}, {legal_name}")
 
     def _profile_and_people(self, applicant, colleague, organisation):
