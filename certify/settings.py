@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "applications",
     "audits",
     "certificates",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,109 @@
+"""Measure the key pages on whatever database the settings point at: the
+median and p95 server time over repeated requests and the number of SQL
+queries, beside the floor view measured in the same run."""
+
+import statistics
+import time
+from dataclasses import asdict, dataclass
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+
+from applications.models import Case
+from audits.models import Audit
+from certificates.models import Certificate
+from certify.models import User
+
+# DEBUG off, no HTTPS redirect, the public rate limit out of the way, and
+# static URLs that need no collectstatic run.
+BENCH_SETTINGS = {
+    "DEBUG": False,
+    "ALLOWED_HOSTS": ["*"],
+    "SECURE_SSL_REDIRECT": False,
+    "SESSION_COOKIE_SECURE": False,
+    "CSRF_COOKIE_SECURE": False,
+    "PUBLIC_RATE_LIMIT": "100000000/m",
+    "STORAGES": {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    },
+}
+
+
+@dataclass
+class Result:
+    name: str
+    url: str
+    queries: int
+    median_ms: float
+    p95_ms: float
+
+
+class NoData(Exception):
+    pass
+
+
+def _first(queryset, what):
+    found = queryset.first()
+    if found is None:
+        raise NoData(f"No {what} in the database: run seed_scale first.")
+    return found
+
+
+def key_pages():
+    """(name, URL, signed in as a manager?) for each page the issue names."""
+    case = _first(Case.objects.filter(status=Case.Status.CERTIFIED).order_by("pk"), "certified case")
+    audit = _first(
+        Audit.objects.filter(kind=Audit.Kind.ONSITE, status=Audit.Status.CLOSED, sheet__isnull=False).order_by("pk"),
+        "closed on-site audit",
+    )
+    # A certificate with revisions, as the public page lists none of them
+    # but must not grow with them either.
+    valid = Certificate.objects.filter(status=Certificate.Status.ACTIVE).order_by("-revision", "pk")
+    certificate = _first(valid, "valid certificate")
+    return [
+        ("floor", reverse("bench_floor"), True),
+        ("manager pipeline", reverse("applications:manager_home"), True),
+        ("review queue", reverse("applications:review_queue"), True),
+        ("case list, filtered", reverse("applications:case_list") + "?status=certified", True),
+        ("case detail with timeline", reverse("applications:case_detail", args=[case.public_id]), True),
+        ("audit workspace", reverse("audits:audit_detail", args=[audit.public_id]), True),
+        ("scoring page", reverse("audits:audit_scoring", args=[audit.public_id]), True),
+        ("certificate list", reverse("certificates:certificate_list"), True),
+        ("public verification", reverse("verify_certificate", args=[certificate.token]), False),
+        ("register, number prefix", reverse("public_register") + f"?q={certificate.number[:8]}", False),
+    ]
+
+
+def _measure(client, name, url, repeat, warmup=3):
+    for _ in range(warmup):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise AssertionError(f"{name}: {url} answered {response.status_code}")
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    # Counted now: every request starts by emptying the connection's log.
+    queries = len(captured)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return Result(name, url, queries, round(statistics.median(times), 2), round(p95, 2))
+
+
+def measure_pages(repeat=30):
+    """Every key page and the floor, as dicts, in the order of key_pages()."""
+    with override_settings(ROOT_URLCONF="benchmarks.urls", **BENCH_SETTINGS):
+        manager = _first(User.objects.filter(is_manager=True, is_active=True).order_by("pk"), "manager")
+        signed_in = Client()
+        signed_in.force_login(manager)
+        anonymous = Client()
+        return [
+            asdict(_measure(signed_in if as_manager else anonymous, name, url, repeat))
+            for name, url, as_manager in key_pages()
+        ]
