@@ -33,7 +33,8 @@ def _managers():
 
 def _locked(surveillance):
     return (
-        Surveillance.objects.select_for_update()
+        # Only this row is locked: the audit is an outer join.
+        Surveillance.objects.select_for_update(of=("self",))
         .select_related("certificate__case__version", "audit")
         .get(pk=surveillance.pk)
     )
@@ -76,9 +77,11 @@ def surveillance_audit_create(*, actor, surveillance):
 def _sweep_one(pk, today):
     """Bring one open surveillance up to date; each step happens once."""
     with transaction.atomic():
-        surveillance = Surveillance.objects.select_for_update().select_related(
-            "certificate__case__version", "audit"
-        ).get(pk=pk)
+        surveillance = (
+            Surveillance.objects.select_for_update(of=("self",))
+            .select_related("certificate__case__version", "audit")
+            .get(pk=pk)
+        )
         certificate = surveillance.certificate
         if not surveillance.is_open or not certificate.is_current:
             return

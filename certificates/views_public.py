@@ -19,6 +19,9 @@ def verify(request):
     results = None
     if form.is_bound and form.is_valid():
         results = selectors.public_lookup(**form.cleaned_data)
+        today = timezone.localdate()
+        for certificate in results:
+            certificate.shown_status = certificate.public_status(today)
     return render(request, "certificates/public/verify.html", {"form": form, "results": results})
 
 

@@ -5,6 +5,7 @@ cache and e-mail outbox; only tests marked `services` use the real broker.
 """
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
@@ -29,6 +30,9 @@ def _test_settings(settings, tmp_path):
     }
     settings.SECURE_SSL_REDIRECT = False
     settings.SITE_URL = "http://testserver"
+    # A local-memory cache outlives a test: start each with no rate-limit
+    # counts left by an earlier one (every test client has one address).
+    cache.clear()
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield

@@ -1,19 +1,33 @@
-"""Cases waiting for the decision, and certificates, through the services."""
+"""Cases waiting for the decision, and certificates, through the services;
+and cheap rows for pages that only list them (query counts, access)."""
 
+import itertools
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from applications.models import Case
 from audits import services as audit_services
+from audits.models import Audit
 from certificates import services
-from certificates.models import Certificate, ReasonCode
-from scoring.models import Item
+from certificates.models import Certificate, Decision, ReasonCode
+from scoring.catalogue import GBT27922
+from scoring.models import Indicator, Item
+from scoring.selectors import scheme_version_latest_published
 from scoring.services import mark_set
-from tests.audits.helpers import running_onsite, signed_case
+from tests.audits.helpers import (
+    START,
+    declared_auditor,
+    planned_document_review,
+    running_onsite,
+    signed_case,
+)
+
+_serials = itertools.count(1)
 
 
-def decision_pending_case(applicant, organisation, manager, *, nonconforming=("C2.1",), recommendation="star3"):
-    """A case whose on-site report (no nonconformities) is in. With C2.1
-    nonconforming the score is 96 - … (三星 reached); returns (case, lead, member)."""
-    case = signed_case(applicant, organisation, manager)
-    audit, lead, member = running_onsite(case, manager)
-    for item in Item.objects.filter(indicator__category__version=case.version):
+def _report(audit, lead, *, nonconforming, recommendation):
+    for item in Item.objects.filter(indicator__category__version=audit.case.version):
         mark_set(
             actor=lead,
             sheet=audit.sheet,
@@ -21,8 +35,41 @@ def decision_pending_case(applicant, organisation, manager, *, nonconforming=("C
             result="nonconforming" if item.code in nonconforming else "conforming",
         )
     audit_services.audit_report_submit(actor=lead, audit=audit, recommendation=recommendation, reason="得分符合")
+
+
+def decision_pending_case(applicant, organisation, manager, *, nonconforming=("C2.1",), recommendation="star3"):
+    """A case whose on-site report (no nonconformities) is in. With C2.1
+    nonconforming the score is 87 (三星 reached); returns (case, lead, member)."""
+    case = signed_case(applicant, organisation, manager)
+    audit, lead, member = running_onsite(case, manager)
+    _report(audit, lead, nonconforming=nonconforming, recommendation=recommendation)
     case.refresh_from_db()
     return case, lead, member
+
+
+def decision_pending_case_reviewed_by(reviewer, applicant, organisation, manager):
+    """A case waiting for the decision whose document review `reviewer` led,
+    while other auditors did the on-site audit; returns the case."""
+    case = signed_case(applicant, organisation, manager)
+    review = planned_document_review(case, manager)
+    audit_services.audit_team_assign(actor=manager, audit=review, lead=reviewer)
+    audit_services.audit_start(actor=reviewer, audit=review)
+    for indicator in Indicator.objects.filter(category__version=case.version):
+        audit_services.document_comment_set(
+            actor=reviewer, audit=review, indicator_id=indicator.pk, outcome="conforming"
+        )
+    audit_services.document_review_pass(actor=reviewer, audit=review)
+    onsite = audit_services.audit_plan(
+        actor=manager, case=case, kind=Audit.Kind.ONSITE, mode=Audit.Mode.ONSITE, planned_start=START, planned_end=START
+    )
+    lead = declared_auditor(organisation, full_name="Onsite Lead Sun")
+    member = declared_auditor(organisation, full_name="Onsite Member Zhou")
+    audit_services.audit_team_assign(actor=manager, audit=onsite, lead=lead, members=[member])
+    audit_services.audit_start(actor=lead, audit=onsite)
+    onsite.refresh_from_db()
+    _report(onsite, lead, nonconforming=("C2.1",), recommendation="star3")
+    case.refresh_from_db()
+    return case
 
 
 def issued_certificate(applicant, organisation, manager, level="star3"):
@@ -34,3 +81,71 @@ def issued_certificate(applicant, organisation, manager, level="star3"):
 def reason(action, code=None):
     queryset = ReasonCode.objects.filter(action=action, active=True)
     return (queryset.get(code=code) if code else queryset.order_by("position").first()).pk
+
+
+# --- Cheap rows (test data written directly) ----------------------------------------
+
+
+def case_row(organisation, created_by, *, status=Case.Status.DECISION_PENDING):
+    """A case written directly in `status`, for pages that only list it."""
+    return Case.objects.create(
+        reference=f"TQ{next(_serials):08d}",
+        organisation=organisation,
+        version=scheme_version_latest_published(GBT27922),
+        target_level="star4",
+        status=status,
+        scope="家用空调的销售、安装和维修",
+        created_by=created_by,
+        submitted_at=timezone.now(),
+    )
+
+
+def certificate_row(organisation, manager, *, case=None, save=True, **fields):
+    """A certificate written directly (its case and decision too when not given)."""
+    case = case or case_row(organisation, manager, status=Case.Status.CERTIFIED)
+    decision, _created = Decision.objects.get_or_create(
+        case=case, defaults={"outcome": "certified", "level_code": "star3", "decided_by": manager}
+    )
+    serial = next(_serials)
+    today = timezone.localdate()
+    number = fields.pop("number", f"01626AS{serial:05d}R0")
+    values = {
+        "number": number,
+        "base_number": number,
+        "case": case,
+        "decision": decision,
+        "organisation": organisation,
+        "holder_name": organisation.legal_name,
+        "holder_uscc": organisation.uscc,
+        "holder_address": "福州市鼓楼区",
+        "scope": case.scope,
+        "scheme_code": GBT27922,
+        "scheme_name_zh": "商品售后服务评价体系",
+        "scheme_name_en": "After-sales service evaluation",
+        "scheme_version": 1,
+        "level_code": "star3",
+        "level_name_zh": "三星级",
+        "level_name_en": "Three-star",
+        "granted_on": today,
+        "issued_on": today,
+        "expires_on": today + relativedelta(years=3, days=-1),
+        "created_by": manager,
+        **fields,
+    }
+    certificate = Certificate(**values)
+    if save:
+        certificate.save()
+    return certificate
+
+
+def revision_row(certificate, revision):
+    """Another revision of `certificate`'s number, copying its fields."""
+    skip = {"id", "public_id", "token", "number", "revision", "predecessor", "pdf"}
+    values = {
+        field.attname: getattr(certificate, field.attname)
+        for field in Certificate._meta.concrete_fields
+        if field.name not in skip
+    }
+    return Certificate.objects.create(
+        **values, number=f"{certificate.base_number}-{revision}", revision=revision
+    )
