@@ -38,7 +38,7 @@ I18N_IGNORE := --ignore='.*' --ignore=node_modules --ignore=var --ignore=staticf
                --ignore=screenshots
 
 .PHONY: help run deps pydeps jsdeps sysdeps mo test lint messages worker beat \
-        check-deploy clean distclean
+        check-deploy clean distclean bench
 
 help: ## list the targets
 	@echo "Certify — make targets:"
@@ -128,6 +128,15 @@ worker: pydeps ## run a Celery worker (needs CELERY_BROKER_URL, e.g. redis://127
 beat: pydeps ## run Celery beat with the database scheduler (needs CELERY_BROKER_URL)
 	@[ -n "$${CELERY_BROKER_URL:-}" ] || echo "Note: CELERY_BROKER_URL is unset; periodic jobs also exist as management commands." >&2
 	$(VENV)/bin/celery -A certify beat -l INFO -S django_celery_beat.schedulers:DatabaseScheduler
+
+# Benchmarks (never part of the tests): PostgreSQL on 127.0.0.1 and Redis
+# must be up; wrk is installed when missing (as root on Debian). The data
+# sets are seeded once into certify_bench_<N> and kept; BENCH_ARGS="--reseed"
+# builds them again, BENCH_ARGS="--sizes 200 1000" measures smaller ones.
+BENCH_ARGS ?=
+bench: deps mo ## measure pages, PDFs and throughput at N = 1,000 and 10,000; rewrite docs/BENCHMARKS.md
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk; }
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
 
 check-deploy: pydeps ## manage.py check --deploy with production-like settings (override any via the environment)
 	@secret="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')}"; \

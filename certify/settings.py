@@ -367,5 +367,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # One line per task run drowns the console in eager mode.
         "celery.app.trace": {"level": "WARNING"},
+        # Seven progress lines per PDF; its warnings (a missing font) stay.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
