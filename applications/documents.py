@@ -4,18 +4,17 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from applications.fees import fee_schedule_get
+from certify.pdf import html_to_pdf
 from certify.selectors import body_profile_get
 
 
 def _pdf(template, context):
-    # Imported here: WeasyPrint takes half a second to import.
-    from weasyprint import HTML
 
     # Contracts are bilingual documents; their labels are rendered in Chinese
     # whatever language the person who triggered the rendering uses.
     with translation.override("zh-hans"):
         html = render_to_string(template, {"body_profile": body_profile_get(), **context})
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def contract_pdf(contract):

@@ -33,6 +33,7 @@ from applications.services import contract as contract_services
 from applications.services.case import case_missing
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
+from certify.pdf import html_to_pdf
 from certify.selectors import body_profile_get
 from certify.uploads import serve_upload
 from certify.views.access import manager_required, role_required
@@ -386,8 +387,6 @@ def case_reject(request, public_id):
 @login_required
 def supplement_notice_pdf(request, public_id, request_id):
     """The supplement request as a PDF notice, for the applicant's files."""
-    from weasyprint import HTML
-
     case = selectors_case.case_get_for_user(request.user, public_id)
     supplement = case.supplement_requests.filter(pk=request_id).prefetch_related("items__material_type").first()
     if supplement is None:
@@ -397,7 +396,7 @@ def supplement_notice_pdf(request, public_id, request_id):
         {"case": case, "supplement": supplement, "body_profile": body_profile_get()},
         request=request,
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="supplement-{case.reference}.pdf"'
     return response

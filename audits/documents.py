@@ -4,13 +4,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from audits.selectors import findings_for_audit
+from certify.pdf import html_to_pdf
 from certify.selectors import body_profile_get
 from scoring.components import sheet_context
 
 
 def audit_report_pdf(audit):
-    # Imported here: WeasyPrint takes half a second to import.
-    from weasyprint import HTML
 
     from audits.selectors_callbacks import callback_calls, callback_rates_for
     from audits.selectors_nc import nonconformities_for_audit
@@ -37,4 +36,4 @@ def audit_report_pdf(audit):
             }
         )
         html = render_to_string("audits/pdf/report.html", context)
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

@@ -6,14 +6,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from certify.pdf import html_to_pdf
+
 
 def verify_url(certificate):
     return f"{settings.SITE_URL}{reverse('verify_certificate', args=[certificate.token])}"
 
 
 def certificate_pdf(certificate):
-    # Imported here: WeasyPrint takes half a second to import.
-    from weasyprint import HTML
 
     url = verify_url(certificate)
     context = {
@@ -25,4 +25,4 @@ def certificate_pdf(certificate):
     }
     with translation.override("zh-hans"):
         html = render_to_string("certificates/pdf/certificate.html", context)
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

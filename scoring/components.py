@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from certify.i18n import localized
+from certify.pdf import html_to_pdf
 from certify.selectors import body_profile_get
 from scoring import engine
 from scoring.models import Gate, Mark, ScoreSheet, SpecialDeduction
@@ -268,12 +269,11 @@ def render_sheet_pdf(sheet, *, title, owner_line="", base_url=None):
     """The score sheet as PDF bytes (WeasyPrint, Chinese fonts first)."""
     # Imported here: WeasyPrint takes half a second to import, which every
     # web process and management command would otherwise pay at start-up.
-    from weasyprint import HTML
 
     context = sheet_context(sheet, editable=False)
     context.update({"title": title, "owner_line": owner_line, "body_profile": body_profile_get()})
     html = render_to_string("scoring/pdf/sheet.html", context)
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return html_to_pdf(html, base_url=base_url)
 
 
 def mark_row_response(request, context, item_id, error=""):
