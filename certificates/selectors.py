@@ -191,7 +191,9 @@ def reason_choices(action):
 
 
 def reason_codes():
-    return ReasonCode.objects.order_by("action", "position", "id")
+    """Every reason code, grouped by action in the order of a certificate's life."""
+    order = {action: index for index, action in enumerate(ReasonCode.Action.values)}
+    return sorted(ReasonCode.objects.all(), key=lambda reason: (order[reason.action], reason.position, reason.id))
 
 
 # --- Public records ----------------------------------------------------------------

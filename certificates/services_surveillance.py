@@ -154,6 +154,15 @@ def surveillance_outcome_record(*, actor, surveillance, outcome, note="", reason
             raise InvalidTransition(_("The outcome of this surveillance is recorded already."))
         if outcome not in Surveillance.Outcome.values:
             raise CertifyError(_("Choose an outcome."))
+        earlier = (
+            Surveillance.objects.filter(certificate_id=surveillance.certificate_id, outcome="", number__lt=surveillance.number)
+            .order_by("number")
+            .first()
+        )
+        if earlier is not None:
+            raise InvalidTransition(
+                _("Record the outcome of surveillance %(number)s first.") % {"number": earlier.number}
+            )
         certificate = surveillance.certificate
         if outcome in OUTCOMES_NEEDING_REPORT:
             audit = surveillance.audit

@@ -147,7 +147,7 @@ def _revision_form(certificate, data=None):
 
 
 def _outcome_form(certificate, surveillance, data=None):
-    return SurveillanceOutcomeForm(
+    form = SurveillanceOutcomeForm(
         data,
         levels=_level_choices(certificate)[:-1],
         reasons=selectors.grouped_reason_choices(
@@ -155,6 +155,14 @@ def _outcome_form(certificate, surveillance, data=None):
         ),
         prefix=f"surveillance-{surveillance.pk}",
     )
+    if certificate.status != Certificate.Status.ACTIVE:
+        # A suspended certificate is reinstated or withdrawn, never maintained or revised.
+        form.fields["outcome"].choices = [
+            (value, label)
+            for value, label in Surveillance.Outcome.choices
+            if value not in services_surveillance.OUTCOMES_NEEDING_REPORT
+        ]
+    return form
 
 
 def _renewal_context(request, certificate):
@@ -177,6 +185,10 @@ def certificate_detail(request, public_id):
     manager = request.user.is_manager
     surveillances = selectors.surveillances_of(certificate)
     current = certificate.is_current
+    # Surveillances are closed in order: only the earliest open one is acted on.
+    next_open = next(
+        (item for item in surveillances if item.is_open and item.certificate_id == certificate.pk), None
+    )
     return render(
         request,
         "certificates/certificate_detail.html",
@@ -191,7 +203,7 @@ def certificate_detail(request, public_id):
                 (
                     surveillance,
                     _outcome_form(certificate, surveillance)
-                    if manager and current and surveillance.is_open and surveillance.certificate_id == certificate.pk
+                    if manager and current and surveillance == next_open
                     else None,
                 )
                 for surveillance in surveillances

@@ -183,3 +183,21 @@ def test_the_daily_job_run_twice_creates_nothing_twice(certificate):
             services_renewal.certificates_daily()
             assert (Event.objects.count(), Notification.objects.count(),
                     certificate.surveillances.exclude(audit=None).count()) == counts
+
+
+def test_surveillances_are_closed_in_order(certificate, manager):
+    from certify.exceptions import InvalidTransition
+
+    second = certificate.surveillances.get(number=2)
+    with pytest.raises(InvalidTransition, match="surveillance 1 first"):
+        services_surveillance.surveillance_outcome_record(
+            actor=manager, surveillance=second, outcome="suspended", reason_code=reason("suspend")
+        )
+
+
+def test_a_suspended_certificate_offers_no_maintained_outcome(certificate, manager, client):
+    services.certificate_suspend(actor=manager, certificate=certificate, reason_code=reason("suspend"))
+    client.force_login(manager)
+    response = client.get(f"/certificates/{certificate.public_id}/")
+    form = next(form for _surveillance, form in response.context["surveillances"] if form is not None)
+    assert "maintained" not in dict(form.fields["outcome"].choices)
