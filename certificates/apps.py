@@ -35,3 +35,4 @@ class CertificatesConfig(AppConfig):
                 "reason_code.saved": _("Reason code saved"),
             }
         )
+        import certificates.labels_complaints  # noqa: F401 - registers the complaints' labels

@@ -292,3 +292,6 @@ class Renewal(models.Model):
 
     def __str__(self):
         return f"{self.certificate} → {self.case}"
+
+
+from certificates.models_complaints import Complaint, PublicPage  # noqa: E402, F401

@@ -193,6 +193,8 @@ INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 # "<count>/<s|m|h|d>" (a benchmark raises it). Behind a proxy that sets
 # X-Forwarded-For, trust it so each client is counted, not the proxy.
 PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "60/m")
+# Complaints filed through the public form per client (only submissions count).
+COMPLAINT_RATE_LIMIT = env_str("COMPLAINT_RATE_LIMIT", "5/h")
 RATE_LIMIT_TRUST_FORWARDED_FOR = env_bool("RATE_LIMIT_TRUST_FORWARDED_FOR", False)
 
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

@@ -117,16 +117,19 @@ def redis_broker_url():
 
 @pytest.fixture
 def shipped_data(transactional_db):
-    """Reload the data migrations ship (schemes, material types, reason codes): a
-    transactional test's flush empties every table, and pytest-django runs
-    those tests last, so each one reloads them with the migrations' loaders."""
+    """Reload the data migrations ship (schemes, material types, reason codes,
+    the body's public pages): a transactional test's flush empties every
+    table, and pytest-django runs those tests last, so each one reloads them
+    with the migrations' loaders."""
     from applications.catalogue import load_material_types
     from certificates.catalogue import load_reason_codes
+    from certificates.catalogue_pages import load_public_pages
     from scoring.catalogue import load_shipped_schemes
 
     load_shipped_schemes()
     load_material_types()
     load_reason_codes()
+    load_public_pages()
 
 
 @pytest.fixture
