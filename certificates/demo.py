@@ -14,13 +14,20 @@ from applications.uscc import organisation_code_check_char, uscc_check_char
 from audits import services as audit_services
 from audits.demo import document_review, qualify_and_declare
 from audits.models import Audit
-from certificates.models import Certificate, Decision, ReasonCode
+from certificates.models import Certificate, Complaint, Decision, ReasonCode
 from certificates.services import (
     certificate_cancel,
+    certificate_revise,
     certificate_suspend,
     certificate_withdraw,
     certificates_expire,
     decision_record,
+)
+from certificates.services_complaints import (
+    appeal_file,
+    complaint_acknowledge,
+    complaint_file,
+    complaint_investigate,
 )
 from scoring.models import Item
 from scoring.services import mark_set
@@ -170,7 +177,15 @@ def seed_certificates(manager, lead, member, password):
         chengdu, chengdu_org, *people, days_ago=55, marks=MARKS_STAR3, recommendation="star3",
         reason="得分 87.00 分，维修记录有待完善，建议评定为三星级。",
     )
-    _certified(manager, case, "star3")
+    # Chengdu closed its water-heater service: the scope is reduced, so a
+    # revision (number suffix -1) replaces the certificate.
+    certificate_revise(
+        actor=manager,
+        certificate=_certified(manager, case, "star3"),
+        reason_code=_reason(ReasonCode.Action.REVISE, "V01"),
+        scope="厨房电器（油烟机、燃气灶）的销售、安装和维修服务",
+        note="企业停止热水器售后服务，认证范围相应缩小。",
+    )
 
     # Wuhan: suspended, the surveillance audit not held when due.
     case = _awaiting_decision(
@@ -224,3 +239,42 @@ def seed_certificates(manager, lead, member, password):
         expires_on=certificate.expires_on - back,
     )
     certificates_expire()
+
+
+def seed_complaints(manager):
+    """An appeal against the not-certified decision and two complaints: one
+    about a certified organisation (the demo manager decided its
+    certificate, so only the second manager may handle it), one about the
+    body, acknowledged and under investigation."""
+    if Complaint.objects.exists():
+        return
+    refused = Decision.objects.filter(outcome=Decision.Outcome.NOT_CERTIFIED).select_related("case").first()
+    if refused is not None:
+        appellant = refused.case.organisation.memberships.select_related("user").first().user
+        appeal_file(
+            actor=appellant,
+            case=refused.case,
+            description="我们对不予认证的决定有异议：现场审核时维修记录已迁移至新系统，审核组未查看新系统中的记录。请复核评分。",
+            contact_phone="029-88880000",
+        )
+    valid = Certificate.objects.filter(status=Certificate.Status.ACTIVE).order_by("pk").first()
+    if valid is not None:
+        complaint_file(
+            about=Complaint.About.ORGANISATION,
+            organisation_name=valid.holder_name,
+            certificate_number=valid.number,
+            description="上月报修的空调至今无人上门，客服电话多次无人接听，与其宣传的四星级售后服务不符。",
+            contact_name="赵女士",
+            contact_email="zhao.customer@demo.certify.test",
+            contact_phone="138-0000-0000",
+            language="zh-hans",
+        )
+    about_body = complaint_file(
+        about=Complaint.About.BODY,
+        description="提交申请后十五个工作日仍未收到审查结果，电话咨询也未得到答复。",
+        contact_name="钱先生",
+        contact_email="qian.applicant@demo.certify.test",
+        language="zh-hans",
+    )
+    complaint_acknowledge(actor=manager, complaint=about_body, note="已转交认证部核实申请审查时限。")
+    complaint_investigate(actor=manager, complaint=about_body, note="调取审查记录和来电记录。")

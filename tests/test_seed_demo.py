@@ -61,6 +61,7 @@ def test_the_demo_shows_certificates_in_every_status_and_both_decisions():
         "withdrawn",
         "cancelled",
         "expired",
+        "superseded",
     }
     assert set(
         Certificate.objects.filter(status="active").values_list("level_code", flat=True)
@@ -93,3 +94,12 @@ def test_running_the_demo_twice_changes_nothing():
     assert counts() == first
     assert "manager@demo.certify.test" in output.getvalue()
     assert "changsha@demo.certify.test" in output.getvalue()
+
+
+def test_the_demo_has_an_appeal_and_complaints_for_the_uninvolved_manager():
+    from certificates.models import Complaint
+
+    call_command("seed_demo", stdout=StringIO())
+    assert Complaint.objects.filter(kind="appeal", status="received").count() == 1
+    assert Complaint.objects.filter(kind="complaint", about="organisation", status="received").count() == 1
+    assert Complaint.objects.filter(kind="complaint", about="body", status="investigating").count() == 1

@@ -24,7 +24,7 @@ from applications.services import (
     service_outlet_add,
 )
 from audits.demo import AUDIT_ENTERPRISES, seed_audits
-from certificates.demo import CERTIFICATE_ENTERPRISES, seed_certificates
+from certificates.demo import CERTIFICATE_ENTERPRISES, seed_certificates, seed_complaints
 from certify.models import BodyProfile, User
 from certify.selectors import body_profile_get
 from scoring.catalogue import EXAMPLE_TEN_STAR, GBT27922
@@ -37,6 +37,9 @@ DEMO_PASSWORD = "certify-demo-2026"
 DEMO_USERS = [
     # e-mail, name, roles
     ("manager@demo.certify.test", "王经理 (Wang, manager)", {"is_manager": True}),
+    # A second manager, uninvolved in the demo's decisions: appeals and
+    # complaints about them are theirs to handle.
+    ("manager2@demo.certify.test", "刘经理 (Liu, manager)", {"is_manager": True}),
     ("auditor@demo.certify.test", "李审核 (Li, lead auditor)", {"is_auditor": True}),
     ("auditor2@demo.certify.test", "赵审核 (Zhao, auditor)", {"is_auditor": True}),
     ("applicant@demo.certify.test", "张申请 (Zhang, applicant)", {"is_applicant": True}),
@@ -137,6 +140,7 @@ class Command(BaseCommand):
         )
         seed_audits(*staff, DEMO_PASSWORD)
         seed_certificates(*staff, DEMO_PASSWORD)
+        seed_complaints(users["manager@demo.certify.test"])
 
     def _print_logins(self):
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
