@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from certificates import selectors
-from certificates.models import Certificate
+from certificates.models import Certificate, Surveillance
 from tests.certificates.helpers import case_row, certificate_row, revision_row
 from tests.factories import MembershipFactory, uscc_for
 
@@ -42,12 +42,23 @@ def certificates(count, manager):
     Certificate.objects.bulk_create(rows)
 
 
-def test_the_public_page_runs_the_same_queries_with_1_and_10_revisions(client, organisation, manager):
+def surveillances(certificate, count):
+    Surveillance.objects.bulk_create(
+        Surveillance(certificate=certificate, number=number, due_on=certificate.issued_on, outcome="maintained")
+        for number in range(Surveillance.objects.filter(certificate=certificate).count() + 1, count + 1)
+    )
+
+
+def test_the_public_page_runs_the_same_queries_with_1_and_10_revisions_and_surveillances(
+    client, organisation, manager
+):
     certificate = certificate_row(organisation, manager)
+    surveillances(certificate, 1)
     url = reverse("verify_certificate", args=[certificate.token])
     one = warm(client, url)
     for revision in range(1, 10):
         revision_row(certificate, revision)
+    surveillances(certificate, 10)
     assert Certificate.objects.filter(base_number=certificate.base_number).count() == 10
     assert queries(client, url) == one
 
@@ -65,11 +76,11 @@ def test_the_certificate_page_runs_the_same_queries_with_1_and_10_revisions(clie
     assert queries(client, url) == two
 
 
-def test_the_register_runs_the_same_queries_with_10_and_60_certificates(client, manager):
+def test_the_register_runs_the_same_queries_with_10_and_1000_certificates(client, manager):
     certificates(10, manager)
     url = reverse("public_register")
     ten = warm(client, url)
-    certificates(50, manager)
+    certificates(990, manager)
     assert queries(client, url) == ten
 
 
