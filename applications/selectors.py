@@ -32,6 +32,16 @@ def organisation_list_for_user(user):
     return queryset.none()
 
 
+def organisation_count():
+    return Organisation.objects.count()
+
+
+def organisations_newest(limit):
+    """The newest organisations, for the managers' home: a plain read, without
+    the member counts the organisation list annotates."""
+    return Organisation.objects.order_by("-created_at")[:limit]
+
+
 def organisation_get_for_user(user, public_id):
     """The organisation if the user may see it; Http404 otherwise, so that
     nobody learns that an organisation they may not see exists."""

@@ -213,14 +213,13 @@ def organisation_uscc_override(request, public_id):
 
 @manager_required
 def manager_home(request):
-    organisations = selectors.organisation_list_for_user(request.user)
     pipeline = selectors_case.pipeline_counts()
     return render(
         request,
         "applications/manager_home.html",
         {
-            "organisation_count": organisations.count(),
-            "recent_organisations": organisations.order_by("-created_at")[:10],
+            "organisation_count": selectors.organisation_count(),
+            "recent_organisations": selectors.organisations_newest(10),
             "staff": staff_list()[:20],
             "staff_count": staff_list().count(),
             "pipeline": pipeline,

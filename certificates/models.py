@@ -201,6 +201,8 @@ class Certificate(models.Model):
                 fields=["holder_name"], name="cert_name_prefix", opclasses=["varchar_pattern_ops"]
             ),
             models.Index(fields=["status", "-issued_on"], name="cert_status_issued"),
+            # The managers' list, newest first, unfiltered.
+            models.Index(fields=["-issued_on", "-id"], name="cert_recent"),
             models.Index(fields=["base_number", "revision"], name="cert_revisions"),
             models.Index(fields=["status", "expires_on"], name="cert_status_expiry"),
         ]

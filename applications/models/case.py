@@ -171,6 +171,9 @@ class Case(models.Model):
             # The review queue and the pipeline: cases by state, soonest deadline first.
             models.Index(fields=["status", "review_due"], name="case_status_review_due"),
             models.Index(fields=["organisation", "-created_at"], name="case_organisation_recent"),
+            # The managers' case list: newest first, often filtered by state.
+            models.Index(fields=["status", "-created_at"], name="case_status_recent"),
+            models.Index(fields=["-created_at", "-id"], name="case_recent"),
         ]
         constraints = [
             models.CheckConstraint(

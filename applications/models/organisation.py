@@ -51,6 +51,10 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["legal_name"]
+        indexes = [
+            # The managers' home lists the newest organisations.
+            models.Index(fields=["-created_at"], name="organisation_recent"),
+        ]
 
     def __str__(self):
         return self.legal_name
