@@ -36,6 +36,19 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields = ["status", "scheme", "q", "due_by", "overdue"]
 
+    WIDGET_CLASSES = {
+        "status": "form-select",
+        "scheme": "form-select",
+        "q": "form-control",
+        "due_by": "form-control",
+        "overdue": "form-check-input",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, css in self.WIDGET_CLASSES.items():
+            self.form.fields[name].widget.attrs["class"] = css
+
     def filter_text(self, queryset, name, value):
         value = value.strip()
         if not value:
