@@ -103,9 +103,11 @@ def review_indicator(page, code, outcome, comment=""):
 
 
 def mark_item(page, code, result):
-    """One item's mark on the scoring page: saved inline by htmx."""
+    """One item's mark on the scoring page: saved inline by htmx, one at a
+    time (a click landing while the previous row is swapped in can be lost)."""
+    expect(page.locator(".htmx-request")).to_have_count(0)
     page.locator(f"[data-item='{code}'] label[for$='-{result}']").click()
-    expect(page.locator(f"[data-item='{code}'] input[value='{result}']")).to_be_checked()
+    expect(page.locator(f"[data-item='{code}'] input[value='{result}']")).to_be_checked(timeout=15000)
     expect(page.locator(f"[data-item='{code}'] [data-testid=item-points] strong")).not_to_have_text(
         "—"
     )
