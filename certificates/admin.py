@@ -20,7 +20,8 @@ class CertificateAdmin(ReadOnlyAdmin):
     list_display = ["number", "status", "holder_name", "level_name_zh", "issued_on", "expires_on"]
     list_filter = ["status", "scheme_code"]
     search_fields = ["number", "holder_name", "holder_uscc"]
-    # The token is the QR code's secret; the public page is linked from the app.
+    # The token is public (QR code, register) but unguessable, so nobody can
+    # walk through every certificate's page; the admin has no use for it.
     exclude = ["token"]
     inlines = [SurveillanceInline]
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -145,6 +145,13 @@ def decision_record(*, actor, case, outcome, level_code="", reason=""):
         else:
             raise CertifyError(_("Choose certified or not certified."))
 
+        renewed = renewed_certificate(case) if outcome == Decision.Outcome.CERTIFIED else None
+        if renewed is not None and renewed.status in (Certificate.Status.WITHDRAWN, Certificate.Status.CANCELLED):
+            raise InvalidTransition(
+                _("Certificate %(number)s, which this renewal renews, is “%(status)s”: it cannot be renewed, "
+                  "so the organisation must apply anew.")
+                % {"number": renewed.number, "status": renewed.get_status_display()}
+            )
         decision = Decision.objects.create(
             case=case,
             outcome=outcome,
@@ -157,7 +164,7 @@ def decision_record(*, actor, case, outcome, level_code="", reason=""):
             decided_by=actor,
             decided_at=timezone.now(),
         )
-        case_decide(actor=actor, case=case, certified=outcome == Decision.Outcome.CERTIFIED, reason=reason)
+        case_decide(actor=actor, case=case, decision=decision)
         if outcome == Decision.Outcome.CERTIFIED:
             _issue(actor=actor, case=case, decision=decision)
         else:
@@ -186,6 +193,32 @@ def _body_snapshot():
         "phone": body.phone,
         "website": body.website,
     }
+
+
+def renewed_certificate(case):
+    """The certificate a renewal case renews: the latest revision of the one
+    it was applied for (a revision may have replaced it meanwhile)."""
+    renewal = Renewal.objects.filter(case=case).select_related("certificate").first()
+    if renewal is None:
+        return None
+    certificate = renewal.certificate
+    while (successor := Certificate.objects.filter(predecessor=certificate).first()) is not None:
+        certificate = successor
+    return certificate
+
+
+def _create_numbered(*, version, cycle, **fields):
+    """Create the certificate with the next number. Numbers from counters of
+    other prefixes may meet when the template ignores a prefix's fields: on
+    a clash the insert is retried with the next number."""
+    for _attempt in range(5):
+        number = _number_allocate(version=version, issued_on=fields["issued_on"], cycle=cycle)
+        try:
+            with transaction.atomic():
+                return Certificate.objects.create(number=number, base_number=number, cycle=cycle, **fields)
+        except IntegrityError:
+            continue
+    raise CertifyError(_("No free certificate number was found; check the number template in the body's profile."))
 
 
 def surveillance_schedule(certificate, *, interval_months):
@@ -218,13 +251,10 @@ def _issue(*, actor, case, decision):
     level = version.levels.get(code=decision.level_code)
     issued_on = timezone.localdate()
     organisation = case.organisation
-    renewal = Renewal.objects.filter(case=case).select_related("certificate").first()
-    predecessor = renewal.certificate if renewal else None
+    predecessor = renewed_certificate(case)
     cycle = predecessor.cycle + 1 if predecessor else 0
-    number = _number_allocate(version=version, issued_on=issued_on, cycle=cycle)
-    certificate = Certificate.objects.create(
-        number=number,
-        base_number=number,
+    certificate = _create_numbered(
+        version=version,
         cycle=cycle,
         case=case,
         decision=decision,
@@ -275,8 +305,9 @@ def _issue(*, actor, case, decision):
 def certificate_revise(*, actor, certificate, reason_code, note="", level_code=None, scope=None):
     """Reduce the scope or lower the level of a valid certificate: a new
     revision (the number with a revision suffix) replaces it, with the same
-    validity; the open surveillances move to the revision."""
-    require_manager(actor)
+    validity; the open surveillances move to the revision. A decision on
+    certification, so never by an auditor of the case (ISO/IEC 17065 7.6)."""
+    require_impartial_decider(actor, certificate.case)
     reason = _reason(ReasonCode.Action.REVISE, reason_code)
     note = (note or "").strip()
     with transaction.atomic():

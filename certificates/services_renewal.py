@@ -3,6 +3,8 @@ and its notices, the application for renewal (a renewal case prefilled from
 the certificate), the suspension limit, and the daily job that runs every
 sweep (DESIGN.md "The certificate"; DOMAIN.md 5.3, 5.7)."""
 
+import logging
+
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +21,8 @@ from certify.models import User
 from certify.notifications import notify
 from scoring.selectors import process_settings_get, scheme_version_latest_published
 
+logger = logging.getLogger(__name__)
+
 # A reminder this many days before expiry when no renewal was applied for.
 RENEWAL_REMINDER_DAYS = 30
 # Renewal cases that ended without a certificate: the holder may apply again.
@@ -31,9 +35,12 @@ def renewal_window_opens(certificate):
 
 
 def renewal_open_case(certificate):
-    """The renewal case under way for this certificate, if any."""
+    """The renewal case under way for this certificate or for a revision of
+    it in the same cycle, if any."""
     return (
-        Renewal.objects.filter(certificate=certificate)
+        Renewal.objects.filter(
+            certificate__base_number=certificate.base_number, certificate__cycle=certificate.cycle
+        )
         .exclude(case__status__in=ENDED)
         .select_related("case")
         .first()
@@ -141,7 +148,9 @@ def suspensions_over_limit_sweep(*, today=None):
 def certificates_daily(*, today=None):
     """Every daily sweep of the certificates app, in order; idempotent."""
     today = today or timezone.localdate()
-    surveillances_sweep(today=today)
-    renewal_window_sweep(today=today)
-    suspensions_over_limit_sweep(today=today)
-    services.certificates_expire(today=today)
+    for sweep in (surveillances_sweep, renewal_window_sweep, suspensions_over_limit_sweep, services.certificates_expire):
+        # Each sweep on its own: a failure in one still lets the others run.
+        try:
+            sweep(today=today)
+        except Exception:
+            logger.exception("The daily sweep %s failed", sweep.__name__)

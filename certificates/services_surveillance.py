@@ -3,6 +3,7 @@ year's surveillance audit, reminds, flags overdue surveillances and
 proposes suspension; and the outcome a manager records (DESIGN.md "The
 certificate"; DOMAIN.md 5.3, 5.7)."""
 
+import logging
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -20,6 +21,8 @@ from certify.models import User
 from certify.notifications import notify
 from certify.permissions import require_manager
 from scoring.selectors import process_settings_get
+
+logger = logging.getLogger(__name__)
 
 # Days before the due date on which the holder is reminded, most urgent last.
 REMINDER_DAYS = (60, 30, 7)
@@ -129,12 +132,17 @@ def _sweep_one(pk, today):
 def surveillances_sweep(*, today=None):
     """The daily job. Run twice on a day, it changes nothing the second time."""
     today = today or timezone.localdate()
-    horizon = today + timedelta(days=max(366, max(REMINDER_DAYS)))
+    # A year ahead covers the earliest step, the audit's creation.
+    horizon = today + timedelta(days=366)
     pending = Surveillance.objects.filter(
         outcome="", certificate__status__in=Certificate.CURRENT, due_on__lte=horizon
     ).values_list("pk", flat=True)
     for pk in list(pending):
-        _sweep_one(pk, today)
+        # One broken row must not hold up every other certificate's reminders.
+        try:
+            _sweep_one(pk, today)
+        except Exception:
+            logger.exception("Surveillance %s could not be brought up to date", pk)
 
 
 OUTCOMES_NEEDING_REPORT = {Surveillance.Outcome.MAINTAINED, Surveillance.Outcome.LEVEL_LOWERED}
@@ -165,6 +173,9 @@ def surveillance_outcome_record(*, actor, surveillance, outcome, note="", reason
             )
         certificate = surveillance.certificate
         if outcome in OUTCOMES_NEEDING_REPORT:
+            # Maintaining or lowering is a decision on certification: never
+            # by an auditor of the case, the surveillance audit's included.
+            services.require_impartial_decider(actor, certificate.case)
             audit = surveillance.audit
             if audit is None or audit.status not in (Audit.Status.REPORT_SUBMITTED, Audit.Status.CLOSED):
                 raise CertifyError(_("The surveillance audit's report is needed first."))

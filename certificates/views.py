@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications.models import Case
@@ -257,7 +258,6 @@ def surveillance_outcome(request, public_id, surveillance_id):
         messages.error(request, exc.message)
         return redirect(services.certificate_url(certificate))
     messages.success(request, _("The surveillance outcome is recorded."))
-    certificate.refresh_from_db()
     successor = Certificate.objects.filter(predecessor=certificate).first()
     return redirect(services.certificate_url(successor or certificate))
 
@@ -292,11 +292,12 @@ def renewal_apply(request, public_id):
     return redirect("applications:case_detail", public_id=case.public_id)
 
 
+# Lazy: the messages are translated per request, not once at import.
 STATUS_ACTIONS = {
-    ReasonCode.Action.SUSPEND: (services.certificate_suspend, _("The certificate is suspended.")),
-    ReasonCode.Action.REINSTATE: (services.certificate_reinstate, _("The certificate is valid again.")),
-    ReasonCode.Action.WITHDRAW: (services.certificate_withdraw, _("The certificate is withdrawn.")),
-    ReasonCode.Action.CANCEL: (services.certificate_cancel, _("The certificate is cancelled.")),
+    ReasonCode.Action.SUSPEND: (services.certificate_suspend, gettext_lazy("The certificate is suspended.")),
+    ReasonCode.Action.REINSTATE: (services.certificate_reinstate, gettext_lazy("The certificate is valid again.")),
+    ReasonCode.Action.WITHDRAW: (services.certificate_withdraw, gettext_lazy("The certificate is withdrawn.")),
+    ReasonCode.Action.CANCEL: (services.certificate_cancel, gettext_lazy("The certificate is cancelled.")),
 }
 
 

@@ -187,8 +187,6 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 EMAIL_VERIFICATION_MAX_AGE = 60 * 60 * 24 * 3
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 
-# Login throttling: django-axes keeps its records in the database, so the
-# lockout holds across processes without a shared cache.
 # Public pages (verification, register, complaints): requests per client,
 # "<count>/<s|m|h|d>" (a benchmark raises it). Behind a proxy that sets
 # X-Forwarded-For, trust it so each client is counted, not the proxy.
@@ -197,6 +195,8 @@ PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "60/m")
 COMPLAINT_RATE_LIMIT = env_str("COMPLAINT_RATE_LIMIT", "5/h")
 RATE_LIMIT_TRUST_FORWARDED_FOR = env_bool("RATE_LIMIT_TRUST_FORWARDED_FOR", False)
 
+# Login throttling: django-axes keeps its records in the database, so the
+# lockout holds across processes without a shared cache.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60

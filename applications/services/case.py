@@ -623,15 +623,20 @@ def case_rectification_done(*, actor, case):
 # --- The move made by the certificates app ------------------------------------
 
 
-def case_decide(*, actor, case, certified, reason=""):
+def case_decide(*, actor, case, decision):
     """Record the certification decision on the case (decision_pending →
-    certified or not_certified). The certificates app checks the decider's
-    impartiality and the level before calling this."""
+    certified or not_certified). Only the certificates app's decision service
+    calls this, with the decision it has just written after checking the
+    decider's impartiality and the level: the case moves only with a
+    decision of its own, by the same manager."""
     require_manager(actor)
+    if decision.case_id != case.pk or decision.decided_by_id != actor.pk:
+        raise NotAllowed(_("A case moves to its decision only with a decision on it by the same manager."))
+    certified = decision.outcome == Case.Status.CERTIFIED
     to_state = Case.Status.CERTIFIED if certified else Case.Status.NOT_CERTIFIED
     with transaction.atomic():
         case = _locked(case)
-        if not _move(case, to_state, actor=actor, verb="case.decided", note=reason):
+        if not _move(case, to_state, actor=actor, verb="case.decided", note=decision.reason):
             return case
         case.save(update_fields=["status"])
     return case

@@ -201,3 +201,37 @@ def test_a_suspended_certificate_offers_no_maintained_outcome(certificate, manag
     response = client.get(f"/certificates/{certificate.public_id}/")
     form = next(form for _surveillance, form in response.context["surveillances"] if form is not None)
     assert "maintained" not in dict(form.fields["outcome"].choices)
+
+
+def test_a_renewal_applied_for_before_a_revision_supersedes_the_revision(certificate, applicant, manager):
+    with at(datetime.date(2029, 9, 1)):
+        case = services_renewal.renewal_apply(actor=applicant, certificate=certificate)
+        revision = services.certificate_revise(
+            actor=manager, certificate=certificate, reason_code=reason("revise", "V01"), scope="家用空调的维修"
+        )
+        # The holder is not offered a second renewal for the revision.
+        assert services_renewal.renewal_apply(actor=applicant, certificate=revision) == case
+    with at(datetime.date(2029, 10, 10)):
+        renewed = certified_in_full(case, applicant, manager)
+    revision.refresh_from_db()
+    assert (renewed.predecessor_id, revision.status) == (revision.pk, Certificate.Status.SUPERSEDED)
+
+
+def test_a_manager_who_led_the_surveillance_audit_cannot_maintain_the_certificate(certificate, manager):
+    from certify.exceptions import NotAllowed
+
+    first = certificate.surveillances.get(number=1)
+    with at(datetime.date(2027, 9, 1)):
+        services_renewal.certificates_daily()
+    first.refresh_from_db()
+    with at(datetime.date(2027, 10, 20)):
+        lead = declared_auditor(certificate.organisation, full_name="Lead and manager", is_manager=True)
+        member = declared_auditor(certificate.organisation, full_name="Member")
+        audit_services.audit_team_assign(actor=manager, audit=first.audit, lead=lead, members=[member])
+        audit_services.audit_start(actor=lead, audit=first.audit)
+        first.audit.refresh_from_db()
+        for item in Item.objects.filter(indicator__category__version=certificate.case.version):
+            mark_set(actor=lead, sheet=first.audit.sheet, item_id=item.pk, result="conforming")
+        audit_services.audit_report_submit(actor=lead, audit=first.audit, recommendation="star3", reason="保持")
+        with pytest.raises(NotAllowed, match="another manager"):
+            services_surveillance.surveillance_outcome_record(actor=lead, surveillance=first, outcome="maintained")
