@@ -55,9 +55,13 @@ def _first(queryset, what):
 def key_pages():
     """(name, URL, signed in as a manager?) for each page the issue names."""
     case = _first(Case.objects.filter(status=Case.Status.CERTIFIED).order_by("pk"), "certified case")
+    # The workspace with everything in it: all items marked, 20 call-backs
+    # and its nonconformities.
     audit = _first(
-        Audit.objects.filter(kind=Audit.Kind.ONSITE, status=Audit.Status.CLOSED, sheet__isnull=False).order_by("pk"),
-        "closed on-site audit",
+        Audit.objects.filter(
+            kind=Audit.Kind.ONSITE, status=Audit.Status.CLOSED, sheet__isnull=False, customer_list__isnull=False
+        ).order_by("pk"),
+        "closed on-site audit with call-backs",
     )
     # A certificate with revisions, as the public page lists none of them
     # but must not grow with them either.
@@ -69,7 +73,11 @@ def key_pages():
         ("review queue", reverse("applications:review_queue"), True),
         ("case list, filtered", reverse("applications:case_list") + "?status=certified", True),
         ("case detail with timeline", reverse("applications:case_detail", args=[case.public_id]), True),
+        # The workspace is a page per part; each is measured.
         ("audit workspace", reverse("audits:audit_detail", args=[audit.public_id]), True),
+        ("audit workspace: call-backs", reverse("audits:callbacks", args=[audit.public_id]), True),
+        ("audit workspace: nonconformities", reverse("audits:nonconformities", args=[audit.public_id]), True),
+        ("audit workspace: report", reverse("audits:audit_report", args=[audit.public_id]), True),
         ("scoring page", reverse("audits:audit_scoring", args=[audit.public_id]), True),
         ("certificate list", reverse("certificates:certificate_list"), True),
         ("public verification", reverse("verify_certificate", args=[certificate.token]), False),

@@ -34,9 +34,9 @@ def checks(report):
         )
         limit = PUBLIC_RATIO_TARGET if name == "public verification" else PAGE_RATIO_TARGET
         results.append((f"{name}: median ≤ {limit} × the floor", row["median_ms"] <= limit * floor))
-    workspace = by_name[large].get("audit workspace")
-    if workspace:
-        results.append((f"audit workspace: ≤ {WORKSPACE_QUERIES_TARGET} queries", workspace["queries"] <= WORKSPACE_QUERIES_TARGET))
+    for name, row in by_name[large].items():
+        if name.startswith("audit workspace"):
+            results.append((f"{name}: ≤ {WORKSPACE_QUERIES_TARGET} queries", row["queries"] <= WORKSPACE_QUERIES_TARGET))
     pdf = report.get("pdf", {})
     if pdf.get("time"):
         results.append((f"certificate PDF: median ≤ {PDF_MEDIAN_TARGET} s", pdf["time"]["median_s"] <= PDF_MEDIAN_TARGET))

@@ -26,7 +26,15 @@ from django.db.models import Max
 
 from applications.models import Case, Membership, Organisation, ServiceOutlet
 from applications.uscc import uscc_check_char
-from audits.models import Audit, ConflictDeclaration, Nonconformity, TeamMember
+from audits.models import (
+    Audit,
+    CallBack,
+    ConflictDeclaration,
+    CustomerList,
+    CustomerRow,
+    Nonconformity,
+    TeamMember,
+)
 from certificates.models import Certificate, Decision, Surveillance
 from certify.models import Event, User
 from scoring.catalogue import GBT27922
@@ -293,6 +301,7 @@ class Builder:
         declaration_id = self.ids.take(ConflictDeclaration, 0)
         audits, team, sheets, marks, nonconformities = [], [], [], [], []
         decisions, certificates, surveillances = [], [], []
+        closed_onsite = []
         audit_id = self.ids.take(Audit, 0)
         sheet_id = self.ids.take(ScoreSheet, 0)
         nc_id = self.ids.take(Nonconformity, 0)
@@ -413,6 +422,8 @@ class Builder:
             }.get(case.status, Audit.Status.CLOSED)
             onsite, sheet, lead = audit(case, Audit.Kind.ONSITE, onsite_status, scored=True)
             onsite.case = case
+            if onsite_status == Audit.Status.CLOSED:
+                closed_onsite.append((onsite, lead))
             if onsite_status != Audit.Status.PLANNED:
                 raise_nonconformities(onsite, lead, self.rng.randrange(6, 13), verified=case.status in DECIDED)
             if case.status not in DECIDED:
@@ -491,15 +502,56 @@ class Builder:
         _bulk(Decision, decisions)
         _bulk(Certificate, certificates)
         _bulk(Surveillance, surveillances)
+        self.callbacks(closed_onsite[::10])
         self.log(
             f"audits: {len(audits)}, sheets: {len(sheets)}, marks: {len(marks)}, "
             f"nonconformities: {len(nonconformities)}, decisions: {len(decisions)}, "
             f"certificates: {len(certificates)}, surveillances: {len(surveillances)}"
         )
 
+    def callbacks(self, audits):
+        """A customer list of 40 with 20 drawn and called back, for every
+        tenth closed on-site audit (the workspace the benchmark opens has one)."""
+        list_id = self.ids.take(CustomerList, len(audits))
+        row_id = self.ids.take(CustomerRow, 40 * len(audits))
+        lists, rows, calls = [], [], []
+        for index, (audit_row, lead) in enumerate(audits):
+            lists.append(
+                CustomerList(
+                    id=list_id + index, audit_id=audit_row.id, file=f"audits/customers/{audit_row.id}.csv",
+                    original_name="客户名单.csv", kind="csv", encoding="utf-8", sha256="0" * 64,
+                    uploaded_by_id=audit_row.case.created_by_id, uploaded_at=audit_row.created_at,
+                    sample_size=20, sample_seed=self.rng.getrandbits(32), sampled_at=audit_row.created_at,
+                    sampled_by_id=lead,
+                )
+            )
+            for number in range(40):
+                drawn = number < 20
+                rows.append(
+                    CustomerRow(
+                        id=row_id, customer_list_id=list_id + index, row_number=number + 2, position=number + 1,
+                        name=f"客户{number + 1}", contact=f"138{number:08d}", product="空调",
+                        service_date=audit_row.created_at.date(), sample_rank=number + 1 if drawn else None,
+                    )
+                )
+                if drawn:
+                    reached = number % 5 != 0
+                    calls.append(
+                        CallBack(
+                            row_id=row_id, reached=reached, satisfaction=4 + number % 2 if reached else None,
+                            resolved_first_contact=number % 3 != 0 if reached else None,
+                            recorded_by_id=lead, recorded_at=audit_row.created_at,
+                        )
+                    )
+                row_id += 1
+        _bulk(CustomerList, lists)
+        _bulk(CustomerRow, rows)
+        _bulk(CallBack, calls)
+        self.log(f"customer lists: {len(lists)}, call-backs: {len(calls)}")
+
     def reset_sequences(self):
         models = [User, Organisation, ServiceOutlet, Case, ConflictDeclaration, Audit, ScoreSheet, Nonconformity,
-                  Decision, Certificate, Event]
+                  Decision, Certificate, Event, CustomerList, CustomerRow]
         statements = connection.ops.sequence_reset_sql(no_style(), models)
         with connection.cursor() as cursor:
             for statement in statements:
