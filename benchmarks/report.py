@@ -104,8 +104,17 @@ def markdown(report):
     return "\n".join(lines)
 
 
+# Below this line BENCHMARKS.md is written by people (what was fixed, with
+# the figures before and after); a run rewrites only what is above it.
+CHANGES_MARKER = "<!-- fixes: kept across runs -->"
+
+
 def write_report(report, out_dir):
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "benchmarks.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    (out_dir / "BENCHMARKS.md").write_text(markdown(report))
-    return Path(out_dir) / "BENCHMARKS.md"
+    path = Path(out_dir) / "BENCHMARKS.md"
+    kept = ""
+    if path.exists() and CHANGES_MARKER in path.read_text():
+        kept = path.read_text().split(CHANGES_MARKER, 1)[1]
+    path.write_text(markdown(report) + "\n" + CHANGES_MARKER + (kept or "\n"))
+    return path
