@@ -7,8 +7,21 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
+        from django.db import transaction
+        from django.db.models.signals import post_save
+
         from applications.models import Case
+        from applications.selectors_case import pipeline_changed
         from certify.events import state_register, verb_register
+
+        # Any save of a case (its creation, each move) makes the cached
+        # pipeline counts stale once it is committed.
+        post_save.connect(
+            lambda **kwargs: transaction.on_commit(pipeline_changed),
+            sender=Case,
+            weak=False,
+            dispatch_uid="case-pipeline-counts",
+        )
 
         state_register(Case.Status.choices)
 

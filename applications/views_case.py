@@ -33,6 +33,7 @@ from applications.services import contract as contract_services
 from applications.services.case import case_missing
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
+from certify.pagination import Window
 from certify.pdf import html_to_pdf
 from certify.selectors import body_profile_get
 from certify.uploads import serve_upload
@@ -122,7 +123,8 @@ def case_list(request):
 def case_list_manager(request):
     queryset = selectors_case.case_list_for_user(request.user).order_by("-created_at")
     case_filter = CaseFilter(request.GET or None, queryset=queryset)
-    page = Paginator(case_filter.qs, 25).get_page(request.GET.get("page"))
+    # No total count: the state badges above the list give the totals.
+    page = Window(case_filter.qs, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from applications.models import Case, Membership, Organisation, ServiceOutlet
+from applications.selectors_case import pipeline_changed
 from applications.uscc import uscc_check_char
 from audits.models import (
     Audit,
@@ -179,6 +180,8 @@ class Builder:
             self.cases()
             self.flush_events()
         self.reset_sequences()
+        # Bulk inserts send no signals: the cached pipeline counts are stale.
+        pipeline_changed()
 
     def people(self):
         password = make_password("certify-scale")

@@ -7,7 +7,6 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,6 +29,7 @@ from certificates.models import Certificate, Decision, ReasonCode, Surveillance
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.i18n import localized
+from certify.pagination import Window
 from certify.uploads import serve_upload
 from certify.views.access import manager_required, role_required
 from certify.views.actions import run_action
@@ -106,7 +106,7 @@ def certificate_list(request):
             | Q(holder_uscc__startswith=search.upper())
             | Q(holder_name__contains=search)
         )
-    page = Paginator(certificates.order_by("-issued_on", "-id"), 25).get_page(request.GET.get("page"))
+    page = Window(certificates.order_by("-issued_on", "-id"), request.GET.get("page"))
     return render(
         request,
         "certificates/certificate_list.html",

@@ -1,0 +1,25 @@
+"""A page of a long list without counting the whole list.
+
+Django's paginator counts every row to number its pages; on a list that
+grows with the body's history (every certificate ever issued) that count
+is most of the page's cost. A window reads one row more than it shows to
+know whether a next page exists."""
+
+
+class Window:
+    def __init__(self, queryset, number, per_page=25):
+        self.number = int(number) if str(number or "").isdigit() and int(number) > 0 else 1
+        start = (self.number - 1) * per_page
+        rows = list(queryset[start : start + per_page + 1])
+        self.object_list = rows[:per_page]
+        self.has_next = len(rows) > per_page
+        self.has_previous = self.number > 1
+        self.has_other_pages = self.has_next or self.has_previous
+        self.next_page_number = self.number + 1
+        self.previous_page_number = self.number - 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
