@@ -5,12 +5,10 @@ When an audit's event moves the case, these services call the applications
 app's case services (never the reverse).
 """
 
-import hashlib
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +34,7 @@ from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import User
 from certify.notifications import notify
 from certify.outbox import enqueue
+from certify.pdf import pdf_store_once
 from certify.permissions import require_manager
 from certify.uploads import validate_upload
 from scoring.models import Indicator
@@ -766,15 +765,14 @@ def audit_follow_up_close(*, actor, audit, note=""):
 
 def audit_report_pdf_store(*, audit_id, render):
     """Store the report PDF once, with its SHA-256."""
-    with transaction.atomic():
-        audit = Audit.objects.select_for_update().get(pk=audit_id)
-        if audit.report_pdf:
-            return audit
-        data = render(audit)
-        audit.report_pdf.save(f"audit-report-{audit.case.reference}-{audit.pk}.pdf", ContentFile(data), save=False)
-        audit.report_pdf_sha256 = hashlib.sha256(data).hexdigest()
-        audit.save(update_fields=["report_pdf", "report_pdf_sha256"])
-    return audit
+    return pdf_store_once(
+        Audit,
+        audit_id,
+        render=render,
+        file_field="report_pdf",
+        sha256_field="report_pdf_sha256",
+        file_name=lambda audit: f"audit-report-{audit.case.reference}-{audit.pk}.pdf",
+    )
 
 
 def audit_days_table_update(

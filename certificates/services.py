@@ -6,13 +6,11 @@ Certificate.ALLOWED_TRANSITIONS (a repeat is a no-op), writes one event and
 notifies the holder; PDFs are rendered by a task after commit.
 """
 
-import hashlib
 import re
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +34,7 @@ from certify.forms import certificate_number_sample
 from certify.models import User
 from certify.notifications import notify
 from certify.outbox import enqueue
+from certify.pdf import pdf_store_once
 from certify.permissions import require_manager
 from certify.selectors import body_profile_get
 from scoring.selectors import process_settings_get
@@ -379,24 +378,25 @@ def certificate_revise(*, actor, certificate, reason_code, note="", level_code=N
 
 
 def certificate_pdf_store(*, certificate_id, render):
-    """Store a certificate's PDF once, with its SHA-256: an issued PDF is
-    never re-rendered silently."""
-    with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
-        if certificate.pdf:
-            return certificate
-        data = render(certificate)
-        certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(data), save=False)
-        certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
+    """Store a certificate's PDF once, with its SHA-256 and an event: an
+    issued PDF is never re-rendered silently."""
+
+    def rendered(certificate):
         certificate.pdf_rendered_at = timezone.now()
-        certificate.save(update_fields=["pdf", "pdf_sha256", "pdf_rendered_at"])
         event_record(
-            actor=None,
-            obj=certificate,
-            verb="certificate.pdf_rendered",
-            data={"sha256": certificate.pdf_sha256},
+            actor=None, obj=certificate, verb="certificate.pdf_rendered", data={"sha256": certificate.pdf_sha256}
         )
-    return certificate
+        return ["pdf_rendered_at"]
+
+    return pdf_store_once(
+        Certificate,
+        certificate_id,
+        render=render,
+        file_field="pdf",
+        sha256_field="pdf_sha256",
+        file_name=lambda certificate: f"{certificate.number}.pdf",
+        also=rendered,
+    )
 
 
 # --- Status moves ---------------------------------------------------------------

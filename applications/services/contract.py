@@ -2,10 +2,8 @@
 applicant accepts it (name, time and IP recorded), the manager records the
 prepayment and the case is `contract_signed`."""
 
-import hashlib
 from decimal import Decimal, InvalidOperation
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +22,7 @@ from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
 from certify.notifications import notify
 from certify.outbox import enqueue
+from certify.pdf import pdf_store_once
 from certify.permissions import require_manager
 
 
@@ -168,12 +167,11 @@ def case_prepayment_record(*, actor, case, amount, reference=""):
 
 def contract_pdf_store(*, contract_id, render):
     """Store a contract's PDF once; an issued PDF is never re-rendered silently."""
-    with transaction.atomic():
-        contract = Contract.objects.select_for_update().get(pk=contract_id)
-        if contract.pdf:
-            return contract
-        data = render(contract)
-        contract.pdf.save(f"{contract.number}.pdf", ContentFile(data), save=False)
-        contract.pdf_sha256 = hashlib.sha256(data).hexdigest()
-        contract.save(update_fields=["pdf", "pdf_sha256"])
-    return contract
+    return pdf_store_once(
+        Contract,
+        contract_id,
+        render=render,
+        file_field="pdf",
+        sha256_field="pdf_sha256",
+        file_name=lambda contract: f"{contract.number}.pdf",
+    )
