@@ -237,8 +237,7 @@ def _supersede(old, *, by, actor):
     """The renewal's or revision's certificate replaces `old`."""
     old = _locked(old)
     if _move(old, Certificate.Status.SUPERSEDED, actor=actor, verb="certificate.superseded", data={"by": by.number}):
-        old.suspended_until = None
-        old.save(update_fields=["status", "status_changed_at", "status_reason", "status_note", "suspended_until"])
+        old.save(update_fields=MOVE_FIELDS)
 
 
 def _issue(*, actor, case, decision):
@@ -366,7 +365,7 @@ def certificate_revise(*, actor, certificate, reason_code, note="", level_code=N
         )
         _move(old, Certificate.Status.SUPERSEDED, actor=actor, verb="certificate.superseded", reason=reason, note=note,
               data={"by": successor.number})
-        old.save(update_fields=["status", "status_changed_at", "status_reason", "status_note"])
+        old.save(update_fields=MOVE_FIELDS)
         enqueue("certificates.tasks.certificate_render_pdf", successor.pk)
         notify(
             holders(old),
@@ -406,8 +405,14 @@ def _locked(certificate):
     return Certificate.objects.select_for_update().get(pk=certificate.pk)
 
 
+# What a status move changes; every caller saves these.
+MOVE_FIELDS = ["status", "status_changed_at", "status_reason", "status_note", "suspended_until", "withdrawal_proposed_at"]
+
+
 def _move(certificate, to_state, *, actor, verb, reason=None, note="", data=None):
-    """Change the status if the table allows it; return False for a repeat."""
+    """Change the status if the table allows it; return False for a repeat.
+    A suspension runs at most the scheme's longest suspension; any other
+    status has no suspension limit and no withdrawal proposal."""
     if certificate.status == to_state:
         return False
     if to_state not in Certificate.ALLOWED_TRANSITIONS[certificate.status]:
@@ -420,6 +425,11 @@ def _move(certificate, to_state, *, actor, verb, reason=None, note="", data=None
     certificate.status_changed_at = timezone.now()
     certificate.status_reason = reason
     certificate.status_note = note
+    certificate.withdrawal_proposed_at = None
+    certificate.suspended_until = None
+    if to_state == Certificate.Status.SUSPENDED:
+        months = process_settings_get(certificate.case.version).max_suspension_months
+        certificate.suspended_until = timezone.localdate() + relativedelta(months=months)
     event_record(
         actor=actor,
         obj=certificate,
@@ -442,7 +452,7 @@ def _reason(action, reason_code):
     return reason
 
 
-def _status_change(*, actor, certificate, to_state, verb, action, reason_code, note, extra=None):
+def _status_change(*, actor, certificate, to_state, verb, action, reason_code, note):
     require_manager(actor)
     note = (note or "").strip()
     reason = _reason(action, reason_code)
@@ -450,11 +460,7 @@ def _status_change(*, actor, certificate, to_state, verb, action, reason_code, n
         certificate = _locked(certificate)
         if not _move(certificate, to_state, actor=actor, verb=verb, reason=reason, note=note):
             return certificate
-        fields = ["status", "status_changed_at", "status_reason", "status_note"]
-        for field, value in (extra or {}).items():
-            setattr(certificate, field, value)
-            fields.append(field)
-        certificate.save(update_fields=fields)
+        certificate.save(update_fields=MOVE_FIELDS)
         notify(
             holders(certificate),
             template="certificate_status_changed",
@@ -465,19 +471,11 @@ def _status_change(*, actor, certificate, to_state, verb, action, reason_code, n
 
 
 def certificate_suspend(*, actor, certificate, reason_code, note=""):
-    """Suspend a valid certificate; it may stay suspended at most the
-    scheme's longest suspension, after which withdrawal is proposed."""
-    settings = process_settings_get(certificate.case.version)
-    until = timezone.localdate() + relativedelta(months=settings.max_suspension_months)
+    """Suspend a valid certificate, at most for the scheme's longest
+    suspension, after which withdrawal is proposed."""
     return _status_change(
-        actor=actor,
-        certificate=certificate,
-        to_state=Certificate.Status.SUSPENDED,
-        verb="certificate.suspended",
-        action=ReasonCode.Action.SUSPEND,
-        reason_code=reason_code,
-        note=note,
-        extra={"suspended_until": until, "withdrawal_proposed_at": None},
+        actor=actor, certificate=certificate, to_state=Certificate.Status.SUSPENDED, verb="certificate.suspended",
+        action=ReasonCode.Action.SUSPEND, reason_code=reason_code, note=note,
     )
 
 
@@ -485,41 +483,23 @@ def certificate_reinstate(*, actor, certificate, reason_code, note=""):
     if certificate.status == Certificate.Status.SUSPENDED and certificate.expires_on < timezone.localdate():
         raise InvalidTransition(_("The certificate's validity has ended; it cannot be reinstated."))
     return _status_change(
-        actor=actor,
-        certificate=certificate,
-        to_state=Certificate.Status.ACTIVE,
-        verb="certificate.reinstated",
-        action=ReasonCode.Action.REINSTATE,
-        reason_code=reason_code,
-        note=note,
-        extra={"suspended_until": None},
+        actor=actor, certificate=certificate, to_state=Certificate.Status.ACTIVE, verb="certificate.reinstated",
+        action=ReasonCode.Action.REINSTATE, reason_code=reason_code, note=note,
     )
 
 
 def certificate_withdraw(*, actor, certificate, reason_code, note=""):
     return _status_change(
-        actor=actor,
-        certificate=certificate,
-        to_state=Certificate.Status.WITHDRAWN,
-        verb="certificate.withdrawn",
-        action=ReasonCode.Action.WITHDRAW,
-        reason_code=reason_code,
-        note=note,
-        extra={"suspended_until": None},
+        actor=actor, certificate=certificate, to_state=Certificate.Status.WITHDRAWN, verb="certificate.withdrawn",
+        action=ReasonCode.Action.WITHDRAW, reason_code=reason_code, note=note,
     )
 
 
 def certificate_cancel(*, actor, certificate, reason_code, note=""):
     """Cancel (注销) at the holder's request or when the business ceased."""
     return _status_change(
-        actor=actor,
-        certificate=certificate,
-        to_state=Certificate.Status.CANCELLED,
-        verb="certificate.cancelled",
-        action=ReasonCode.Action.CANCEL,
-        reason_code=reason_code,
-        note=note,
-        extra={"suspended_until": None},
+        actor=actor, certificate=certificate, to_state=Certificate.Status.CANCELLED, verb="certificate.cancelled",
+        action=ReasonCode.Action.CANCEL, reason_code=reason_code, note=note,
     )
 
 
@@ -537,10 +517,7 @@ def certificates_expire(*, today=None):
             if certificate.status not in Certificate.CURRENT or certificate.expires_on >= today:
                 continue
             _move(certificate, Certificate.Status.EXPIRED, actor=None, verb="certificate.expired")
-            certificate.suspended_until = None
-            certificate.save(
-                update_fields=["status", "status_changed_at", "status_reason", "status_note", "suspended_until"]
-            )
+            certificate.save(update_fields=MOVE_FIELDS)
             notify(
                 holders(certificate),
                 template="certificate_expired",
