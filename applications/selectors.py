@@ -13,6 +13,7 @@ from applications.models import (
     SelfAssessment,
     ServiceOutlet,
 )
+from certify.models import User
 
 
 def membership_for_user(user):
@@ -239,3 +240,9 @@ def self_assessment_get_for_user(user, public_id):
     if assessment is None:
         raise Http404
     return assessment
+
+
+def organisation_members(organisation_id):
+    """The organisation's active members: whom the body tells of its cases,
+    nonconformities and certificates."""
+    return list(User.objects.filter(memberships__organisation_id=organisation_id, is_active=True))

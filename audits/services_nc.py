@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Case, Membership
+from applications.selectors import organisation_members
 from audits.models import (
     Audit,
     Finding,
@@ -30,6 +31,7 @@ from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import User
 from certify.notifications import notify
+from certify.selectors import active_managers
 from certify.uploads import validate_upload
 from scoring.models import Indicator, Item
 from scoring.selectors import process_settings_get
@@ -45,7 +47,7 @@ def nonconformity_url(nonconformity):
 
 
 def _organisation_members(case):
-    return list(User.objects.filter(memberships__organisation_id=case.organisation_id, is_active=True))
+    return organisation_members(case.organisation_id)
 
 
 def _team(audit):
@@ -53,7 +55,7 @@ def _team(audit):
 
 
 def _managers():
-    return list(User.objects.filter(is_manager=True, is_active=True))
+    return list(active_managers())
 
 
 def _notify_after_commit(recipients, *, template, nonconformity, **context):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Case
+from applications.selectors import organisation_members
 from applications.services import case_decide
 from audits.models import TeamMember
 from certificates.models import (
@@ -31,7 +32,6 @@ from certificates.selectors import decision_basis
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.forms import certificate_number_sample
-from certify.models import User
 from certify.notifications import notify
 from certify.outbox import enqueue
 from certify.pdf import pdf_store_once
@@ -47,11 +47,7 @@ def certificate_url(certificate):
 
 
 def holders(certificate_or_case):
-    return list(
-        User.objects.filter(
-            memberships__organisation_id=certificate_or_case.organisation_id, is_active=True
-        )
-    )
+    return organisation_members(certificate_or_case.organisation_id)
 
 
 def was_on_audit_team(user, case):

@@ -25,9 +25,9 @@ from certificates.models_complaints import Complaint, PublicPage
 from certificates.services import was_on_audit_team
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
-from certify.models import User
 from certify.notifications import email_queue, notify, render_email
 from certify.permissions import require_manager
+from certify.selectors import active_managers
 
 REFERENCE_PREFIX = {Complaint.Kind.COMPLAINT: "TS", Complaint.Kind.APPEAL: "SS"}
 
@@ -53,7 +53,7 @@ def _reference_allocate(kind, filed_at):
 
 
 def _managers(exclude=None):
-    managers = User.objects.filter(is_manager=True, is_active=True)
+    managers = active_managers()
     if exclude is not None and exclude.pk:
         managers = managers.exclude(pk=exclude.pk)
     return list(managers)

@@ -17,8 +17,8 @@ from certificates.models import Certificate, Renewal
 from certificates.services_surveillance import surveillances_sweep
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
-from certify.models import User
 from certify.notifications import notify
+from certify.selectors import active_managers
 from scoring.selectors import process_settings_get, scheme_version_latest_published
 
 logger = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def suspensions_over_limit_sweep(*, today=None):
     due = Certificate.objects.filter(
         status=Certificate.Status.SUSPENDED, suspended_until__lt=today, withdrawal_proposed_at__isnull=True
     ).values_list("pk", flat=True)
-    managers = list(User.objects.filter(is_manager=True, is_active=True))
+    managers = list(active_managers())
     for pk in list(due):
         with transaction.atomic():
             certificate = Certificate.objects.select_for_update().get(pk=pk)

@@ -17,9 +17,9 @@ from certificates import services
 from certificates.models import Certificate, Surveillance
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
-from certify.models import User
 from certify.notifications import notify
 from certify.permissions import require_manager
+from certify.selectors import active_managers
 from scoring.selectors import process_settings_get
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ PROPOSED_AUDIT_DAYS_BEFORE_DUE = 14
 
 
 def _managers():
-    return list(User.objects.filter(is_manager=True, is_active=True))
+    return list(active_managers())
 
 
 def _locked(surveillance):

@@ -31,3 +31,8 @@ def user_list(*, search="", role=""):
     if search:
         queryset = queryset.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
     return queryset.order_by("full_name", "email")
+
+
+def active_managers():
+    """Everyone told of work waiting for the body: the active managers."""
+    return User.objects.filter(is_manager=True, is_active=True)

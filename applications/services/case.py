@@ -22,13 +22,14 @@ from applications.models import (
     SupplementItem,
     SupplementRequest,
 )
-from applications.selectors import months_in_operation, months_registered
+from applications.selectors import months_in_operation, months_registered, organisation_members
 from certify.calendar import add_working_days
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import User
 from certify.notifications import notify
 from certify.permissions import require_manager
+from certify.selectors import active_managers
 from certify.uploads import validate_upload
 from scoring.components import localized
 from scoring.models import SchemeVersion
@@ -89,11 +90,11 @@ def _case_url(case):
 
 
 def _members(case):
-    return User.objects.filter(memberships__organisation=case.organisation, is_active=True)
+    return organisation_members(case.organisation_id)
 
 
 def _managers():
-    return User.objects.filter(is_manager=True, is_active=True)
+    return active_managers()
 
 
 def _check_scope_parts(organisation, outlets, categories):

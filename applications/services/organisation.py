@@ -22,6 +22,7 @@ from certify.events import event_record
 from certify.exceptions import CertifyError, NotAllowed
 from certify.models import User
 from certify.notifications import email_queue, notify, render_email
+from certify.selectors import active_managers
 
 
 def organisation_create(*, actor, legal_name, uscc):
@@ -63,7 +64,7 @@ def organisation_create(*, actor, legal_name, uscc):
                 data={"legal_name": legal_name, "uscc": code},
             )
             notify(
-                User.objects.filter(is_manager=True, is_active=True),
+                active_managers(),
                 template="organisation_created",
                 context={"organisation": organisation, "creator": actor},
                 url=reverse("applications:organisation_detail", args=[organisation.public_id]),
