@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +39,7 @@ from certify.pdf import html_to_pdf
 from certify.selectors import body_profile_get
 from certify.uploads import serve_upload
 from certify.views.access import manager_required, role_required
+from certify.views.actions import run_action
 from scoring.components import localized
 from scoring.models import Scheme
 
@@ -231,14 +233,9 @@ def case_detail(request, public_id):
 
 def _member_action(request, public_id, action, success):
     case = selectors_case.case_get_for_user(request.user, public_id)
-    try:
-        action(case)
-    except CertifyError as exc:
-        messages.error(request, exc.message)
-    else:
-        if success:
-            messages.success(request, success)
-    return _detail(case)
+    return run_action(
+        request, lambda: action(case), success=success, back=reverse("applications:case_detail", args=[public_id])
+    )
 
 
 @role_required("applicant")

@@ -22,6 +22,7 @@ from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required
+from certify.views.actions import run_action
 from scoring import services as scoring_services
 from scoring.components import (
     mark_is_incomplete,
@@ -202,14 +203,12 @@ def self_assessment_evidence_file(request, public_id, evidence_id):
 
 def _sheet_action(request, public_id, action, success):
     assessment = selectors.self_assessment_get_for_user(request.user, public_id)
-    try:
-        action(assessment)
-    except CertifyError as exc:
-        messages.error(request, exc.message)
-    else:
-        if success:
-            messages.success(request, success)
-    return redirect("applications:self_assessment_detail", public_id=public_id)
+    return run_action(
+        request,
+        lambda: action(assessment),
+        success=success,
+        back=reverse("applications:self_assessment_detail", args=[public_id]),
+    )
 
 
 @role_required("applicant")

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.models import User
 from certify.views.access import manager_required, role_required
+from certify.views.actions import run_action
 from scoring.components import localized
 from scoring.selectors import version_tree
 
@@ -111,14 +113,9 @@ def audit_detail(request, public_id):
 
 
 def _action(request, audit, action, success):
-    try:
-        action()
-    except CertifyError as exc:
-        messages.error(request, exc.message)
-    else:
-        if success:
-            messages.success(request, success)
-    return redirect("audits:audit_detail", public_id=audit.public_id)
+    return run_action(
+        request, action, success=success, back=reverse("audits:audit_detail", args=[audit.public_id])
+    )
 
 
 @manager_required

@@ -17,6 +17,7 @@ from audits.selectors_nc import case_rectification_state, nonconformities_for_au
 from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required
+from certify.views.actions import run_action
 from scoring import services as scoring_services
 from scoring.components import level_names, mark_is_incomplete, mark_row_response, sheet_context
 from scoring.engine import InvalidInput
@@ -266,13 +267,9 @@ def audit_report(request, public_id):
 
 def _lead_action(request, public_id, action, success):
     audit = _staff_audit(request, public_id)
-    try:
-        action(audit)
-    except CertifyError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("audits:audit_report", public_id=public_id)
+    return run_action(
+        request, lambda: action(audit), success=success, back=reverse("audits:audit_report", args=[public_id])
+    )
 
 
 @role_required("auditor")
