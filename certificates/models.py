@@ -9,9 +9,10 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from applications.models import Case, Organisation
+from certify.choices import ChoiceLabels
 
 
-class ReasonCode(models.Model):
+class ReasonCode(ChoiceLabels, models.Model):
     """Why a certificate was suspended, withdrawn, cancelled or revised: a
     list the managers keep, one per action (DESIGN.md "The certificate")."""
 
@@ -43,7 +44,7 @@ class ReasonCode(models.Model):
         return f"{self.code} {self.label_zh}"
 
 
-class Decision(models.Model):
+class Decision(ChoiceLabels, models.Model):
     """The certification decision on a case, by a manager who was on none of
     its audit teams (ISO/IEC 17065 7.5, 7.6), with what they saw."""
 
@@ -91,7 +92,7 @@ def _token():
     return secrets.token_urlsafe(18)
 
 
-class Certificate(models.Model):
+class Certificate(ChoiceLabels, models.Model):
     """One issued certificate (or one revision of it), with a snapshot of
     what it certifies as issued: later edits of the organisation never
     change it. Only service functions change `status`."""
@@ -234,7 +235,7 @@ class Certificate(models.Model):
         return self.Status(self.status)
 
 
-class Surveillance(models.Model):
+class Surveillance(ChoiceLabels, models.Model):
     """One year's surveillance of a certificate (DESIGN.md "The certificate"):
     due every interval from issue; its audit, created the lead days before;
     reminders, the overdue flag, the suspension candidacy; the outcome a

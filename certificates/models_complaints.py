@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from certify.choices import ChoiceLabels
 
-class Complaint(models.Model):
+
+class Complaint(ChoiceLabels, models.Model):
     """A complaint (about a certified organisation or about the body itself,
     from anyone) or an appeal (against a certification decision, from the
     applicant). Each is acknowledged, investigated, decided and closed by

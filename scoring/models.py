@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from certify.choices import ChoiceLabels
 from certify.uploads import DOCUMENT_KINDS, UploadValidator, upload_path
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
@@ -41,7 +42,7 @@ class Scheme(models.Model):
         return self.code
 
 
-class SchemeVersion(models.Model):
+class SchemeVersion(ChoiceLabels, models.Model):
     """One version of a scheme: its tree of points, its levels and its process
     settings. Published versions are frozen; score sheets point at one."""
 
@@ -185,7 +186,7 @@ class Level(models.Model):
         return self.name_zh
 
 
-class Gate(models.Model):
+class Gate(ChoiceLabels, models.Model):
     class Metric(models.TextChoices):
         CUSTOMER_SATISFACTION = "customer_satisfaction", _("customer satisfaction (%)")
         FIRST_TIME_RESOLUTION = "first_time_resolution", _("first-time resolution (%)")
@@ -253,7 +254,7 @@ class Indicator(models.Model):
         return f"{self.code} {self.name_zh}"
 
 
-class Item(models.Model):
+class Item(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         QUALITATIVE = "qualitative", _("qualitative (all or nothing)")
         SAMPLED = "sampled", _("sampled (in proportion)")
@@ -280,7 +281,7 @@ class Item(models.Model):
         return f"{self.code} {self.name_zh}"
 
 
-class ScoreSheet(models.Model):
+class ScoreSheet(ChoiceLabels, models.Model):
     """Marks against one scheme version. It knows nothing of its owner: the
     applications app owns self-assessment sheets, the audits app audit sheets.
 
@@ -341,7 +342,7 @@ class ScoreSheet(models.Model):
         return self.status == self.Status.DRAFT
 
 
-class Mark(models.Model):
+class Mark(ChoiceLabels, models.Model):
     class Result(models.TextChoices):
         CONFORMING = "conforming", _("Conforming")
         NONCONFORMING = "nonconforming", _("Nonconforming")
@@ -399,7 +400,7 @@ class MarkEvidence(models.Model):
         return self.original_name
 
 
-class SpecialDeduction(models.Model):
+class SpecialDeduction(ChoiceLabels, models.Model):
     """特别扣分项: −1 each, outside the item scores; each must be rectified (R4)."""
 
     class Rule(models.TextChoices):
@@ -431,7 +432,7 @@ class SpecialDeduction(models.Model):
         return self.reason[:50]
 
 
-class Metric(models.Model):
+class Metric(ChoiceLabels, models.Model):
     """A measured value that a level's gate may test, with where it came from."""
 
     class Source(models.TextChoices):

@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from applications.models.organisation import Organisation
+from certify.choices import ChoiceLabels
 from certify.uploads import DOCUMENT_KINDS, UploadValidator, upload_path
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     """An application for certification, from draft to decision.
 
     Only service functions change `status`; each move writes one event.
@@ -274,7 +275,7 @@ class MaterialType(models.Model):
         return self.name_zh
 
 
-class Material(models.Model):
+class Material(ChoiceLabels, models.Model):
     """One uploaded version of a material. A re-upload adds a version; the
     old ones stay until a person removes them."""
 

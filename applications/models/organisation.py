@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from certify.choices import ChoiceLabels
+
 
 class Organisation(models.Model):
     """An enterprise that applies for certification. Never deleted."""
@@ -63,7 +65,7 @@ class Organisation(models.Model):
         raise ValidationError(_("Organisations are never deleted."))
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     class Role(models.TextChoices):
         ADMIN = "admin", _("Administrator")
         MEMBER = "member", _("Member")
@@ -152,7 +154,7 @@ def invitation_expiry():
     return timezone.now() + timedelta(days=settings.INVITATION_DAYS)
 
 
-class Invitation(models.Model):
+class Invitation(ChoiceLabels, models.Model):
     """An administrator's invitation of a colleague, sent by e-mail. The
     token is the only proof the invitee holds, so it is long and random."""
 

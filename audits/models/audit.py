@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from certify.choices import ChoiceLabels
+
 DAYS = {"max_digits": 5, "decimal_places": 1}
 
 # A no-conflict declaration covers assignments made within a year of it: the
@@ -123,7 +125,7 @@ class ConflictDeclaration(models.Model):
         return (self.declared_at + timedelta(days=DECLARATION_VALID_DAYS)).date()
 
 
-class Audit(models.Model):
+class Audit(ChoiceLabels, models.Model):
     """One audit of a case. A surveillance audit belongs to the case whose
     certificate it watches and never moves that case's state."""
 
@@ -217,7 +219,7 @@ class Audit(models.Model):
         return self.status in self.OPEN
 
 
-class TeamMember(models.Model):
+class TeamMember(ChoiceLabels, models.Model):
     class Role(models.TextChoices):
         LEAD = "lead", _("Lead auditor")
         MEMBER = "member", _("Auditor")
@@ -246,7 +248,7 @@ class TeamMember(models.Model):
         return f"{self.auditor} ({self.role})"
 
 
-class DocumentReviewComment(models.Model):
+class DocumentReviewComment(ChoiceLabels, models.Model):
     """The lead's review of the system documents, indicator by indicator."""
 
     class Outcome(models.TextChoices):

@@ -8,10 +8,11 @@ from django.utils.translation import pgettext_lazy
 
 from audits.models.audit import Audit
 from audits.models.finding import Finding
+from certify.choices import ChoiceLabels
 from certify.uploads import DOCUMENT_KINDS, UploadValidator, upload_path
 
 
-class Nonconformity(models.Model):
+class Nonconformity(ChoiceLabels, models.Model):
     """A nonconformity raised by an audit (DOMAIN.md 5.4).
 
     A minor one is answered within the scheme version's `minor_nc_days`
@@ -127,7 +128,7 @@ class Nonconformity(models.Model):
         return self.escalated_at or self.raised_at
 
 
-class NonconformityAnswer(models.Model):
+class NonconformityAnswer(ChoiceLabels, models.Model):
     """One answer of the organisation and the auditor's verdict on it; a
     rejected answer stays as history and the next one gets the next number."""
 
@@ -184,7 +185,7 @@ class NonconformityEvidence(models.Model):
         return self.original_name
 
 
-class NonconformityReminder(models.Model):
+class NonconformityReminder(ChoiceLabels, models.Model):
     """A reminder that was sent; the unique key makes each one go once, even
     when two sweeps run together."""
 
