@@ -108,15 +108,16 @@ def audit_nonconformities(request, public_id):
                 return redirect("audits:nonconformity_detail", nc_public_id=nonconformity.public_id)
     elif can_raise:
         form = _raise_form(request, audit)
+    raised_here, case_others, carried = selectors_nc.nonconformities_around_audit(audit)
     context = {
         "audit": audit,
         "case": case,
         "role": role,
         "form": form,
         "can_raise": can_raise,
-        "raised_here": list(selectors_nc.nonconformities_for_audit(audit)),
-        "case_others": list(selectors_nc.nonconformities_for_case(case).exclude(audit=audit)),
-        "carried": list(selectors_nc.nonconformities_open_for_organisation(case.organisation, exclude_case=case)),
+        "raised_here": raised_here,
+        "case_others": case_others,
+        "carried": carried,
         "state": selectors_nc.case_rectification_state(case),
         "today": timezone.localdate(),
     }

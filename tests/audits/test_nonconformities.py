@@ -373,12 +373,30 @@ def test_the_rectification_state_counts_and_waits_for_a_follow_up(audit, lead, a
     assert selectors_nc.case_rectification_state(case, follow_ups=[]).majors_needing_follow_up == 1
 
 
-def test_open_nonconformities_are_listed_for_the_organisation(audit, lead, applicant):
-    open_one = raise_minor(audit, lead)
-    closed = raise_minor(audit, lead)
-    answer(closed, applicant)
-    services_nc.nonconformity_verify(actor=lead, nonconformity=closed, accepted=True)
-    organisation = audit.case.organisation
-    assert [nc.pk for nc in selectors_nc.nonconformities_open_for_organisation(organisation)] == [open_one.pk]
-    assert [nc.pk for nc in selectors_nc.nonconformities_for_case(audit.case)] == [open_one.pk, closed.pk]
-    assert not selectors_nc.nonconformities_open_for_organisation(organisation, exclude_case=audit.case)
+def test_an_audit_page_lists_its_own_the_cases_other_and_the_organisations_still_open_nonconformities(
+    audit, lead, applicant
+):
+    earlier_open = raise_minor(audit, lead, description="earlier, open")
+    earlier_closed = raise_minor(audit, lead, description="earlier, verified")
+    answer(earlier_closed, applicant)
+    services_nc.nonconformity_verify(actor=lead, nonconformity=earlier_closed, accepted=True)
+    # The organisation's next application, with its document review and on-site audit.
+    next_case = Case.objects.create(
+        organisation=audit.case.organisation,
+        version=audit.case.version,
+        target_level=audit.case.target_level,
+        created_by=applicant,
+    )
+    planned = {"planned_start": START, "planned_end": START, "days_computed": 1, "days": 1}
+    review = Audit.objects.create(case=next_case, kind=Audit.Kind.DOCUMENT_REVIEW, **planned)
+    onsite = Audit.objects.create(case=next_case, kind=Audit.Kind.ONSITE, **planned)
+    from_review = Nonconformity.objects.create(audit=review, severity="minor", description="document review", raised_by=lead)
+    here = Nonconformity.objects.create(audit=onsite, severity="minor", description="on-site", raised_by=lead)
+
+    own, others, carried = selectors_nc.nonconformities_around_audit(onsite)
+
+    assert ([nc.pk for nc in own], [nc.pk for nc in others], [nc.pk for nc in carried]) == (
+        [here.pk],
+        [from_review.pk],
+        [earlier_open.pk],
+    )
