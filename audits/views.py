@@ -19,7 +19,7 @@ from certify.models import User
 from certify.views.access import manager_required, role_required
 from certify.views.actions import run_action
 from scoring.components import localized
-from scoring.selectors import version_tree
+from scoring.selectors import version_structure
 
 
 @role_required("auditor", "manager")
@@ -69,7 +69,7 @@ def _review_rows(audit, comments):
         else:
             earlier.setdefault(comment.indicator_id, []).append(comment)
     rows = []
-    for category in version_tree(audit.case.version):
+    for category in version_structure(audit.case.version)[0]:
         for indicator in category.indicators.all():
             rows.append(
                 {

@@ -23,13 +23,13 @@ from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.i18n import localized
 from certify.uploads import serve_upload
-from scoring.selectors import version_tree
+from scoring.selectors import version_structure
 
 
 def _targets(version):
     """Choices for the raise form: each indicator, then its items."""
     choices = []
-    for category in version_tree(version):
+    for category in version_structure(version)[0]:
         for indicator in category.indicators.all():
             choices.append((f"indicator:{indicator.pk}", f"{indicator.code} {localized(indicator, 'name')}"))
             for item in indicator.items.all():

@@ -23,8 +23,7 @@ from scoring.selectors import (
     sheet_engine_input,
     sheet_marks,
     sheet_special_deductions,
-    version_levels,
-    version_tree,
+    version_structure,
 )
 
 FORM_FIELDS = ("result", "samples", "conforming", "deletion_reason", "note")
@@ -120,8 +119,7 @@ def sheet_context(sheet: ScoreSheet, *, editable: bool, urls=None, target_level_
     whatever the number of items.
     """
     version = sheet.version
-    tree = version_tree(version)
-    levels = version_levels(version)
+    tree, levels = version_structure(version)
     marks = sheet_marks(sheet)
     deductions = sheet_special_deductions(sheet)
     metrics = list(sheet.metrics.all())

@@ -113,10 +113,31 @@ def version_levels(version):
     return list(Level.objects.filter(version=version).order_by("position", "id").prefetch_related("gates"))
 
 
+# Keyed by public_id, which no other version ever has (a primary key can
+# come back after a rollback).
+_settled_structures = {}
+
+
+def version_structure(version):
+    """(tree, levels) of a version, for pages that only read them.
+
+    Services change categories, indicators, items, levels and gates only
+    while a version is a draft, so a published or retired version's
+    structure is read once per process: on the scoring page that is five of
+    its queries. The objects are shared between requests; do not change them.
+    """
+    if version.status == SchemeVersion.Status.DRAFT:
+        return version_tree(version), version_levels(version)
+    structure = _settled_structures.get(version.public_id)
+    if structure is None:
+        structure = _settled_structures[version.public_id] = (version_tree(version), version_levels(version))
+    return structure
+
+
 def engine_scheme(version, tree=None, levels=None) -> engine.Scheme:
     """The version as the engine's input."""
-    tree = tree if tree is not None else version_tree(version)
-    levels = levels if levels is not None else version_levels(version)
+    if tree is None or levels is None:
+        tree, levels = version_structure(version)
     return engine.Scheme(
         code=version.scheme.code,
         fail_below=Decimal(version.fail_below),
