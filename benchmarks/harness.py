@@ -85,33 +85,56 @@ def key_pages():
     ]
 
 
-def _measure(client, name, url, repeat, warmup=3):
-    for _ in range(warmup):
-        response = client.get(url)
-        if response.status_code != 200:
-            raise AssertionError(f"{name}: {url} answered {response.status_code}")
+def _get(client, name, url):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise AssertionError(f"{name}: {url} answered {response.status_code}")
+
+
+def _queries(client, url):
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
     # Counted now: every request starts by emptying the connection's log.
-    queries = len(captured)
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-    return Result(name, url, queries, round(statistics.median(times), 2), round(p95, 2))
+    return len(captured)
 
 
-def measure_pages(repeat=30):
-    """Every key page and the floor, as dicts, in the order of key_pages()."""
+def _percentile(times, fraction):
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def measure_pages(repeat=30, warmup=3):
+    """Every key page and the floor, as dicts, in the order of key_pages().
+
+    The pages take turns, one request each per round, so a machine that
+    slows down or speeds up during the run moves every page and the floor
+    alike instead of whichever page was being measured then.
+    """
     with override_settings(ROOT_URLCONF="benchmarks.urls", **BENCH_SETTINGS):
         manager = _first(User.objects.filter(is_manager=True, is_active=True).order_by("pk"), "manager")
         signed_in = Client()
         signed_in.force_login(manager)
         anonymous = Client()
+        pages = [(name, url, signed_in if as_manager else anonymous) for name, url, as_manager in key_pages()]
+        for name, url, client in pages:
+            for _ in range(warmup):
+                _get(client, name, url)
+        queries = {name: _queries(client, url) for name, url, client in pages}
+        times = {name: [] for name, _url, _client in pages}
+        for _ in range(repeat):
+            for name, url, client in pages:
+                started = time.perf_counter()
+                client.get(url)
+                times[name].append((time.perf_counter() - started) * 1000)
         return [
-            asdict(_measure(signed_in if as_manager else anonymous, name, url, repeat))
-            for name, url, as_manager in key_pages()
+            asdict(
+                Result(
+                    name,
+                    url,
+                    queries[name],
+                    round(statistics.median(times[name]), 2),
+                    round(_percentile(times[name], 0.95), 2),
+                )
+            )
+            for name, url, _client in pages
         ]
