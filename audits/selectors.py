@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db.models import Prefetch
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from audits.models import (
@@ -29,17 +29,14 @@ def audit_list_for_user(user):
 
 
 def audit_get_for_user(user, public_id):
-    audit = (
-        audit_list_for_user(user)
-        .prefetch_related(
+    # get_object_or_404 rather than first(): first() would sort by the
+    # model's ordering to pick among rows that are at most one.
+    return get_object_or_404(
+        audit_list_for_user(user).prefetch_related(
             Prefetch("team", queryset=TeamMember.objects.select_related("auditor", "declaration"))
-        )
-        .filter(public_id=public_id)
-        .first()
+        ),
+        public_id=public_id,
     )
-    if audit is None:
-        raise Http404
-    return audit
 
 
 def my_audits(user):
