@@ -17,6 +17,26 @@ from audits.models import (
     TeamMember,
 )
 
+# What the lists, the report and the decision show of each nonconformity:
+# the joined audit and case are read for a reference, not for their
+# fifty-odd other columns.
+LISTED_FIELDS = (
+    "public_id",
+    "audit__kind",
+    "audit__case__reference",
+    "item__code",
+    "indicator__code",
+    "clause",
+    "severity",
+    "description",
+    "status",
+    "due_date",
+    "requires_follow_up",
+    "from_special_deduction",
+    "raised_at",
+    "escalated_at",
+)
+
 
 def _with_related(queryset):
     # A correlated count rather than Count("evidence"): grouping by every
@@ -28,8 +48,10 @@ def _with_related(queryset):
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return queryset.select_related("audit__case", "item", "indicator").annotate(
-        evidence_count=Coalesce(Subquery(evidence_count), 0)
+    return (
+        queryset.select_related("audit__case", "item", "indicator")
+        .only(*LISTED_FIELDS)
+        .annotate(evidence_count=Coalesce(Subquery(evidence_count), 0))
     )
 
 
