@@ -42,6 +42,7 @@ from certify.views.access import manager_required, role_required
 from certify.views.actions import run_action
 from scoring.components import localized
 from scoring.models import Scheme
+from scoring.selectors import version_structure
 
 
 def _detail(case):
@@ -194,7 +195,7 @@ def case_detail(request, public_id):
         "deadline": deadline,
         "overdue": selectors_case.case_is_overdue(case),
         "target_level_name": next(
-            (localized(level, "name") for level in case.version.levels.all() if level.code == case.target_level),
+            (localized(level, "name") for level in version_structure(case.version)[1] if level.code == case.target_level),
             case.target_level,
         ),
         "update_form": CaseUpdateForm(

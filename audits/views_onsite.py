@@ -22,7 +22,7 @@ from scoring import services as scoring_services
 from scoring.components import level_names, mark_is_incomplete, mark_row_response, sheet_context
 from scoring.engine import InvalidInput
 from scoring.models import Item, MarkEvidence, SpecialDeduction
-from scoring.selectors import sheet_rate
+from scoring.selectors import sheet_rate, version_structure
 
 
 def _staff_audit(request, public_id):
@@ -233,7 +233,7 @@ def finding_evidence_file(request, public_id, evidence_id):
 @login_required
 def audit_report(request, public_id):
     audit = _staff_audit(request, public_id)
-    levels = list(audit.case.version.levels.order_by("position", "id"))
+    levels = version_structure(audit.case.version)[1]
     names = level_names(levels)
     score, level_code = None, ""
     if audit.sheet is not None:

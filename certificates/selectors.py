@@ -15,7 +15,7 @@ from audits.selectors_nc import nonconformities_for_case
 from certificates.models import Certificate, ReasonCode, Surveillance
 from certify.i18n import localized
 from scoring.components import level_names
-from scoring.selectors import process_settings_get
+from scoring.selectors import process_settings_get, version_structure
 
 
 @dataclass
@@ -67,7 +67,7 @@ def decision_basis(case, today=None):
         .first()
     )
     sheet = audit.sheet if audit and audit.sheet and audit.sheet.status == "submitted" else None
-    levels = list(case.version.levels.order_by("position", "id"))
+    levels = version_structure(case.version)[1]
     codes = [level.code for level in levels]
     names = level_names(levels)
     caps = []

@@ -33,6 +33,7 @@ from certify.pagination import Window
 from certify.uploads import serve_upload
 from certify.views.access import manager_required, role_required
 from certify.views.actions import run_action
+from scoring.selectors import version_structure
 
 
 @manager_required
@@ -131,7 +132,7 @@ def _status_forms(certificate):
 
 
 def _level_choices(certificate):
-    levels = list(certificate.case.version.levels.order_by("position", "id"))
+    levels = version_structure(certificate.case.version)[1]
     codes = [level.code for level in levels]
     top = codes.index(certificate.level_code) if certificate.level_code in codes else len(levels) - 1
     return [(level.code, localized(level, "name")) for level in levels[: top + 1]]
