@@ -2,7 +2,7 @@
 everything; the case organisation's members see their list only (not the
 sample, the calls or their notes); everyone else gets 404."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 
 from applications.selectors_case import case_get_for_user, case_is_member
@@ -57,17 +57,24 @@ def customer_list_get(audit):
 
 def customer_list_summary(customer_list):
     """Counts, the bad rows (with their problems) and the first good rows,
-    in three queries whatever the list's length."""
+    in two queries whatever the list's length."""
     rows = CustomerRow.objects.filter(customer_list=customer_list)
     counts = rows.aggregate(
         good=Count("pk", filter=Q(position__isnull=False)),
         bad=Count("pk", filter=Q(position__isnull=True)),
     )
+    # Good rows are numbered 1, 2, … so the preview is the first positions;
+    # they sort before the bad rows, which a slice then caps.
+    shown = list(
+        rows.filter(Q(position__lte=PREVIEW_ROWS) | Q(position__isnull=True)).order_by(
+            F("position").asc(nulls_last=True), "row_number"
+        )[: PREVIEW_ROWS + BAD_ROWS_SHOWN]
+    )
     return {
         "good": counts["good"],
         "bad": counts["bad"],
-        "bad_rows": list(rows.filter(position__isnull=True).order_by("row_number")[:BAD_ROWS_SHOWN]),
-        "preview": list(rows.filter(position__isnull=False).order_by("position")[:PREVIEW_ROWS]),
+        "bad_rows": [row for row in shown if row.position is None],
+        "preview": [row for row in shown if row.position is not None],
     }
 
 
@@ -86,11 +93,12 @@ def callback_rates_for(rows):
     return callbacks.callback_rates(
         callbacks.Call(row.call.reached, row.call.satisfaction, row.call.resolved_first_contact)
         for row in rows
-        if _call(row) is not None
+        if row_call(row) is not None
     )
 
 
-def _call(row):
+def row_call(row):
+    """The row's call, or None before it is made."""
     try:
         return row.call
     except CallBack.DoesNotExist:

@@ -41,7 +41,13 @@ def _page(request, audit, is_staff, **forms):
     """Render the page; `forms` are bound forms that failed, shown with their errors."""
     customer_list = selectors.customer_list_get(audit)
     summary = selectors.customer_list_summary(customer_list) if customer_list else None
-    calls_made = bool(customer_list) and selectors.callbacks_recorded(customer_list)
+    sampled = customer_list is not None and customer_list.is_sampled
+    rows = selectors.callback_calls(audit) if is_staff and sampled else []
+    if is_staff:
+        # Calls are made to the sample only, which the staff's page reads anyway.
+        calls_made = any(selectors.row_call(row) is not None for row in rows)
+    else:
+        calls_made = customer_list is not None and selectors.callbacks_recorded(customer_list)
     is_open = audit.status in services.CALLBACK_OPEN
     context = {
         "audit": audit,
@@ -57,7 +63,6 @@ def _page(request, audit, is_staff, **forms):
     }
     if is_staff:
         role = audit_role(request.user, audit)
-        rows = selectors.callback_calls(audit) if customer_list and customer_list.is_sampled else []
         is_lead = role == TeamMember.Role.LEAD
         metrics = selectors.sheet_metrics(audit)
         rates = selectors.callback_rates_for(rows)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from applications import services as case_services
-from audits import callbacks
+from audits import callbacks, selectors_callbacks
 from audits import services_callbacks as services
 from audits.models import CallBack, CustomerList, CustomerRow
 from audits.selectors_callbacks import callback_calls
@@ -413,3 +413,19 @@ def test_a_withdrawn_cases_audit_refuses_metrics(running, applicant):
     case_services.case_withdraw(actor=applicant, case=audit.case)
     with pytest.raises(InvalidTransition, match="withdrawn"):
         services.months_in_operation_confirm(actor=lead, audit=audit)
+
+
+def test_the_list_summary_counts_every_row_but_shows_the_first_good_and_bad_rows_only(onsite, applicant):
+    audit, _lead, _member = onsite
+    shown_bad, shown_good = selectors_callbacks.BAD_ROWS_SHOWN, selectors_callbacks.PREVIEW_ROWS
+    header, good = csv_rows(shown_good + 3).split("\n", 1)
+    bad = ",,空调,明天\n" * (shown_bad + 5)
+    customer_list = services.customer_list_upload(
+        actor=applicant, audit=audit, upload=csv_upload(f"{header}\n{bad}{good}")
+    )
+
+    summary = selectors_callbacks.customer_list_summary(customer_list)
+
+    assert (summary["good"], summary["bad"]) == (shown_good + 3, shown_bad + 5)
+    assert [row.position for row in summary["preview"]] == list(range(1, shown_good + 1))
+    assert [row.row_number for row in summary["bad_rows"]] == list(range(2, shown_bad + 2))
