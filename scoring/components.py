@@ -120,10 +120,11 @@ def sheet_context(sheet: ScoreSheet, *, editable: bool, urls=None, target_level_
     """
     version = sheet.version
     tree, levels = version_structure(version)
-    marks = sheet_marks(sheet)
-    deductions = sheet_special_deductions(sheet)
+    items = {item.pk: item for category in tree for indicator in category.indicators.all() for item in indicator.items.all()}
+    marks = sheet_marks(sheet, items)
+    deductions = sheet_special_deductions(sheet, items)
     metrics = list(sheet.metrics.all())
-    scheme = engine_scheme(version, tree=tree, levels=levels)
+    scheme = engine_scheme(version)
     marks_by_item = {mark.item_id: mark for mark in marks}
     try:
         result = engine.rate(

@@ -134,10 +134,21 @@ def version_structure(version):
     return structure
 
 
-def engine_scheme(version, tree=None, levels=None) -> engine.Scheme:
-    """The version as the engine's input."""
-    if tree is None or levels is None:
-        tree, levels = version_structure(version)
+_settled_engine_schemes = {}
+
+
+def engine_scheme(version) -> engine.Scheme:
+    """The version as the engine's input; built once per process for a
+    published or retired version, whose rules and structure are settled."""
+    if version.status == SchemeVersion.Status.DRAFT:
+        return _engine_scheme(version, *version_structure(version))
+    scheme = _settled_engine_schemes.get(version.public_id)
+    if scheme is None:
+        scheme = _settled_engine_schemes[version.public_id] = _engine_scheme(version, *version_structure(version))
+    return scheme
+
+
+def _engine_scheme(version, tree, levels):
     return engine.Scheme(
         code=version.scheme.code,
         fail_below=Decimal(version.fail_below),
@@ -172,14 +183,24 @@ def engine_scheme(version, tree=None, levels=None) -> engine.Scheme:
     )
 
 
-def sheet_marks(sheet):
-    return list(
-        Mark.objects.filter(sheet=sheet).select_related("item").prefetch_related("evidence")
-    )
+def _with_items(rows, items):
+    """Rows of a sheet with their items: joined in the query, or attached
+    from `items` (pk → Item, e.g. from version_structure) without one."""
+    if items is None:
+        return list(rows.select_related("item"))
+    rows = list(rows)
+    for row in rows:
+        if row.item_id is not None:
+            row.item = items[row.item_id]
+    return rows
 
 
-def sheet_special_deductions(sheet):
-    return list(SpecialDeduction.objects.filter(sheet=sheet).select_related("item"))
+def sheet_marks(sheet, items=None):
+    return _with_items(Mark.objects.filter(sheet=sheet).prefetch_related("evidence"), items)
+
+
+def sheet_special_deductions(sheet, items=None):
+    return _with_items(SpecialDeduction.objects.filter(sheet=sheet), items)
 
 
 def sheet_engine_input(sheet, marks=None, deductions=None, metrics=None):
