@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Case
+from certify.widgets import PlainSelect
 from scoring.models import Scheme
 
 
@@ -11,13 +12,14 @@ class CaseFilter(django_filters.FilterSet):
     """The managers' case list: by state, scheme, organisation and deadline."""
 
     status = django_filters.ChoiceFilter(
-        label=_("State"), choices=Case.Status.choices, empty_label=_("All states")
+        label=_("State"), choices=Case.Status.choices, empty_label=_("All states"), widget=PlainSelect
     )
     scheme = django_filters.ModelChoiceFilter(
         label=_("Scheme"),
         field_name="version__scheme",
         queryset=Scheme.objects.order_by("code"),
         empty_label=_("All schemes"),
+        widget=PlainSelect,
     )
     q = django_filters.CharFilter(label=_("Organisation or reference"), method="filter_text")
     due_by = django_filters.DateFilter(
