@@ -21,7 +21,7 @@ from certify.views.actions import run_action
 from scoring import services as scoring_services
 from scoring.components import level_names, mark_is_incomplete, mark_row_response, sheet_context
 from scoring.engine import InvalidInput
-from scoring.models import Item, MarkEvidence, SpecialDeduction
+from scoring.models import Item, MarkEvidence, ScoreSheet, SpecialDeduction
 from scoring.selectors import sheet_rate, version_structure
 
 
@@ -59,9 +59,11 @@ def _scoring_context(request, audit):
 @login_required
 def audit_scoring(request, public_id):
     audit = _staff_audit(request, public_id)
-    if audit.sheet is None:
+    if audit.sheet_id is None:
         messages.info(request, _("The score sheet opens when the lead starts the on-site audit."))
         return redirect("audits:audit_detail", public_id=public_id)
+    # The sheet with its version and scheme in one query rather than three.
+    audit.sheet = ScoreSheet.objects.select_related("version__scheme").get(pk=audit.sheet_id)
     context = _scoring_context(request, audit)
     context["deduction_rules"] = SpecialDeduction.Rule.choices
     return render(request, "audits/scoring.html", context)
