@@ -170,21 +170,26 @@ def closed_follow_ups(case):
     return Audit.objects.filter(case=case, kind=Audit.Kind.FOLLOW_UP, status=Audit.Status.CLOSED)
 
 
-def case_rectification_state(case, follow_ups=None):
+def case_rectification_state(case, follow_ups=None, nonconformities=None):
     """Counts of the case's nonconformities: raised, open (not verified) and
     majors still waiting for a follow-up audit.
 
     A major one is followed up when a follow-up audit of the case was closed
     after it became major. `follow_ups` are the closed follow-up audits to
     consider (a queryset or list of Audit); by default the case's own.
+    `nonconformities`, when the caller has read them all, spares a query.
     """
     follow_ups = closed_follow_ups(case) if follow_ups is None else follow_ups
     closed_times = [audit.closed_at for audit in follow_ups if audit.closed_at is not None]
     last_closed = max(closed_times, default=None)
+    if nonconformities is None:
+        rows = Nonconformity.objects.filter(audit__case=case).values_list(
+            "severity", "status", "raised_at", "escalated_at"
+        )
+    else:
+        rows = [(nc.severity, nc.status, nc.raised_at, nc.escalated_at) for nc in nonconformities]
     raised = open_count = waiting = 0
-    for severity, status, raised_at, escalated_at in Nonconformity.objects.filter(
-        audit__case=case
-    ).values_list("severity", "status", "raised_at", "escalated_at"):
+    for severity, status, raised_at, escalated_at in rows:
         raised += 1
         if status != Nonconformity.Status.VERIFIED:
             open_count += 1

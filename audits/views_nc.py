@@ -118,7 +118,7 @@ def audit_nonconformities(request, public_id):
         "raised_here": raised_here,
         "case_others": case_others,
         "carried": carried,
-        "state": selectors_nc.case_rectification_state(case),
+        "state": selectors_nc.case_rectification_state(case, nonconformities=raised_here + case_others),
         "today": timezone.localdate(),
     }
     return render(request, "audits/nonconformities/audit_list.html", context)

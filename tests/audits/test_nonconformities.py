@@ -373,6 +373,19 @@ def test_the_rectification_state_counts_and_waits_for_a_follow_up(audit, lead, a
     assert selectors_nc.case_rectification_state(case, follow_ups=[]).majors_needing_follow_up == 1
 
 
+def test_the_rectification_state_from_nonconformities_already_read_is_the_same(audit, lead, applicant):
+    raise_minor(audit, lead)
+    verified = raise_minor(audit, lead)
+    answer(verified, applicant)
+    services_nc.nonconformity_verify(actor=lead, nonconformity=verified, accepted=True)
+    services_nc.nonconformity_raise(actor=lead, audit=audit, severity="major", description="重大")
+    read = list(selectors_nc.nonconformities_for_case(audit.case))
+
+    given = selectors_nc.case_rectification_state(audit.case, nonconformities=read)
+
+    assert given == selectors_nc.case_rectification_state(audit.case) == selectors_nc.RectificationState(3, 2, 1)
+
+
 def test_an_audit_page_lists_its_own_the_cases_other_and_the_organisations_still_open_nonconformities(
     audit, lead, applicant
 ):
