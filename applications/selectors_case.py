@@ -3,7 +3,7 @@
 granted access)."""
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -60,13 +60,16 @@ def case_checklist(case):
     return rows
 
 
-def case_open_supplement(case):
-    return (
-        SupplementRequest.objects.filter(case=case, answered_at__isnull=True)
-        .select_related("requested_by")
-        .prefetch_related("items__material_type")
-        .first()
+def case_supplements(case):
+    """(the open supplement request or None, the answered ones newest first),
+    read in one query; the open one's items come with it."""
+    requests = list(
+        SupplementRequest.objects.filter(case=case).select_related("requested_by").order_by("-requested_at", "-id")
     )
+    open_request = next((request for request in requests if request.answered_at is None), None)
+    if open_request is not None:
+        prefetch_related_objects([open_request], "items__material_type")
+    return open_request, [request for request in requests if request.answered_at is not None]
 
 
 def case_material_get_for_user(user, case_public_id, material_id):

@@ -180,6 +180,7 @@ def case_detail(request, public_id):
     editable = is_member and case.status in services.case.EDITABLE
     uploads_allowed = is_member and case.status in services.case.UPLOADS_ALLOWED
     next_action, deadline = _next_action(case, is_member, request.user)
+    supplement, past_supplements = selectors_case.case_supplements(case)
     context = {
         "case": case,
         "is_member": is_member,
@@ -188,8 +189,8 @@ def case_detail(request, public_id):
         "uploads_allowed": uploads_allowed,
         "checklist": selectors_case.case_checklist(case),
         "missing": case_missing(case) if editable else [],
-        "supplement": selectors_case.case_open_supplement(case),
-        "past_supplements": case.supplement_requests.filter(answered_at__isnull=False).order_by("-requested_at"),
+        "supplement": supplement,
+        "past_supplements": past_supplements,
         "events": event_list_for_object(case),
         "next_action": next_action,
         "deadline": deadline,

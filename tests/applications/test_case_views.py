@@ -118,3 +118,22 @@ def test_the_supplement_notice_pdf_names_the_material_and_the_due_date(client, a
     assert "补充材料通知" in text
     assert "缺少投诉处理程序" in text
     assert supplement.due_date.strftime("%Y-%m-%d") in text
+
+
+def test_a_case_shows_its_open_supplement_request_apart_from_the_answered_ones(applicant, organisation, manager):
+    import datetime
+
+    from applications.models import SupplementRequest
+    from applications.selectors_case import case_supplements
+
+    case = under_review_case(applicant, organisation, manager)
+    due = datetime.date(2026, 12, 31)
+    first = SupplementRequest.objects.create(
+        case=case, due_date=due, requested_by=manager, answered_at=datetime.datetime(2026, 11, 2, tzinfo=datetime.UTC)
+    )
+    second = SupplementRequest.objects.create(
+        case=case, due_date=due, requested_by=manager, answered_at=datetime.datetime(2026, 11, 9, tzinfo=datetime.UTC)
+    )
+    open_request = SupplementRequest.objects.create(case=case, due_date=due, requested_by=manager)
+
+    assert case_supplements(case) == (open_request, [second, first])
