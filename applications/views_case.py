@@ -191,6 +191,8 @@ def case_detail(request, public_id):
         "missing": case_missing(case) if editable else [],
         "supplement": supplement,
         "past_supplements": past_supplements,
+        # Links only: a certificate row carries its whole snapshot.
+        "certificates": case.certificates.only("public_id", "number"),
         "events": event_list_for_object(case),
         "next_action": next_action,
         "deadline": deadline,
