@@ -192,7 +192,7 @@ def case_detail(request, public_id):
         "supplement": supplement,
         "past_supplements": past_supplements,
         # Links only: a certificate row carries its whole snapshot.
-        "certificates": case.certificates.only("public_id", "number"),
+        "certificates": case.certificates.only("case", "public_id", "number"),
         "events": event_list_for_object(case),
         "next_action": next_action,
         "deadline": deadline,

@@ -221,3 +221,13 @@ def test_the_register_searched_by_code_prefix_uses_the_code_index(register_of_va
 def test_the_register_searched_by_name_prefix_uses_the_name_index(register_of_valid_certificates):
     text = selectors.public_register("批量企业0065").explain()
     assert NAME_INDEX.search(text), text
+
+
+def test_the_case_page_runs_the_same_queries_with_1_and_10_certificate_revisions(client, organisation, manager):
+    certificate = certificate_row(organisation, manager)
+    client.force_login(manager)
+    url = reverse("applications:case_detail", args=[certificate.case.public_id])
+    one = warm(client, url)
+    for revision in range(1, 10):
+        revision_row(certificate, revision)
+    assert queries(client, url) == one
