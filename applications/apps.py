@@ -7,21 +7,14 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self):
-        from django.db import transaction
-        from django.db.models.signals import post_save
-
-        from applications.models import Case
-        from applications.selectors_case import pipeline_changed
+        from applications.models import Case, Organisation
+        from applications.selectors import ORGANISATION_COUNT
+        from applications.selectors_case import PIPELINE
+        from certify.cache import changed_with
         from certify.events import state_register, verb_register
 
-        # Any save of a case (its creation, each move) makes the cached
-        # pipeline counts stale once it is committed.
-        post_save.connect(
-            lambda **kwargs: transaction.on_commit(pipeline_changed),
-            sender=Case,
-            weak=False,
-            dispatch_uid="case-pipeline-counts",
-        )
+        changed_with(PIPELINE, Case)
+        changed_with(ORGANISATION_COUNT, Organisation)
 
         state_register(Case.Status.choices)
 

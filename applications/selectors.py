@@ -13,6 +13,7 @@ from applications.models import (
     SelfAssessment,
     ServiceOutlet,
 )
+from certify.cache import versioned
 from certify.models import User
 
 
@@ -33,8 +34,12 @@ def organisation_list_for_user(user):
     return queryset.none()
 
 
+ORGANISATION_COUNT = "organisation-count"
+
+
 def organisation_count():
-    return Organisation.objects.count()
+    """Counting every organisation grows with the register; cached until one is saved or deleted."""
+    return versioned(ORGANISATION_COUNT, Organisation.objects.count)
 
 
 def organisations_newest(limit):

@@ -2,12 +2,12 @@
 "Access to a case": the organisation's members, managers, and the staff
 granted access)."""
 
-from django.core.cache import cache
 from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
 from applications.models import Case, CaseAccess, Material, MaterialType, SupplementRequest
+from certify.cache import versioned
 
 
 def case_list_for_user(user):
@@ -91,32 +91,20 @@ def review_queue():
     )
 
 
-PIPELINE_VERSION_KEY = "case-pipeline-version"
+PIPELINE = "case-pipeline"
 
 
 def pipeline_counts():
     """How many cases are in each state, for the managers' home and case list.
 
     Counting every case grows with the body's history, so the counts are
-    cached under a version that any case's save bumps after commit
-    (`pipeline_changed`): a reader takes the version first, so what it
-    stores is never older than the version it files it under.
+    cached until a case is saved (certify.cache; wired in AppConfig.ready).
     """
-    version = cache.get_or_set(PIPELINE_VERSION_KEY, 1)
-    key = f"case-pipeline:{version}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = dict(Case.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
-        cache.set(key, counts, timeout=3600)
+    counts = versioned(
+        PIPELINE,
+        lambda: dict(Case.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")),
+    )
     return [(value, label, counts.get(value, 0)) for value, label in Case.Status.choices]
-
-
-def pipeline_changed():
-    """A case was created or moved: the next reader counts again."""
-    try:
-        cache.incr(PIPELINE_VERSION_KEY)
-    except ValueError:
-        cache.set(PIPELINE_VERSION_KEY, 2)
 
 
 def case_is_overdue(case, today=None):

@@ -25,7 +25,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from applications.models import Case, Membership, Organisation, ServiceOutlet
-from applications.selectors_case import pipeline_changed
+from applications.selectors import ORGANISATION_COUNT
+from applications.selectors_case import PIPELINE
 from applications.uscc import uscc_check_char
 from audits.models import (
     Audit,
@@ -37,6 +38,7 @@ from audits.models import (
     TeamMember,
 )
 from certificates.models import Certificate, Decision, Surveillance
+from certify.cache import changed
 from certify.models import Event, User
 from scoring.catalogue import GBT27922
 from scoring.models import Item, Mark, ScoreSheet
@@ -180,8 +182,9 @@ class Builder:
             self.cases()
             self.flush_events()
         self.reset_sequences()
-        # Bulk inserts send no signals: the cached pipeline counts are stale.
-        pipeline_changed()
+        # Bulk inserts send no signals: the cached counts are stale.
+        changed(PIPELINE)
+        changed(ORGANISATION_COUNT)
 
     def people(self):
         password = make_password("certify-scale")

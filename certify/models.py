@@ -64,6 +64,15 @@ class User(AbstractBaseUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["full_name", "email"]
+        indexes = [
+            # The staff (a hundred among thousands of applicants), counted and
+            # listed by name on the managers' pages.
+            models.Index(
+                fields=["full_name", "email"],
+                condition=models.Q(is_auditor=True) | models.Q(is_manager=True),
+                name="user_staff_by_name",
+            ),
+        ]
 
     def __str__(self):
         return self.full_name or self.email

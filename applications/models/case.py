@@ -171,6 +171,12 @@ class Case(ChoiceLabels, models.Model):
         indexes = [
             # The review queue and the pipeline: cases by state, soonest deadline first.
             models.Index(fields=["status", "review_due"], name="case_status_review_due"),
+            # The review queue in its order, read a page at a time.
+            models.Index(
+                fields=["review_due", "submitted_at", "id"],
+                condition=models.Q(status__in=["submitted", "under_review"]),
+                name="case_review_queue",
+            ),
             models.Index(fields=["organisation", "-created_at"], name="case_organisation_recent"),
             # The managers' case list: newest first, often filtered by state.
             models.Index(fields=["status", "-created_at"], name="case_status_recent"),
