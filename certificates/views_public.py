@@ -2,13 +2,13 @@
 number, by holder or by its QR code, and the register of valid
 certificates. Nothing private is shown; each client is rate-limited."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from certificates import selectors
 from certificates.forms import VerifyForm
+from certify.pagination import Window
 from certify.ratelimit import rate_limited
 
 
@@ -45,5 +45,6 @@ def verify_certificate(request, token):
 @rate_limited("register")
 def public_register(request):
     search = request.GET.get("q", "").strip()[:60]
-    page = Paginator(selectors.public_register(search), 25).get_page(request.GET.get("page"))
+    # No total: a prefix matching thousands would be counted on every request.
+    page = Window(selectors.public_register(search), request.GET.get("page"))
     return render(request, "certificates/public/register.html", {"page": page, "search": search})

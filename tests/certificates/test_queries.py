@@ -231,3 +231,11 @@ def test_the_case_page_runs_the_same_queries_with_1_and_10_certificate_revisions
     for revision in range(1, 10):
         revision_row(certificate, revision)
     assert queries(client, url) == one
+
+
+def test_a_search_matching_more_than_a_page_links_to_the_next_page_keeping_the_search(client, manager):
+    certificates(30, manager)
+    first = client.get(reverse("public_register") + "?q=批量").content.decode()
+    second = client.get(reverse("public_register") + "?q=批量&page=2").content.decode()
+    assert "?q=%E6%89%B9%E9%87%8F&amp;page=2" in first
+    assert (first.count("批量企业"), second.count("批量企业")) == (25, 5)
