@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -31,12 +31,16 @@ def audit_list_for_user(user):
 def audit_get_for_user(user, public_id):
     # get_object_or_404 rather than first(): first() would sort by the
     # model's ordering to pick among rows that are at most one.
-    return get_object_or_404(
-        audit_list_for_user(user).prefetch_related(
-            Prefetch("team", queryset=TeamMember.objects.select_related("auditor", "declaration"))
-        ),
-        public_id=public_id,
+    return get_object_or_404(audit_list_for_user(user), public_id=public_id)
+
+
+def audit_with_team(audit):
+    """The audit with its team, their auditors and declarations read, for
+    the pages that list the team."""
+    prefetch_related_objects(
+        [audit], Prefetch("team", queryset=TeamMember.objects.select_related("auditor", "declaration"))
     )
+    return audit
 
 
 def my_audits(user):
@@ -50,11 +54,15 @@ def my_audits(user):
 
 
 def audit_role(user, audit):
-    """The user's role on the audit's team (from the prefetched team), or None."""
-    for member in audit.team.all():
-        if member.auditor_id == user.pk:
-            return member.role
-    return None
+    """The user's role on the audit's team, or None: from the team when it
+    was read with the audit, else from one small query remembered on it
+    (most pages need the viewer's role, not the whole team)."""
+    if "team" in getattr(audit, "_prefetched_objects_cache", {}):
+        return next((member.role for member in audit.team.all() if member.auditor_id == user.pk), None)
+    roles = audit.__dict__.setdefault("_team_roles", {})
+    if user.pk not in roles:
+        roles[user.pk] = TeamMember.objects.filter(audit=audit, auditor_id=user.pk).values_list("role", flat=True).first()
+    return roles[user.pk]
 
 
 def document_comments(audit):

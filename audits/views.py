@@ -85,7 +85,7 @@ def _review_rows(audit, comments):
 @login_required
 def audit_detail(request, public_id):
     """The audit's workspace: plan, team, documents and their review."""
-    audit = selectors.audit_get_for_user(request.user, public_id)
+    audit = selectors.audit_with_team(selectors.audit_get_for_user(request.user, public_id))
     role = selectors.audit_role(request.user, audit)
     context = {
         "audit": audit,

@@ -413,3 +413,12 @@ def test_an_audit_page_lists_its_own_the_cases_other_and_the_organisations_still
         [from_review.pk],
         [earlier_open.pk],
     )
+
+
+def test_a_viewers_role_on_the_team_is_read_once_per_audit(audit, lead, member, manager, django_assert_num_queries):
+    from audits.selectors import audit_get_for_user, audit_role
+
+    fetched = audit_get_for_user(manager, audit.public_id)
+    with django_assert_num_queries(3):
+        roles = [audit_role(person, fetched) for person in (lead, member, manager, lead, member, manager)]
+    assert roles == ["lead", "member", None] * 2
