@@ -197,10 +197,19 @@ def round_half_up(value: Fraction) -> Decimal:
 
 
 def money(value: Fraction | Decimal) -> str:
-    """Two decimals, half-up: how every amount is printed."""
+    """Two decimals, half-up: how every amount is printed.
+
+    The same rounding as round_half_up, in integers: a score sheet prints a
+    hundred and sixty amounts, and the Fraction and Decimal arithmetic was a
+    tenth of the scoring page.
+    """
     if isinstance(value, Decimal):
         value = Fraction(value)
-    return str(round_half_up(value))
+    cents, remainder = divmod(value.numerator * 100, value.denominator)
+    if 2 * remainder >= value.denominator:
+        cents += 1
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
 def validate_scheme(scheme: Scheme) -> None:

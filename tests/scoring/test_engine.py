@@ -20,6 +20,7 @@ from scoring.engine import (
     Level,
     Mark,
     Scheme,
+    money,
     rate,
     rate_request,
     result_to_dict,
@@ -265,6 +266,13 @@ def _scheme_with(category_points=Decimal(100), indicator_points=Decimal(100), it
 def test_a_scheme_that_does_not_add_up_is_refused_naming_the_node(scheme, message):
     with pytest.raises(InvalidInput, match=message):
         rate(scheme, {"A1.1": Mark(CONFORMING)})
+
+
+@given(st.fractions(min_value=-(10**9), max_value=10**9, max_denominator=10**9), st.booleans())
+def test_money_prints_what_round_half_up_gives(value, as_decimal):
+    if as_decimal:
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    assert money(value) == str(round_half_up(Fraction(value)))
 
 
 def test_round_half_up_rounds_exact_halves_away_from_zero():
