@@ -16,7 +16,6 @@ from audits.models import (
 )
 from certify.models import User
 
-
 # Long texts and the days' basis (a JSON document) that no audit page shows:
 # decoding them was a fifth of reading the audit.
 UNSHOWN = (

@@ -49,6 +49,7 @@ def _page(request, audit, is_staff, **forms):
     else:
         calls_made = customer_list is not None and selectors.callbacks_recorded(customer_list)
     is_open = audit.status in services.CALLBACK_OPEN
+    can_upload = not is_staff and is_open and not calls_made
     context = {
         "audit": audit,
         "case": audit.case,
@@ -57,8 +58,8 @@ def _page(request, audit, is_staff, **forms):
         "summary": summary,
         "calls_made": calls_made,
         "is_open": is_open,
-        "can_upload": not is_staff and is_open and not calls_made,
-        "upload_form": forms.get("upload_form") or CustomerListUploadForm(),
+        "can_upload": can_upload,
+        "upload_form": (forms.get("upload_form") or CustomerListUploadForm()) if can_upload else None,
         "bad_rows_shown": selectors.BAD_ROWS_SHOWN,
     }
     if is_staff:
@@ -80,8 +81,9 @@ def _page(request, audit, is_staff, **forms):
                 "sample_min": SAMPLE_MIN,
                 "sample_max": SAMPLE_MAX,
                 "metrics": [(metric, metrics.get(metric)) for metric in selectors.METRIC_ORDER],
-                "survey_form": forms.get("survey_form") or SurveyForm(),
-                "complaints_form": forms.get("complaints_form") or ComplaintsForm(),
+                # The lead's forms, built only for the page that shows them.
+                "survey_form": (forms.get("survey_form") or SurveyForm()) if is_lead and is_open else None,
+                "complaints_form": (forms.get("complaints_form") or ComplaintsForm()) if is_lead and is_open else None,
                 "months": months_in_operation(audit.case.organisation),
                 "satisfaction_choices": range(1, 6),
             }
