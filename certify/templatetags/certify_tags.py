@@ -1,3 +1,4 @@
+from datetime import date, datetime
 from decimal import Decimal
 
 from django import template
@@ -21,6 +22,25 @@ def state_label_filter(state):
 @register.filter(name="localized")
 def localized_filter(obj, field_name):
     return localized(obj, field_name)
+
+
+# The date formats the lists and timelines print, as |date:"Y-m-d",
+# |date:"Y-m-d H:i" and |date:"c" print them (in the current time zone),
+# without Django's general formatter, which costs 15 to 25 µs a value: a
+# millisecond on twenty call-back cards or a case's timeline.
+@register.filter(expects_localtime=True)
+def day(value):
+    return value.strftime("%Y-%m-%d") if isinstance(value, date) else ""
+
+
+@register.filter(expects_localtime=True)
+def minute(value):
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else ""
+
+
+@register.filter(expects_localtime=True)
+def iso(value):
+    return value.isoformat() if isinstance(value, date) else ""
 
 
 @register.filter
