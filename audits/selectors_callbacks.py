@@ -52,7 +52,10 @@ def callback_audit_get_for_user(user, public_id):
 
 
 def customer_list_get(audit):
-    return CustomerList.objects.select_related("uploaded_by", "sampled_by").filter(audit=audit).first()
+    try:
+        return CustomerList.objects.select_related("uploaded_by", "sampled_by").get(audit=audit)
+    except CustomerList.DoesNotExist:
+        return None
 
 
 def customer_list_summary(customer_list):
