@@ -2,7 +2,7 @@
 everything; the case organisation's members see their list only (not the
 sample, the calls or their notes); everyone else gets 404."""
 
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.http import Http404
 
 from applications.selectors_case import case_get_for_user, case_is_member
@@ -58,24 +58,25 @@ def customer_list_get(audit):
         return None
 
 
-def customer_list_summary(customer_list):
-    """Counts, the bad rows (with their problems) and the first good rows,
-    in two queries whatever the list's length."""
+def customer_list_summary(customer_list, preview=True):
+    """The counts (kept on the list), the bad rows with their problems and,
+    when `preview`, the first good rows: at most one query."""
     rows = CustomerRow.objects.filter(customer_list=customer_list)
-    counts = rows.aggregate(
-        good=Count("pk", filter=Q(position__isnull=False)),
-        bad=Count("pk", filter=Q(position__isnull=True)),
-    )
-    # Good rows are numbered 1, 2, … so the preview is the first positions;
-    # they sort before the bad rows, which a slice then caps.
-    shown = list(
-        rows.filter(Q(position__lte=PREVIEW_ROWS) | Q(position__isnull=True)).order_by(
-            F("position").asc(nulls_last=True), "row_number"
-        )[: PREVIEW_ROWS + BAD_ROWS_SHOWN]
-    )
+    wanted = Q(position__isnull=True) if customer_list.bad_rows else Q(pk__in=[])
+    if preview:
+        # Good rows are numbered 1, 2, … so the preview is the first positions;
+        # they sort before the bad rows, which a slice then caps.
+        wanted |= Q(position__lte=PREVIEW_ROWS)
+    shown = []
+    if customer_list.bad_rows or (preview and customer_list.good_rows):
+        shown = list(
+            rows.filter(wanted).order_by(F("position").asc(nulls_last=True), "row_number")[
+                : PREVIEW_ROWS + BAD_ROWS_SHOWN
+            ]
+        )
     return {
-        "good": counts["good"],
-        "bad": counts["bad"],
+        "good": customer_list.good_rows,
+        "bad": customer_list.bad_rows,
         "bad_rows": [row for row in shown if row.position is None],
         "preview": [row for row in shown if row.position is not None],
     }

@@ -117,6 +117,8 @@ def customer_list_upload(*, actor, audit, upload):
         customer_list.sha256 = digest
         customer_list.uploaded_at = timezone.now()
         customer_list.uploaded_by = actor
+        customer_list.good_rows = sum(1 for row in parsed.rows if row.is_good)
+        customer_list.bad_rows = len(parsed.rows) - customer_list.good_rows
         customer_list.save()
         position = 0
         rows = []

@@ -40,7 +40,8 @@ def _page_url(audit, anchor=""):
 def _page(request, audit, is_staff, **forms):
     """Render the page; `forms` are bound forms that failed, shown with their errors."""
     customer_list = selectors.customer_list_get(audit)
-    summary = selectors.customer_list_summary(customer_list) if customer_list else None
+    # The staff's page shows the bad rows but not the applicant's preview.
+    summary = selectors.customer_list_summary(customer_list, preview=not is_staff) if customer_list else None
     sampled = customer_list is not None and customer_list.is_sampled
     rows = selectors.callback_calls(audit) if is_staff and sampled else []
     if is_staff:

@@ -526,7 +526,7 @@ class Builder:
                 CustomerList(
                     id=list_id + index, audit_id=audit_row.id, file=f"audits/customers/{audit_row.id}.csv",
                     original_name="客户名单.csv", kind="csv", encoding="utf-8", sha256="0" * 64,
-                    uploaded_by_id=audit_row.case.created_by_id, uploaded_at=audit_row.created_at,
+                    uploaded_by_id=audit_row.case.created_by_id, uploaded_at=audit_row.created_at, good_rows=40,
                     sample_size=20, sample_seed=self.rng.getrandbits(32), sampled_at=audit_row.created_at,
                     sampled_by_id=lead,
                 )

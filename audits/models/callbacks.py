@@ -27,6 +27,10 @@ class CustomerList(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(default=timezone.now)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Counted once at upload (the rows never change after it), so the page
+    # does not count them on every view.
+    good_rows = models.PositiveIntegerField(_("Usable rows"), default=0)
+    bad_rows = models.PositiveIntegerField(_("Rows with problems"), default=0)
     sample_size = models.PositiveSmallIntegerField(_("sample size"), null=True, blank=True)
     sample_seed = models.PositiveBigIntegerField(_("sample seed"), null=True, blank=True)
     sampled_at = models.DateTimeField(null=True, blank=True)

@@ -429,3 +429,22 @@ def test_the_list_summary_counts_every_row_but_shows_the_first_good_and_bad_rows
     assert (summary["good"], summary["bad"]) == (shown_good + 3, shown_bad + 5)
     assert [row.position for row in summary["preview"]] == list(range(1, shown_good + 1))
     assert [row.row_number for row in summary["bad_rows"]] == list(range(2, shown_bad + 2))
+
+
+def test_the_staffs_summary_of_a_clean_list_needs_no_query(onsite, applicant, django_assert_num_queries):
+    audit, _lead, _member = onsite
+    customer_list = services.customer_list_upload(actor=applicant, audit=audit, upload=csv_upload(csv_rows(30)))
+    with django_assert_num_queries(0):
+        summary = selectors_callbacks.customer_list_summary(customer_list, preview=False)
+    assert (summary["good"], summary["bad"], summary["bad_rows"], summary["preview"]) == (30, 0, [], [])
+
+
+def test_a_list_uploaded_again_is_counted_again(onsite, applicant):
+    audit, _lead, _member = onsite
+    services.customer_list_upload(actor=applicant, audit=audit, upload=csv_upload(csv_rows(30)))
+    header, good = csv_rows(12).split("\n", 1)
+    customer_list = services.customer_list_upload(
+        actor=applicant, audit=audit, upload=csv_upload(f"{header}\n,,空调,明天\n{good}")
+    )
+    customer_list.refresh_from_db()
+    assert (customer_list.good_rows, customer_list.bad_rows) == (12, 1)
