@@ -19,6 +19,10 @@ def event_record(*, actor, obj, verb, from_state="", to_state="", note="", data=
     )
 
 
+# What a history shows of each event: the actor's name, not their account.
+LISTED_FIELDS = ("created_at", "verb", "from_state", "to_state", "note", "data", "actor__full_name")
+
+
 def event_list_for_object(obj):
     """One object's events, oldest first, with their actors in the same query."""
     return (
@@ -26,6 +30,7 @@ def event_list_for_object(obj):
             content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
         )
         .select_related("actor")
+        .only(*LISTED_FIELDS)
         .order_by("created_at", "id")
     )
 
