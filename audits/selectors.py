@@ -72,7 +72,9 @@ def audit_role(user, audit):
         return next((member.role for member in audit.team.all() if member.auditor_id == user.pk), None)
     roles = audit.__dict__.setdefault("_team_roles", {})
     if user.pk not in roles:
-        roles[user.pk] = TeamMember.objects.filter(audit=audit, auditor_id=user.pk).values_list("role", flat=True).first()
+        # Unordered: the model's ordering (by the auditor's name) would join the users.
+        found = TeamMember.objects.filter(audit=audit, auditor_id=user.pk).order_by().values_list("role", flat=True)
+        roles[user.pk] = next(iter(found[:1]), None)
     return roles[user.pk]
 
 

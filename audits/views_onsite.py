@@ -62,8 +62,11 @@ def audit_scoring(request, public_id):
     if audit.sheet_id is None:
         messages.info(request, _("The score sheet opens when the lead starts the on-site audit."))
         return redirect("audits:audit_detail", public_id=public_id)
-    # The sheet with its version and scheme in one query rather than three.
-    audit.sheet = ScoreSheet.objects.select_related("version__scheme").get(pk=audit.sheet_id)
+    sheet = ScoreSheet.objects.get(pk=audit.sheet_id)
+    if sheet.version_id == audit.case.version_id:
+        # Read with the audit already, with its scheme.
+        sheet.version = audit.case.version
+    audit.sheet = sheet
     context = _scoring_context(request, audit)
     context["deduction_rules"] = SpecialDeduction.Rule.choices
     return render(request, "audits/scoring.html", context)
