@@ -22,8 +22,10 @@ def case_list_for_user(user):
     return queryset.filter(visible)
 
 
-def case_get_for_user(user, public_id):
-    case = case_list_for_user(user).filter(public_id=public_id).first()
+def case_get_for_user(user, public_id, *, related=()):
+    """The case if the user may see it, else Http404; `related` are more
+    relations to read with it (e.g. "contract" for its page)."""
+    case = case_list_for_user(user).select_related(*related).filter(public_id=public_id).first()
     if case is None:
         raise Http404
     return case

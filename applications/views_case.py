@@ -175,7 +175,7 @@ def case_create(request):
 
 @login_required
 def case_detail(request, public_id):
-    case = selectors_case.case_get_for_user(request.user, public_id)
+    case = selectors_case.case_get_for_user(request.user, public_id, related=["contract"])
     is_member = selectors_case.case_is_member(request.user, case)
     editable = is_member and case.status in services.case.EDITABLE
     uploads_allowed = is_member and case.status in services.case.UPLOADS_ALLOWED
@@ -219,7 +219,7 @@ def case_detail(request, public_id):
         else None,
         "withdraw_form": WithdrawForm() if is_member and case.status in Case.WITHDRAWABLE else None,
         "reject_form": RejectForm() if request.user.is_manager else None,
-        "contract": Contract.objects.filter(case=case).first(),
+        "contract": getattr(case, "contract", None),
         "accept_form": ContractAcceptForm(initial={"typed_name": request.user.full_name})
         if is_member and case.status == Case.Status.CONTRACT_SENT
         else None,
