@@ -21,6 +21,7 @@ from scoring.models import Gate, Mark, ScoreSheet, SpecialDeduction
 from scoring.selectors import (
     engine_scheme,
     sheet_engine_input,
+    sheet_evidence,
     sheet_marks,
     sheet_special_deductions,
     version_structure,
@@ -51,11 +52,9 @@ def mark_is_incomplete(data):
     return False
 
 
-def _files(mark, urls):
-    """(evidence, download URL) pairs; evidence is prefetched with the marks."""
-    if mark is None:
-        return []
-    return [(evidence, urls("evidence_file", evidence) if urls else "") for evidence in mark.evidence.all()]
+def _files(evidence, urls):
+    """(evidence, download URL) pairs."""
+    return [(file, urls("evidence_file", file) if urls else "") for file in evidence]
 
 
 @dataclass
@@ -122,6 +121,7 @@ def sheet_context(sheet: ScoreSheet, *, editable: bool, urls=None, target_level_
     tree, levels = version_structure(version)
     items = {item.pk: item for category in tree for indicator in category.indicators.all() for item in indicator.items.all()}
     marks = sheet_marks(sheet, items)
+    evidence = sheet_evidence(sheet)
     deductions = sheet_special_deductions(sheet, items)
     metrics = list(sheet.metrics.all())
     scheme = engine_scheme(version)
@@ -159,18 +159,19 @@ def sheet_context(sheet: ScoreSheet, *, editable: bool, urls=None, target_level_
             )
             for item in indicator.items.all():
                 item_result = result.items[item.code] if result else None
+                mark = marks_by_item.get(item.pk)
                 ind_block.rows.append(
                     ItemRow(
                         item=item,
                         name=localized(item, "name"),
                         evidence=localized(item, "evidence"),
-                        mark=marks_by_item.get(item.pk),
-                        form=_form_values(marks_by_item.get(item.pk)),
+                        mark=mark,
+                        form=_form_values(mark),
                         awarded=engine.money(item_result.awarded) if item_result else "0.00",
                         applicable=engine.money(item_result.applicable) if item_result else "0.00",
                         mark_url=urls("mark", item) if urls and editable else "",
                         evidence_url=urls("evidence", item) if urls and editable else "",
-                        files=_files(marks_by_item.get(item.pk), urls),
+                        files=_files(evidence.get(mark.pk, []) if mark else [], urls),
                     )
                 )
             block.indicators.append(ind_block)
