@@ -242,7 +242,7 @@ def machine():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--reseed", action="store_true", help="Seed the databases again.")
     parser.add_argument("--out", default=str(ROOT / "docs"))
     options = parser.parse_args()

@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = "Measure the key pages and the floor on the configured database; write JSON."
 
     def add_arguments(self, parser):
-        parser.add_argument("--repeat", type=int, default=40)
+        parser.add_argument("--repeat", type=int, default=100)
         parser.add_argument("--json", dest="json_path", help="Write the results here.")
 
     def handle(self, *args, **options):
