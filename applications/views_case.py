@@ -218,7 +218,7 @@ def case_detail(request, public_id):
         if editable
         else None,
         "withdraw_form": WithdrawForm() if is_member and case.status in Case.WITHDRAWABLE else None,
-        "reject_form": RejectForm() if request.user.is_manager else None,
+        "reject_form": RejectForm() if request.user.is_manager and case.status == Case.Status.UNDER_REVIEW else None,
         "contract": getattr(case, "contract", None),
         "accept_form": ContractAcceptForm(initial={"typed_name": request.user.full_name})
         if is_member and case.status == Case.Status.CONTRACT_SENT
