@@ -9,9 +9,18 @@ from django.utils import timezone
 from applications.models import Case, CaseAccess, Material, MaterialType, SupplementRequest
 from certify.cache import versioned
 
+# Long texts of the case's organisation and scheme that no case page shows.
+UNSHOWN = (
+    "organisation__business_scope",
+    "organisation__address",
+    "version__notes",
+    "version__scheme__description_zh",
+    "version__scheme__description_en",
+)
+
 
 def case_list_for_user(user):
-    queryset = Case.objects.select_related("organisation", "version__scheme")
+    queryset = Case.objects.select_related("organisation", "version__scheme").defer(*UNSHOWN)
     if not user.is_authenticated:
         return queryset.none()
     if user.is_manager:
