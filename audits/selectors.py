@@ -67,7 +67,10 @@ def my_audits(user):
 def audit_role(user, audit):
     """The user's role on the audit's team, or None: from the team when it
     was read with the audit, else from one small query remembered on it
-    (most pages need the viewer's role, not the whole team)."""
+    (most pages need the viewer's role, not the whole team). Only auditors
+    act on a team: a manager who is not one needs no query."""
+    if not user.is_auditor:
+        return None
     if "team" in getattr(audit, "_prefetched_objects_cache", {}):
         return next((member.role for member in audit.team.all() if member.auditor_id == user.pk), None)
     roles = audit.__dict__.setdefault("_team_roles", {})
