@@ -31,10 +31,10 @@ def changed(name):
 
 def changed_with(name, model):
     """Any save or deletion of a `model` row makes `name` stale once committed."""
-    for signal in (post_save, post_delete):
+    for event, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(
             lambda **kwargs: transaction.on_commit(lambda: changed(name)),
             sender=model,
             weak=False,
-            dispatch_uid=f"{name}-{signal is post_save and 'save' or 'delete'}",
+            dispatch_uid=f"{name}-{event}",
         )
