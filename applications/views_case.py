@@ -124,7 +124,9 @@ def case_list(request):
 
 
 def case_list_manager(request):
-    queryset = selectors_case.case_list_for_user(request.user).order_by("-created_at")
+    queryset = (
+        selectors_case.case_list_for_user(request.user).only(*selectors_case.CASE_TABLE_FIELDS).order_by("-created_at")
+    )
     case_filter = CaseFilter(request.GET or None, queryset=queryset)
     # No total count: the state badges above the list give the totals.
     page = Window(case_filter.qs, request.GET.get("page"))
