@@ -39,10 +39,12 @@ def audit_list_for_user(user):
     return queryset.none()
 
 
-def audit_get_for_user(user, public_id):
+def audit_get_for_user(user, public_id, *, related=()):
+    """The audit if the user may see it, else Http404; `related` are more
+    relations to read with it (e.g. "sheet" for the scoring page)."""
     # get_object_or_404 rather than first(): first() would sort by the
     # model's ordering to pick among rows that are at most one.
-    return get_object_or_404(audit_list_for_user(user), public_id=public_id)
+    return get_object_or_404(audit_list_for_user(user).select_related(*related), public_id=public_id)
 
 
 def audit_with_team(audit):

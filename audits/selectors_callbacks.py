@@ -15,6 +15,8 @@ from scoring.models import Gate, Metric
 BAD_ROWS_SHOWN = 200
 PREVIEW_ROWS = 20
 CALLBACK_KINDS = {Audit.Kind.ONSITE, Audit.Kind.SURVEILLANCE}
+# The customer list and who uploaded and sampled it, read with the audit.
+WITH_LIST = ("customer_list__uploaded_by", "customer_list__sampled_by")
 
 
 def callback_audit_get_for_user(user, public_id):
@@ -26,14 +28,14 @@ def callback_audit_get_for_user(user, public_id):
     audit = None
     if user.is_manager or user.is_auditor:
         try:
-            audit = audit_get_for_user(user, public_id)
+            audit = audit_get_for_user(user, public_id, related=WITH_LIST)
         except Http404:
             audit = None
     if audit is not None:
         is_staff = True
     else:
         audit = (
-            Audit.objects.select_related("case__organisation", "case__version__scheme")
+            Audit.objects.select_related("case__organisation", "case__version__scheme", *WITH_LIST)
             .filter(public_id=public_id)
             .first()
         )
@@ -52,8 +54,10 @@ def callback_audit_get_for_user(user, public_id):
 
 
 def customer_list_get(audit):
+    """The audit's customer list or None (read with the audit by
+    callback_audit_get_for_user)."""
     try:
-        return CustomerList.objects.select_related("uploaded_by", "sampled_by").get(audit=audit)
+        return audit.customer_list
     except CustomerList.DoesNotExist:
         return None
 

@@ -21,14 +21,14 @@ from certify.views.actions import run_action
 from scoring import services as scoring_services
 from scoring.components import level_names, mark_is_incomplete, mark_row_response, sheet_context
 from scoring.engine import InvalidInput
-from scoring.models import Item, MarkEvidence, ScoreSheet, SpecialDeduction
+from scoring.models import Item, MarkEvidence, SpecialDeduction
 from scoring.selectors import sheet_rate, version_structure
 
 
-def _staff_audit(request, public_id):
+def _staff_audit(request, public_id, related=()):
     """Team members and managers only; applicants never see the audit's
     scoring or findings (internal notes among them)."""
-    audit = selectors.audit_get_for_user(request.user, public_id)
+    audit = selectors.audit_get_for_user(request.user, public_id, related=related)
     if not (request.user.is_manager or selectors.audit_role(request.user, audit)):
         raise Http404
     return audit
@@ -58,15 +58,13 @@ def _scoring_context(request, audit):
 
 @login_required
 def audit_scoring(request, public_id):
-    audit = _staff_audit(request, public_id)
-    if audit.sheet_id is None:
+    audit = _staff_audit(request, public_id, related=["sheet"])
+    if audit.sheet is None:
         messages.info(request, _("The score sheet opens when the lead starts the on-site audit."))
         return redirect("audits:audit_detail", public_id=public_id)
-    sheet = ScoreSheet.objects.get(pk=audit.sheet_id)
-    if sheet.version_id == audit.case.version_id:
+    if audit.sheet.version_id == audit.case.version_id:
         # Read with the audit already, with its scheme.
-        sheet.version = audit.case.version
-    audit.sheet = sheet
+        audit.sheet.version = audit.case.version
     context = _scoring_context(request, audit)
     context["deduction_rules"] = SpecialDeduction.Rule.choices
     return render(request, "audits/scoring.html", context)
