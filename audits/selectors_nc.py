@@ -179,15 +179,17 @@ def case_rectification_state(case, follow_ups=None, nonconformities=None):
     consider (a queryset or list of Audit); by default the case's own.
     `nonconformities`, when the caller has read them all, spares a query.
     """
-    follow_ups = closed_follow_ups(case) if follow_ups is None else follow_ups
-    closed_times = [audit.closed_at for audit in follow_ups if audit.closed_at is not None]
-    last_closed = max(closed_times, default=None)
     if nonconformities is None:
-        rows = Nonconformity.objects.filter(audit__case=case).values_list(
-            "severity", "status", "raised_at", "escalated_at"
+        rows = list(
+            Nonconformity.objects.filter(audit__case=case).values_list("severity", "status", "raised_at", "escalated_at")
         )
     else:
         rows = [(nc.severity, nc.status, nc.raised_at, nc.escalated_at) for nc in nonconformities]
+    last_closed = None
+    # Follow-up audits matter only to a major nonconformity.
+    if any(severity == Nonconformity.Severity.MAJOR for severity, *_rest in rows):
+        follow_ups = closed_follow_ups(case) if follow_ups is None else follow_ups
+        last_closed = max((audit.closed_at for audit in follow_ups if audit.closed_at is not None), default=None)
     raised = open_count = waiting = 0
     for severity, status, raised_at, escalated_at in rows:
         raised += 1

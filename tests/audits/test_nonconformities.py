@@ -423,3 +423,13 @@ def test_a_viewers_role_on_the_team_is_read_once_per_audit(audit, lead, member, 
     with django_assert_num_queries(2):
         roles = [audit_role(person, fetched) for person in (lead, member, manager, lead, member, manager)]
     assert roles == ["lead", "member", None] * 2
+
+
+def test_the_rectification_state_of_minor_nonconformities_reads_no_follow_up_audits(
+    audit, lead, django_assert_num_queries
+):
+    raise_minor(audit, lead)
+    case = audit.case
+    with django_assert_num_queries(1):
+        state = selectors_nc.case_rectification_state(case)
+    assert (state.raised, state.open, state.majors_needing_follow_up) == (1, 1, 0)
