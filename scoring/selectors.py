@@ -135,6 +135,24 @@ def version_structure(version):
     return structure
 
 
+_settled_versions = {}
+
+
+def version_with_scheme(pk, public_id, status, normative):
+    """A version with its scheme, for a page that read its key, status and
+    normative flag with another row. A published or retired version is kept
+    per process: after publication only those two fields change, and they
+    are checked against what the caller read; schemes are not edited."""
+    if status != SchemeVersion.Status.DRAFT:
+        version = _settled_versions.get(public_id)
+        if version is not None and (version.status, version.normative) == (status, normative):
+            return version
+    version = SchemeVersion.objects.select_related("scheme").get(pk=pk)
+    if version.status != SchemeVersion.Status.DRAFT:
+        _settled_versions[version.public_id] = version
+    return version
+
+
 _settled_engine_schemes = {}
 
 
