@@ -130,15 +130,12 @@ def case_list_manager(request):
     case_filter = CaseFilter(request.GET or None, queryset=queryset)
     # No total count: the state badges above the list give the totals.
     page = Window(case_filter.qs, request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "applications/case/case_list_manager.html",
         {
             "filter": case_filter,
             "page": page,
-            "query": query.urlencode(),
             "today": timezone.localdate(),
             "pipeline": selectors_case.pipeline_counts(),
         },

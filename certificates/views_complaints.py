@@ -125,11 +125,6 @@ def _level_name(decision):
     return level_names(decision.case.version.levels.all()).get(decision.level_code, decision.level_code)
 
 
-def _page_query(status, kind):
-    parts = [f"status={status}" if status else "", f"kind={kind}" if kind else ""]
-    return "&".join(part for part in parts if part)
-
-
 @role_required("applicant", "auditor", "manager")
 def complaint_list(request):
     complaints = selectors.complaint_list_for_user(request.user)
@@ -151,7 +146,6 @@ def complaint_list(request):
             "page": page,
             "status": status,
             "kind": kind,
-            "query": _page_query(status, kind),
             "statuses": Complaint.Status.choices,
             "kinds": Complaint.Kind.choices,
             "is_manager": request.user.is_manager,

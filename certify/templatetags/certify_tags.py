@@ -43,6 +43,15 @@ def iso(value):
     return value.isoformat() if isinstance(value, date) else ""
 
 
+@register.simple_tag(takes_context=True)
+def query_without_page(context):
+    """The request's query string without its page number, for the
+    pagination links to keep the list's filters."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @register.filter
 def yuan(amount):
     """An amount of money as the body's documents print it: ¥12,345.00."""

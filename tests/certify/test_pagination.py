@@ -31,3 +31,13 @@ def test_a_window_reads_its_rows_in_one_query_without_counting(users, django_ass
 @pytest.mark.parametrize("number", ["", "0", "-1", "abc", None])
 def test_a_bad_page_number_shows_the_first_window(users, number):
     assert Window(users, number, per_page=2).number == 1
+
+
+def test_pagination_links_keep_every_filter_but_the_page(rf):
+    from django.template import engines
+
+    request = rf.get("/", {"q": "福州 店", "status": "certified", "page": "3"})
+    rendered = engines["django"].from_string("{% load certify_tags %}{% query_without_page %}").render(
+        {"request": request}
+    )
+    assert rendered == "q=%E7%A6%8F%E5%B7%9E+%E5%BA%97&amp;status=certified"

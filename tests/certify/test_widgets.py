@@ -21,3 +21,4 @@ def test_a_plain_select_writes_what_djangos_select_writes(value):
         field = forms.ChoiceField(choices=CHOICES, required=False, widget=PlainSelect(attrs={"class": "form-select"}))
 
     assert tags_only(Plain({"field": value})["field"]) == tags_only(Django({"field": value})["field"])
+
