@@ -293,15 +293,23 @@ def _move(complaint, to_state, *, actor, note="", data=None):
 
 def complaint_acknowledge(*, actor, complaint, note=""):
     """An uninvolved manager acknowledges a received complaint or appeal."""
+    return _step_by_manager(
+        actor, complaint, Complaint.Status.ACKNOWLEDGED, "acknowledged", note, notice="complaint_acknowledged"
+    )
+
+
+def _step_by_manager(actor, complaint, to_state, stamp, note, *, notice):
+    """A step any uninvolved manager takes, stamped with when and by whom
+    (`<stamp>_at`, `<stamp>_by`), the filer told."""
     require_uninvolved_manager(actor, complaint)
     with transaction.atomic():
         complaint = _locked(complaint)
-        if not _move(complaint, Complaint.Status.ACKNOWLEDGED, actor=actor, note=(note or "").strip()):
+        if not _move(complaint, to_state, actor=actor, note=(note or "").strip()):
             return complaint
-        complaint.acknowledged_at = timezone.now()
-        complaint.acknowledged_by = actor
-        complaint.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
-        _tell_filer(complaint, "complaint_acknowledged")
+        setattr(complaint, f"{stamp}_at", timezone.now())
+        setattr(complaint, f"{stamp}_by", actor)
+        complaint.save(update_fields=["status", f"{stamp}_at", f"{stamp}_by"])
+        _tell_filer(complaint, notice)
     return complaint
 
 
@@ -359,16 +367,7 @@ def complaint_decide(*, actor, complaint, outcome, decision_text):
 def complaint_close(*, actor, complaint, note=""):
     """An uninvolved manager closes a decided complaint or appeal once the
     outcome has been reported."""
-    require_uninvolved_manager(actor, complaint)
-    with transaction.atomic():
-        complaint = _locked(complaint)
-        if not _move(complaint, Complaint.Status.CLOSED, actor=actor, note=(note or "").strip()):
-            return complaint
-        complaint.closed_at = timezone.now()
-        complaint.closed_by = actor
-        complaint.save(update_fields=["status", "closed_at", "closed_by"])
-        _tell_filer(complaint, "complaint_closed")
-    return complaint
+    return _step_by_manager(actor, complaint, Complaint.Status.CLOSED, "closed", note, notice="complaint_closed")
 
 
 # --- Public pages ------------------------------------------------------------------------
