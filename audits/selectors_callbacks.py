@@ -2,6 +2,9 @@
 everything; the case organisation's members see their list only (not the
 sample, the calls or their notes); everyone else gets 404."""
 
+from functools import reduce
+from operator import or_
+
 from django.db.models import F, Q
 from django.http import Http404
 
@@ -65,18 +68,19 @@ def customer_list_get(audit):
 def customer_list_summary(customer_list, preview=True):
     """The counts (kept on the list), the bad rows with their problems and,
     when `preview`, the first good rows: at most one query."""
-    rows = CustomerRow.objects.filter(customer_list=customer_list)
-    wanted = Q(position__isnull=True) if customer_list.bad_rows else Q(pk__in=[])
-    if preview:
-        # Good rows are numbered 1, 2, … so the preview is the first positions;
-        # they sort before the bad rows, which a slice then caps.
-        wanted |= Q(position__lte=PREVIEW_ROWS)
+    wanted = []
+    if customer_list.bad_rows:
+        wanted.append(Q(position__isnull=True))
+    if preview and customer_list.good_rows:
+        # Good rows are numbered 1, 2, … so the preview is the first positions.
+        wanted.append(Q(position__lte=PREVIEW_ROWS))
     shown = []
-    if customer_list.bad_rows or (preview and customer_list.good_rows):
+    if wanted:
+        # The preview sorts before the bad rows, which the slice then caps.
         shown = list(
-            rows.filter(wanted).order_by(F("position").asc(nulls_last=True), "row_number")[
-                : PREVIEW_ROWS + BAD_ROWS_SHOWN
-            ]
+            CustomerRow.objects.filter(customer_list=customer_list)
+            .filter(reduce(or_, wanted))
+            .order_by(F("position").asc(nulls_last=True), "row_number")[: PREVIEW_ROWS + BAD_ROWS_SHOWN]
         )
     return {
         "good": customer_list.good_rows,
