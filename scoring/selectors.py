@@ -114,28 +114,29 @@ def version_levels(version):
     return list(Level.objects.filter(version=version).order_by("position", "id").prefetch_related("gates"))
 
 
-# Keyed by public_id, which no other version ever has (a primary key can
-# come back after a rollback).
-_settled_structures = {}
+# What a published or retired version settles, kept per process. Keyed by
+# the version's public_id, which no other version ever has (a primary key
+# can come back after a rollback). The objects are shared between requests;
+# do not change them.
+_settled = {}
+
+
+def settled(version, name, read):
+    """read(), once per process for a published or retired version: services
+    change a version's structure and rules only while it is a draft, and its
+    scheme's material types not at all (they come with the catalogue)."""
+    if version.status == SchemeVersion.Status.DRAFT:
+        return read()
+    key = (version.public_id, name)
+    if key not in _settled:
+        _settled[key] = read()
+    return _settled[key]
 
 
 def version_structure(version):
-    """(tree, levels) of a version, for pages that only read them.
-
-    Services change categories, indicators, items, levels and gates only
-    while a version is a draft, so a published or retired version's
-    structure is read once per process: on the scoring page that is five of
-    its queries. The objects are shared between requests; do not change them.
-    """
-    if version.status == SchemeVersion.Status.DRAFT:
-        return version_tree(version), version_levels(version)
-    structure = _settled_structures.get(version.public_id)
-    if structure is None:
-        structure = _settled_structures[version.public_id] = (version_tree(version), version_levels(version))
-    return structure
-
-
-_settled_versions = {}
+    """(tree, levels) of a version, for pages that only read them: on the
+    scoring page, read once per process, that is five of its queries."""
+    return settled(version, "structure", lambda: (version_tree(version), version_levels(version)))
 
 
 def version_with_scheme(pk, public_id, status, normative):
@@ -144,27 +145,19 @@ def version_with_scheme(pk, public_id, status, normative):
     per process: after publication only those two fields change, and they
     are checked against what the caller read; schemes are not edited."""
     if status != SchemeVersion.Status.DRAFT:
-        version = _settled_versions.get(public_id)
+        version = _settled.get((public_id, "version"))
         if version is not None and (version.status, version.normative) == (status, normative):
             return version
     version = SchemeVersion.objects.select_related("scheme").get(pk=pk)
     if version.status != SchemeVersion.Status.DRAFT:
-        _settled_versions[version.public_id] = version
+        _settled[(version.public_id, "version")] = version
     return version
 
 
-_settled_engine_schemes = {}
-
-
 def engine_scheme(version) -> engine.Scheme:
-    """The version as the engine's input; built once per process for a
-    published or retired version, whose rules and structure are settled."""
-    if version.status == SchemeVersion.Status.DRAFT:
-        return _engine_scheme(version, *version_structure(version))
-    scheme = _settled_engine_schemes.get(version.public_id)
-    if scheme is None:
-        scheme = _settled_engine_schemes[version.public_id] = _engine_scheme(version, *version_structure(version))
-    return scheme
+    """The version as the engine's input, built once per process for a
+    published or retired version."""
+    return settled(version, "engine scheme", lambda: _engine_scheme(version, *version_structure(version)))
 
 
 def _engine_scheme(version, tree, levels):
