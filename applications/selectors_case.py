@@ -2,12 +2,14 @@
 "Access to a case": the organisation's members, managers, and the staff
 granted access)."""
 
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, F, Q, prefetch_related_objects
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from applications.models import Case, CaseAccess, Material, MaterialType, SupplementRequest
 from certify.cache import versioned
+from scoring.selectors import settled, version_with_scheme
 
 # Long texts of the case's organisation and scheme that no case page shows.
 UNSHOWN = (
@@ -33,7 +35,10 @@ CASE_TABLE_FIELDS = (
 
 
 def case_list_for_user(user):
-    queryset = Case.objects.select_related("organisation", "version__scheme").defer(*UNSHOWN)
+    return _visible(Case.objects.select_related("organisation", "version__scheme").defer(*UNSHOWN), user)
+
+
+def _visible(queryset, user):
     if not user.is_authenticated:
         return queryset.none()
     if user.is_manager:
@@ -46,10 +51,26 @@ def case_list_for_user(user):
 
 def case_get_for_user(user, public_id, *, related=()):
     """The case if the user may see it, else Http404; `related` are more
-    relations to read with it (e.g. "contract" for its page)."""
-    case = case_list_for_user(user).select_related(*related).filter(public_id=public_id).first()
-    if case is None:
-        raise Http404
+    relations to read with it (e.g. "contract" for its page).
+
+    The version and scheme come from scoring.version_with_scheme, as on the
+    audit pages: their columns were a third of the case's read, and a
+    settled version does not change under the case.
+    """
+    queryset = _visible(
+        Case.objects.select_related("organisation", *related)
+        .defer(*(field for field in UNSHOWN if field.startswith("organisation__")))
+        .annotate(
+            version_key=F("version__public_id"),
+            version_status=F("version__status"),
+            version_normative=F("version__normative"),
+        ),
+        user,
+    )
+    # get_object_or_404 rather than first(), which would sort by the
+    # model's ordering to pick among rows that are at most one.
+    case = get_object_or_404(queryset, public_id=public_id)
+    case.version = version_with_scheme(case.version_id, case.version_key, case.version_status, case.version_normative)
     return case
 
 
@@ -59,10 +80,18 @@ def case_is_member(user, case):
     ).exists()
 
 
+def material_types(version):
+    """The material types of the version's scheme, in order (per process for
+    a settled version: the types come with the catalogue and are never edited)."""
+    return settled(
+        version, "material types", lambda: list(MaterialType.objects.filter(scheme_id=version.scheme_id).order_by("position"))
+    )
+
+
 def case_checklist(case):
     """Each material type of the scheme with its versions, newest first,
-    in two queries whatever the number of uploads."""
-    types = list(MaterialType.objects.filter(scheme_id=case.version.scheme_id).order_by("position"))
+    in one query whatever the number of uploads."""
+    types = material_types(case.version)
     versions = {}
     for material in (
         Material.objects.filter(case=case).select_related("uploaded_by").order_by("-number")

@@ -23,6 +23,7 @@ from applications.models import (
     SupplementRequest,
 )
 from applications.selectors import months_in_operation, months_registered, organisation_members
+from applications.selectors_case import material_types
 from certify.calendar import add_working_days
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
@@ -267,7 +268,9 @@ def case_missing(case):
     """What stands between the application and submission, as sentences."""
     problems = []
     latest = latest_materials(case)
-    for material_type in MaterialType.objects.filter(scheme=case.version.scheme, required=True):
+    for material_type in material_types(case.version):
+        if not material_type.required:
+            continue
         material = latest.get(material_type.pk)
         if material is None:
             problems.append(_("Upload the material “%(name)s”.") % {"name": localized(material_type, "name")})

@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from applications import services
 from applications.models import Material
+from applications.selectors_case import case_get_for_user
 from applications.urls_case import urlpatterns
+from scoring.models import SchemeVersion
 from tests.access import client_as, expect, managers_only, matrix_params, url_names
 from tests.applications.case_helpers import complete, draft_case, submitted_case
 from tests.factories import MembershipFactory
@@ -169,3 +171,33 @@ def test_the_contract_pdf_is_served_to_the_organisation_and_managers_only(
     for person, status in expected.items():
         client.force_login(person)
         assert client.get(url).status_code == status, person
+
+
+def _second_view(client, case):
+    url = reverse("applications:case_detail", args=[case.public_id])
+    _queries(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in queries]
+
+
+def test_a_second_view_of_a_case_reads_its_published_version_no_more(client, applicant, organisation):
+    # The version and scheme come from the per-process copy of settled
+    # versions (scoring.version_with_scheme) after the first read.
+    client.force_login(applicant)
+    sql = _second_view(client, draft_case(applicant, organisation))
+    assert not [query for query in sql if '"scoring_scheme"."code"' in query]
+
+
+def test_a_second_view_of_a_case_reads_its_schemes_material_types_no_more(client, applicant, organisation):
+    client.force_login(applicant)
+    sql = _second_view(client, draft_case(applicant, organisation))
+    assert not [query for query in sql if 'FROM "applications_materialtype"' in query]
+
+
+def test_a_case_is_read_with_its_version_as_it_is_now_after_the_version_changed(client, applicant, organisation):
+    client.force_login(applicant)
+    case = draft_case(applicant, organisation)
+    client.get(reverse("applications:case_detail", args=[case.public_id]))
+    SchemeVersion.objects.filter(pk=case.version_id).update(normative=True)
+    assert case_get_for_user(applicant, case.public_id).version.normative is True
