@@ -201,6 +201,19 @@ class Certificate(ChoiceLabels, models.Model):
             models.Index(
                 fields=["holder_name"], name="cert_name_prefix", opclasses=["varchar_pattern_ops"]
             ),
+            # The register's searches, one per field: a search reads the
+            # matches' keys from these alone (an index-only scan), as a
+            # number prefix can match a whole year of certificates.
+            *(
+                models.Index(
+                    fields=[field],
+                    name=f"cert_register_{name}",
+                    opclasses=["varchar_pattern_ops"],
+                    include=["expires_on", "issued_on", "id"],
+                    condition=models.Q(status="active"),
+                )
+                for field, name in (("number", "number"), ("holder_uscc", "uscc"), ("holder_name", "name"))
+            ),
             models.Index(fields=["status", "-issued_on"], name="cert_status_issued"),
             # The managers' list, newest first, unfiltered.
             models.Index(fields=["-issued_on", "-id"], name="cert_recent"),

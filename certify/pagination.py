@@ -23,3 +23,20 @@ class Window:
 
     def __len__(self):
         return len(self.object_list)
+
+
+class RowsByKey:
+    """Rows chosen by a query of their keys (dicts with an "id"), sliced like
+    a queryset: a page's keys can come from an index alone, and then only
+    the page's rows are read."""
+
+    def __init__(self, keys, rows):
+        self.keys = keys
+        self.rows = rows
+
+    def __getitem__(self, window):
+        chosen = [key["id"] for key in self.keys[window]]
+        found = self.rows.in_bulk(chosen)
+        # A row can leave `rows` between the two reads (a certificate
+        # suspended meanwhile): the page shows one row fewer.
+        return [found[pk] for pk in chosen if pk in found]

@@ -304,6 +304,27 @@ def test_the_register_does_not_find_by_the_middle_of_the_name(client, register_r
     assert listed(client, "甲公司") == set()
 
 
+def numbers_in_order(client, search):
+    response = client.get(reverse("public_register"), {"q": search})
+    return [certificate.number for certificate in response.context["page"]]
+
+
+def test_a_search_lists_matches_of_every_field_newest_first_each_once(client, manager, organisation):
+    today = timezone.localdate()
+    by_number = certificate_row(organisation, manager, number="01626AS50001R0", issued_on=today - timedelta(days=3))
+    by_name = certificate_row(
+        organisation, manager, number="01726AS50003R0", holder_name="01626 Trading Co.", issued_on=today - timedelta(days=1)
+    )
+    by_both = certificate_row(
+        organisation, manager, number="01626AS50002R0", holder_name="01626 Service Co.", issued_on=today - timedelta(days=2)
+    )
+    assert numbers_in_order(client, "01626") == [by_name.number, by_both.number, by_number.number]
+
+
+def test_a_search_for_a_percent_sign_matches_only_names_starting_with_one(client, register_rows):
+    assert listed(client, "%") == set()
+
+
 def test_the_register_leaves_out_a_certificate_past_its_validity_before_the_daily_job(client, register_rows):
     past_validity(register_rows["other"])
     assert listed(client) == {register_rows["active"].number}

@@ -176,6 +176,11 @@ USCC_INDEX = re.compile(r"Index Scan (on|using) cert_uscc_prefix")
 NAME_INDEX = re.compile(r"Index Scan (on|using) cert_name_prefix")
 
 
+def register_index(field):
+    # Index-only once the table is vacuumed; a test's rows are too new.
+    return re.compile(rf"Index (Only )?Scan (on|using) cert_register_{field}")
+
+
 def test_the_public_lookup_by_token_uses_an_index(postgresql, organisation, manager):
     certificate = certificate_row(organisation, manager)
     seqscan_off()
@@ -209,18 +214,18 @@ def test_the_registers_name_prefix_search_uses_an_index(postgresql, organisation
 
 
 def test_the_register_searched_by_number_prefix_uses_the_number_index(register_of_valid_certificates):
-    text = selectors.public_register("01626AS0001").explain()
-    assert NUMBER_INDEX.search(text), text
+    text = selectors.register_matches("01626AS0001").explain()
+    assert register_index("number").search(text), text
 
 
 def test_the_register_searched_by_code_prefix_uses_the_code_index(register_of_valid_certificates):
-    text = selectors.public_register(uscc_for(650)[:16]).explain()
-    assert USCC_INDEX.search(text), text
+    text = selectors.register_matches(uscc_for(650)[:16]).explain()
+    assert register_index("uscc").search(text), text
 
 
 def test_the_register_searched_by_name_prefix_uses_the_name_index(register_of_valid_certificates):
-    text = selectors.public_register("批量企业0065").explain()
-    assert NAME_INDEX.search(text), text
+    text = selectors.register_matches("批量企业0065").explain()
+    assert register_index("name").search(text), text
 
 
 def test_the_case_page_runs_the_same_queries_with_1_and_10_certificate_revisions(client, organisation, manager):
