@@ -128,8 +128,11 @@ def case_list_manager(request):
         selectors_case.case_list_for_user(request.user).only(*selectors_case.CASE_TABLE_FIELDS).order_by("-created_at")
     )
     case_filter = CaseFilter(request.GET or None, queryset=queryset)
+    # A filter that cannot be read lists nothing rather than every case as
+    # if it had been applied; its error is shown on the field.
+    cases = queryset.none() if case_filter.is_bound and not case_filter.is_valid() else case_filter.qs
     # No total count: the state badges above the list give the totals.
-    page = Window(case_filter.qs, request.GET.get("page"))
+    page = Window(cases, request.GET.get("page"))
     return render(
         request,
         "applications/case/case_list_manager.html",

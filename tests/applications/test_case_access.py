@@ -201,3 +201,11 @@ def test_a_case_is_read_with_its_version_as_it_is_now_after_the_version_changed(
     client.get(reverse("applications:case_detail", args=[case.public_id]))
     SchemeVersion.objects.filter(pk=case.version_id).update(normative=True)
     assert case_get_for_user(applicant, case.public_id).version.normative is True
+
+
+def test_a_case_list_filtered_by_an_unreadable_date_lists_no_case_and_says_why(client, manager):
+    client.force_login(manager)
+    _cases(2)
+    response = client.get(reverse("applications:case_list"), {"due_by": "2026-13-45"})
+    assert response.status_code == 200
+    assert (len(response.context["page"]), response.context["filter"].errors.keys()) == (0, {"due_by"})
