@@ -13,4 +13,14 @@
       : "保存失败，请刷新页面后重试。";
     target.prepend(alert);
   });
+
+  // A row of tabs wider than a phone scrolls sideways: bring the current
+  // tab into view instead of leaving it past the right edge.
+  document.querySelectorAll("[data-scroll-to-active]").forEach(function (row) {
+    var active = row.querySelector(".active");
+    if (!active) { return; }
+    var rowBox = row.getBoundingClientRect();
+    var activeBox = active.getBoundingClientRect();
+    row.scrollLeft += activeBox.left - rowBox.left - (rowBox.width - activeBox.width) / 2;
+  });
 })();

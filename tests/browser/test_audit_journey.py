@@ -113,6 +113,13 @@ def mark_item(page, code, result):
     )
 
 
+CURRENT_TAB_IN_VIEW = """() => {
+    const row = document.querySelector(".audit-nav ul").getBoundingClientRect();
+    const tab = document.querySelector(".audit-nav .active").getBoundingClientRect();
+    // A pixel of slack: the boxes' widths are fractional.
+    return tab.left >= row.left - 1 && tab.right <= row.right + 1;
+}"""
+
 def test_an_audit_from_the_document_review_to_the_decision(open_browser, tmp_path):
     overflows = {}
 
@@ -400,6 +407,8 @@ def test_an_audit_from_the_document_review_to_the_decision(open_browser, tmp_pat
     screenshot(auditor, "17-nonconformity-raised")
 
     auditor.goto(f"/audits/{onsite.public_id}/report/")
+    # On a phone the row of tabs scrolls sideways: the last one, current, is in view.
+    assert auditor.evaluate(CURRENT_TAB_IN_VIEW)
     auditor.select_option("#recommendation", label=level_name)
     auditor.fill("#reason", "得分 95 分，达到五星级；一项轻微不符合待整改。")
     screenshot(auditor, "18-report-form")
