@@ -5,6 +5,7 @@ withdrawn application."""
 
 import datetime
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from applications import services as case_services
@@ -12,9 +13,12 @@ from applications.demo import build_case, seed_enterprises
 from applications.models import Case
 from applications.uscc import uscc_check_char
 from audits import services
+from audits import services_callbacks as callback_services
 from audits.models import Audit, AuditorQualification
+from audits.selectors_callbacks import callback_calls
 from audits.services_nc import nonconformity_answer, nonconformity_raise
 from scoring.models import Indicator, Item
+from scoring.selectors import sheet_rate
 from scoring.services import mark_set
 
 
@@ -62,6 +66,37 @@ def document_review(case, manager, lead, *, start, finish):
     return audit
 
 
+CUSTOMER_SURNAMES = "陈林黄张吴王郑刘蔡杨"
+CUSTOMER_PRODUCTS = ("净水器", "热水器", "空调", "洗衣机", "冰箱")
+
+
+def call_back_customers(applicant, lead, member, audit, today):
+    """The applicant's customer list of 30 services, a sample of 12 drawn by
+    the lead and called by the member (two not reached), the rates put into
+    the score sheet."""
+    lines = ["姓名,联系方式,产品,服务日期"]
+    for number in range(30):
+        served = today - datetime.timedelta(days=40 + 3 * number)
+        lines.append(
+            f"{CUSTOMER_SURNAMES[number % 10]}先生{number + 1},1385920{number:04d},"
+            f"{CUSTOMER_PRODUCTS[number % 5]},{served.isoformat()}"
+        )
+    upload = ContentFile(("\n".join(lines) + "\n").encode("utf-8"), name="客户名单.csv")
+    callback_services.customer_list_upload(actor=applicant, audit=audit, upload=upload)
+    callback_services.callback_sample_draw(actor=lead, audit=audit, size=12)
+    for index, row in enumerate(callback_calls(audit)):
+        reached = index not in (4, 9)
+        callback_services.callback_record(
+            actor=member,
+            audit=audit,
+            row_id=row.pk,
+            reached=reached,
+            satisfaction=(3 if index == 6 else 4 if index % 3 == 0 else 5) if reached else None,
+            resolved_first_contact=index != 7 if reached else None,
+            remarks="" if reached else "两次拨打无人接听",
+        )
+    callback_services.callback_rates_confirm(actor=lead, audit=audit)
+
 def seed_audits(manager, lead, member, password):
     if Audit.objects.exists():
         return
@@ -92,6 +127,7 @@ def seed_audits(manager, lead, member, password):
     services.audit_team_assign(actor=manager, audit=onsite, lead=lead, members=[member])
     services.audit_start(actor=lead, audit=onsite)
     onsite.refresh_from_db()
+    call_back_customers(xiamen, lead, member, onsite, today)
     for item in Item.objects.filter(indicator__category__version=case.version):
         if item.code == "B4.1":
             mark_set(actor=lead, sheet=onsite.sheet, item_id=item.pk, result="sampled", samples=20, conforming=16,
@@ -115,8 +151,10 @@ def seed_audits(manager, lead, member, password):
         item=b41,
         finding=finding,
     )
+    # The reason quotes the sheet's own score, as a lead would.
+    score = sheet_rate(onsite.sheet, provisional=False).score
     services.audit_report_submit(
-        actor=lead, audit=onsite, recommendation="star4", reason="得分 98.60 分；维修记录需整改，建议四星级。"
+        actor=lead, audit=onsite, recommendation="star4", reason=f"得分 {score} 分；维修记录需整改，建议四星级。"
     )
     nonconformity_answer(
         actor=xiamen,
