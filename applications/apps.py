@@ -48,6 +48,7 @@ class ApplicationsConfig(AppConfig):
                 "case.prepayment_recorded": _("Prepayment recorded"),
                 "case.review_overdue": _("Review overdue"),
                 "case.supplement_overdue": _("Supplement overdue"),
+                "case.decision_overdue": _("Decision overdue"),
                 "case.access_granted": _("Access granted"),
                 "fees.updated": _("Fee schedule changed"),
                 "case.document_review_started": _("Document review started"),

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Case
+from applications.selectors_case import overdue_condition
 from certify.widgets import PlainSelect
 from scoring.models import Scheme
 
@@ -64,8 +65,4 @@ class CaseFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if not value:
             return queryset
-        today = timezone.localdate()
-        return queryset.filter(
-            Q(status__in=Case.OPEN_FOR_REVIEW, review_due__lt=today)
-            | Q(status=Case.Status.SUPPLEMENT_REQUESTED, supplement_due__lt=today)
-        )
+        return queryset.filter(overdue_condition(timezone.localdate()))

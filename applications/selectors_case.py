@@ -29,6 +29,7 @@ CASE_TABLE_FIELDS = (
     "status",
     "supplement_due",
     "review_due",
+    "decision_due",
     "organisation__legal_name",
     "version__scheme__code",
 )
@@ -160,12 +161,23 @@ def pipeline_counts():
     return [(value, label, counts.get(value, 0)) for value, label in Case.Status.choices]
 
 
+def overdue_condition(today):
+    """Cases whose review, supplement answer or decision is past its due date."""
+    return (
+        Q(status__in=Case.OPEN_FOR_REVIEW, review_due__lt=today)
+        | Q(status=Case.Status.SUPPLEMENT_REQUESTED, supplement_due__lt=today)
+        | Q(status=Case.Status.DECISION_PENDING, decision_due__lt=today)
+    )
+
+
 def case_is_overdue(case, today=None):
     today = today or timezone.localdate()
     if case.status in Case.OPEN_FOR_REVIEW and case.review_due:
         return case.review_due < today
     if case.status == Case.Status.SUPPLEMENT_REQUESTED and case.supplement_due:
         return case.supplement_due < today
+    if case.status == Case.Status.DECISION_PENDING and case.decision_due:
+        return case.decision_due < today
     return False
 
 

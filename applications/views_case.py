@@ -66,7 +66,10 @@ def _next_action(case, is_member, user):
     """What should happen next, and who does it — shown on the case page."""
     status = case.status
     if user.is_manager and not is_member and status in MANAGER_NEXT:
-        deadline = case.review_due if case.is_open_for_review else None
+        if case.is_open_for_review:
+            deadline = case.review_due
+        else:
+            deadline = case.decision_due if status == Case.Status.DECISION_PENDING else None
         return MANAGER_NEXT[status], deadline
     if status == Case.Status.DRAFT:
         return _("Upload the materials, make the declarations, then submit."), None
@@ -97,7 +100,7 @@ def _next_action(case, is_member, user):
     if status == Case.Status.RECTIFICATION:
         return _("Answer each nonconformity with its correction and evidence; the auditors verify them."), None
     if status == Case.Status.DECISION_PENDING:
-        return _("The audit is complete. A manager who did not audit decides on the certification."), None
+        return _("The audit is complete. A manager who did not audit decides on the certification."), case.decision_due
     if status == Case.Status.CERTIFIED:
         return _("Certified. The certificate can be downloaded from its page."), None
     if status == Case.Status.NOT_CERTIFIED:

@@ -279,6 +279,9 @@ class Builder:
                     created_by_id=organisation.created_by_id,
                     submitted_at=created + datetime.timedelta(days=3) if status != Case.Status.DRAFT else None,
                     review_due=(created + datetime.timedelta(days=17)).date(),
+                    decision_due=(created + datetime.timedelta(days=75)).date()
+                    if status == Case.Status.DECISION_PENDING
+                    else None,
                 )
             )
         _bulk(Case, cases)

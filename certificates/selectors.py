@@ -4,6 +4,7 @@ the public reads return only certificates' public records."""
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -105,11 +106,11 @@ def decision_basis(case, today=None):
 
 
 def decision_queue():
-    """Cases waiting for the decision, the longest waiting first."""
+    """Cases waiting for the decision, the soonest due first."""
     return (
         Case.objects.filter(status=Case.Status.DECISION_PENDING)
         .select_related("organisation", "version__scheme")
-        .order_by("submitted_at", "id")
+        .order_by(F("decision_due").asc(nulls_last=True), "id")
     )
 
 

@@ -43,7 +43,7 @@ def decision_queue(request):
     return render(
         request,
         "certificates/decision_queue.html",
-        {"cases": [(case, case.pk in audited) for case in cases]},
+        {"cases": [(case, case.pk in audited) for case in cases], "today": timezone.localdate()},
     )
 
 

@@ -134,6 +134,7 @@ class Case(ChoiceLabels, models.Model):
     # Deadlines, stored on the case so every party sees the same date.
     review_due = models.DateField(_("review due"), null=True, blank=True)
     supplement_due = models.DateField(_("supplement due"), null=True, blank=True)
+    decision_due = models.DateField(_("decision due"), null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

@@ -606,8 +606,8 @@ def case_onsite_done(*, actor, case, nonconformities_raised):
         if nonconformities_raised:
             _move(case, Case.Status.RECTIFICATION, actor=actor, verb="case.rectification_started")
         else:
-            _move(case, Case.Status.DECISION_PENDING, actor=actor, verb="case.decision_pending")
-        case.save(update_fields=["status"])
+            _to_decision(case, actor)
+        case.save(update_fields=["status", "decision_due", "overdue_notified_at"])
         notify(_members(case), template="case_onsite_done", context={"case": case}, url=_case_url(case))
         if case.status == Case.Status.DECISION_PENDING:
             notify(_managers(), template="case_decision_pending", context={"case": case}, url=_case_url(case))
@@ -618,10 +618,20 @@ def case_rectification_done(*, actor, case):
     """Every nonconformity is verified and the final score given."""
     with transaction.atomic():
         case = _locked(case)
-        if _move(case, Case.Status.DECISION_PENDING, actor=actor, verb="case.decision_pending"):
-            case.save(update_fields=["status"])
+        if _to_decision(case, actor):
+            case.save(update_fields=["status", "decision_due", "overdue_notified_at"])
             notify(_managers(), template="case_decision_pending", context={"case": case}, url=_case_url(case))
     return case
+
+
+def _to_decision(case, actor):
+    """Move to decision_pending with the scheme's working days for the
+    decision (DOMAIN.md: 5–10 working days after the audit). The caller saves."""
+    if not _move(case, Case.Status.DECISION_PENDING, actor=actor, verb="case.decision_pending"):
+        return False
+    case.decision_due = add_working_days(timezone.localdate(), process_settings_get(case.version).decision_working_days)
+    case.overdue_notified_at = None
+    return True
 
 
 # --- The move made by the certificates app ------------------------------------

@@ -1,10 +1,10 @@
 """The daily watch over application deadlines (also `manage.py case_deadlines`)."""
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from applications.models import Case
+from applications.selectors_case import overdue_condition
 from applications.services.case import _case_url, _managers, _members
 from certify.events import event_record
 from certify.notifications import notify
@@ -18,17 +18,14 @@ def _claim(case_id, now):
 
 
 def case_deadlines_notify(*, today=None):
-    """Notify once about every review or supplement answer that is overdue.
+    """Notify once about every review, supplement answer or decision that is overdue.
 
     Returns how many cases were flagged. Running it twice notifies once: the
     claim on `overdue_notified_at` is reset when the case moves on.
     """
     today = today or timezone.localdate()
     now = timezone.now()
-    overdue = Case.objects.filter(overdue_notified_at__isnull=True).filter(
-        Q(status__in=Case.OPEN_FOR_REVIEW, review_due__lt=today)
-        | Q(status=Case.Status.SUPPLEMENT_REQUESTED, supplement_due__lt=today)
-    )
+    overdue = Case.objects.filter(overdue_notified_at__isnull=True).filter(overdue_condition(today))
     flagged = 0
     for case in overdue.select_related("organisation"):
         with transaction.atomic():
@@ -41,6 +38,11 @@ def case_deadlines_notify(*, today=None):
                 )
                 recipients = list(_members(case)) + list(_managers())
                 notify(recipients, template="case_supplement_overdue", context={"case": case}, url=_case_url(case))
+            elif case.status == Case.Status.DECISION_PENDING:
+                event_record(
+                    actor=None, obj=case, verb="case.decision_overdue", data={"due": case.decision_due.isoformat()}
+                )
+                notify(_managers(), template="case_decision_overdue", context={"case": case}, url=_case_url(case))
             else:
                 event_record(
                     actor=None, obj=case, verb="case.review_overdue", data={"due": case.review_due.isoformat()}
