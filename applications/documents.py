@@ -30,3 +30,8 @@ def contract_pdf(contract):
             "payment_terms": fee_schedule_get().payment_terms,
         },
     )
+
+
+def supplement_notice_pdf(supplement):
+    case = supplement.case
+    return _pdf("applications/case/pdf/supplement_notice.html", {"case": case, "supplement": supplement})

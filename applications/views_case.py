@@ -3,11 +3,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,14 +27,12 @@ from applications.forms_case import (
     RejectForm,
     WithdrawForm,
 )
-from applications.models import Case, Contract, MaterialType
+from applications.models import Case, Contract, MaterialType, SupplementRequest
 from applications.services import contract as contract_services
 from applications.services.case import case_missing
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.pagination import Window
-from certify.pdf import html_to_pdf
-from certify.selectors import body_profile_get
 from certify.uploads import serve_upload
 from certify.views.access import manager_required, role_required
 from certify.views.actions import run_action
@@ -394,20 +390,25 @@ def case_reject(request, public_id):
 
 @login_required
 def supplement_notice_pdf(request, public_id, request_id):
-    """The supplement request as a PDF notice, for the applicant's files."""
+    """The supplement request's notice as sent, for the applicant's files."""
     case = selectors_case.case_get_for_user(request.user, public_id)
-    supplement = case.supplement_requests.filter(pk=request_id).prefetch_related("items__material_type").first()
+    supplement = SupplementRequest.objects.filter(case=case, pk=request_id).first()
     if supplement is None:
-        raise PermissionDenied
-    html = render_to_string(
-        "applications/case/pdf/supplement_notice.html",
-        {"case": case, "supplement": supplement, "body_profile": body_profile_get()},
-        request=request,
+        raise Http404
+    if not supplement.notice_pdf:
+        # Rendered after the request committed; a request from before notices
+        # were stored, or one whose rendering is still queued, is rendered now.
+        services.supplement_notice_queue(request=supplement)
+        supplement.refresh_from_db(fields=["notice_pdf"])
+        if not supplement.notice_pdf:
+            messages.info(request, _("The notice is being prepared. Open it again in a moment."))
+            return _detail(case)
+    return serve_upload(
+        request,
+        lambda user: supplement.notice_pdf,
+        download_name=f"supplement-{case.reference}.pdf",
+        as_attachment=False,
     )
-    pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="supplement-{case.reference}.pdf"'
-    return response
 
 
 

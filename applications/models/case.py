@@ -337,6 +337,9 @@ class SupplementRequest(models.Model):
     )
     requested_at = models.DateTimeField(default=timezone.now)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The notice as sent, rendered once after the request commits.
+    notice_pdf = models.FileField(_("notice PDF"), upload_to="applications/supplements/", blank=True)
+    notice_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("supplement request")

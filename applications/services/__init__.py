@@ -21,6 +21,8 @@ from applications.services.case import (
     case_withdraw,
     material_remove,
     material_upload,
+    supplement_notice_queue,
+    supplement_notice_store,
 )
 from applications.services.organisation import (
     invitation_accept,
@@ -54,6 +56,8 @@ __all__ = [
     "case_onsite_done",
     "case_onsite_start",
     "case_rectification_done",
+    "supplement_notice_queue",
+    "supplement_notice_store",
     "case_reject",
     "case_request_supplement",
     "case_review_start",

@@ -29,6 +29,8 @@ from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import User
 from certify.notifications import notify
+from certify.outbox import enqueue
+from certify.pdf import pdf_store_once
 from certify.permissions import require_manager
 from certify.selectors import active_managers
 from certify.uploads import validate_upload
@@ -449,6 +451,7 @@ def case_request_supplement(*, actor, case, reviews, note=""):
         case.supplement_due = due
         case.overdue_notified_at = None
         case.save(update_fields=["status", "supplement_due", "overdue_notified_at"])
+        enqueue("applications.tasks.supplement_notice_render", request.pk)
         notify(
             _members(case),
             template="case_supplement_requested",
@@ -456,6 +459,23 @@ def case_request_supplement(*, actor, case, reviews, note=""):
             url=_case_url(case),
         )
     return case
+
+
+def supplement_notice_store(*, request_id, render):
+    """Store a supplement request's notice PDF once, as it was sent."""
+    return pdf_store_once(
+        SupplementRequest,
+        request_id,
+        render=render,
+        file_field="notice_pdf",
+        sha256_field="notice_sha256",
+        file_name=lambda request: f"supplement-{request.case.reference}-{request.pk}.pdf",
+    )
+
+
+def supplement_notice_queue(*, request):
+    """Queue the rendering of a notice not stored yet (storing is once only)."""
+    enqueue("applications.tasks.supplement_notice_render", request.pk)
 
 
 def case_accept(*, actor, case, reviews=None):

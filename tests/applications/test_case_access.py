@@ -47,13 +47,15 @@ CASE_PAGES = {
 
 
 @pytest.fixture
-def case_with_supplement(applicant, organisation, manager):
+def case_with_supplement(applicant, organisation, manager, django_capture_on_commit_callbacks):
     case = submitted_case(applicant, organisation)
     services.case_review_start(actor=manager, case=case)
     material = case.materials.first()
-    case = services.case_request_supplement(
-        actor=manager, case=case, reviews={material.material_type_id: (False, "请更新")}
-    )
+    # Committed, so the notice PDF is stored.
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.case_request_supplement(
+            actor=manager, case=case, reviews={material.material_type_id: (False, "请更新")}
+        )
     return case
 
 

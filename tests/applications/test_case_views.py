@@ -1,3 +1,4 @@
+import hashlib
 import shutil
 import subprocess
 
@@ -103,21 +104,75 @@ def test_the_review_form_accepts_the_application(client, applicant, organisation
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
-def test_the_supplement_notice_pdf_names_the_material_and_the_due_date(client, applicant, organisation, manager, tmp_path):
+def test_the_supplement_notice_pdf_names_the_material_and_the_due_date(
+    client, applicant, organisation, manager, tmp_path, django_capture_on_commit_callbacks
+):
     from applications import services
 
     case = under_review_case(applicant, organisation, manager)
     manual = MaterialType.objects.get(scheme=case.version.scheme, code="service_manual")
-    case = services.case_request_supplement(actor=manager, case=case, reviews={manual.pk: (False, "缺少投诉处理程序")})
+    with django_capture_on_commit_callbacks(execute=True):
+        case = services.case_request_supplement(
+            actor=manager, case=case, reviews={manual.pk: (False, "缺少投诉处理程序")}
+        )
     supplement = case.supplement_requests.get()
     client.force_login(applicant)
     response = client.get(reverse("applications:supplement_notice_pdf", args=[case.public_id, supplement.pk]))
     path = tmp_path / "notice.pdf"
-    path.write_bytes(response.content)
+    path.write_bytes(b"".join(response.streaming_content))
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "补充材料通知" in text
     assert "缺少投诉处理程序" in text
     assert supplement.due_date.strftime("%Y-%m-%d") in text
+
+
+def _supplement_requested(applicant, organisation, manager):
+    from applications import services
+
+    case = under_review_case(applicant, organisation, manager)
+    manual = MaterialType.objects.get(scheme=case.version.scheme, code="service_manual")
+    return services.case_request_supplement(actor=manager, case=case, reviews={manual.pk: (False, "缺少投诉处理程序")})
+
+
+def test_the_supplement_notice_is_stored_with_its_sha256_after_the_request_commits(
+    applicant, organisation, manager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = _supplement_requested(applicant, organisation, manager)
+    supplement = case.supplement_requests.get()
+    with supplement.notice_pdf.open("rb") as handle:
+        data = handle.read()
+    assert data.startswith(b"%PDF") and supplement.notice_sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_the_supplement_notice_is_not_rendered_before_the_request_commits(applicant, organisation, manager):
+    case = _supplement_requested(applicant, organisation, manager)
+    assert not case.supplement_requests.get().notice_pdf
+
+
+def test_a_notice_still_being_prepared_sends_the_reader_back_to_the_case_saying_so(
+    client, applicant, organisation, manager
+):
+    case = _supplement_requested(applicant, organisation, manager)
+    supplement = case.supplement_requests.get()
+    client.force_login(applicant)
+    response = client.get(
+        reverse("applications:supplement_notice_pdf", args=[case.public_id, supplement.pk]), follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("applications:case_detail", args=[case.public_id])
+    assert [str(message) for message in response.context["messages"]] == ["通知书正在生成，请稍后再打开。"]
+
+
+def test_a_stored_notice_is_served_without_rendering_it_again(
+    client, applicant, organisation, manager, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = _supplement_requested(applicant, organisation, manager)
+    supplement = case.supplement_requests.get()
+    monkeypatch.setattr("applications.documents.html_to_pdf", lambda html: pytest.fail("rendered again"))
+    client.force_login(applicant)
+    response = client.get(reverse("applications:supplement_notice_pdf", args=[case.public_id, supplement.pk]))
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
 
 
 def test_a_case_shows_its_open_supplement_request_apart_from_the_answered_ones(applicant, organisation, manager):
