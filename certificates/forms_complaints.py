@@ -55,6 +55,14 @@ class AppealForm(forms.Form):
     contact_phone = forms.CharField(label=_("Phone (optional)"), required=False, max_length=40)
 
 
+class CertificateLinkForm(forms.Form):
+    number = forms.CharField(
+        label=_("Certificate number"),
+        max_length=60,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm font-monospace", "autocomplete": "off"}),
+    )
+
+
 class StepNoteForm(forms.Form):
     note = forms.CharField(
         label=_("Internal note"),

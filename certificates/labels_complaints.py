@@ -13,6 +13,7 @@ verb_register(
         "complaint.investigating": _("Complaint investigation started"),
         "complaint.decided": _("Complaint decided"),
         "complaint.closed": _("Complaint closed"),
+        "complaint.certificate_linked": _("Certificate linked"),
         "appeal.filed": _("Appeal filed"),
         "appeal.acknowledged": _("Appeal acknowledged"),
         "appeal.investigating": _("Appeal investigation started"),

@@ -291,6 +291,43 @@ def _move(complaint, to_state, *, actor, note="", data=None):
     return True
 
 
+# Before the investigation the body works out what a complaint is about.
+LINKABLE = {Complaint.Status.RECEIVED, Complaint.Status.ACKNOWLEDGED}
+
+
+def complaint_certificate_link(*, actor, complaint, number):
+    """An uninvolved manager links a complaint about an organisation to the
+    certificate it concerns, found by its exact number (the filer may have
+    given none, or a wrong one), before the investigation starts. Nobody
+    links a certificate they decided or audited: the link would make them
+    involved."""
+    number = (number or "").strip().upper()
+    if not number:
+        raise CertifyError(_("Give the certificate's number."))
+    with transaction.atomic():
+        complaint = _locked(complaint)
+        require_uninvolved_manager(actor, complaint)
+        if complaint.kind != Complaint.Kind.COMPLAINT or complaint.about != Complaint.About.ORGANISATION:
+            raise InvalidTransition(_("Only a complaint about a certified organisation concerns a certificate."))
+        if complaint.status not in LINKABLE:
+            raise InvalidTransition(_("The certificate is linked before the investigation starts."))
+        certificate = Certificate.objects.filter(number=number).select_related("decision", "case").first()
+        if certificate is None:
+            raise CertifyError(_("No certificate has the number %(number)s.") % {"number": number})
+        if complaint.certificate_id == certificate.pk:
+            return complaint
+        complaint.certificate = certificate
+        require_uninvolved_manager(actor, complaint)
+        complaint.save(update_fields=["certificate"])
+        event_record(
+            actor=actor,
+            obj=complaint,
+            verb="complaint.certificate_linked",
+            data={"certificate": certificate.number, "given": complaint.certificate_number},
+        )
+    return complaint
+
+
 def complaint_acknowledge(*, actor, complaint, note=""):
     """An uninvolved manager acknowledges a received complaint or appeal."""
     return _step_by_manager(

@@ -16,5 +16,10 @@ urlpatterns = [
     path("certificates/complaints/", views.complaint_list, name="complaint_list"),
     path("certificates/complaints/appeal/<uuid:public_id>/", views.appeal_new, name="appeal_new"),
     path("certificates/complaints/<uuid:public_id>/", views.complaint_detail, name="complaint_detail"),
+    path(
+        "certificates/complaints/<uuid:public_id>/certificate/",
+        views.complaint_certificate_link,
+        name="complaint_certificate_link",
+    ),
     path("certificates/complaints/<uuid:public_id>/<slug:step>/", views.complaint_step, name="complaint_step"),
 ]

@@ -27,6 +27,7 @@ from certificates import services_complaints as services
 from certificates.catalogue_pages import COMPLAINTS, FEES
 from certificates.forms_complaints import (
     AppealForm,
+    CertificateLinkForm,
     ComplaintDecisionForm,
     ComplaintForm,
     PublicPageForm,
@@ -173,9 +174,21 @@ def _next_step(request, complaint):
     return {"step": "close", "step_form": StepNoteForm(prefix="close")}
 
 
+def _link_form(complaint, step):
+    """The certificate link form, for a manager who may take the complaint's
+    next step while it is still being identified."""
+    linkable = (
+        step.get("step") in ("acknowledge", "investigate")
+        and complaint.about == Complaint.About.ORGANISATION
+        and not complaint.is_appeal
+    )
+    return CertificateLinkForm(prefix="link", initial={"number": complaint.certificate_number}) if linkable else None
+
+
 @role_required("applicant", "auditor", "manager")
 def complaint_detail(request, public_id):
     complaint = selectors.complaint_get_for_user(request.user, public_id)
+    step = _next_step(request, complaint)
     return render(
         request,
         "certificates/complaints/complaint_detail.html",
@@ -184,8 +197,25 @@ def complaint_detail(request, public_id):
             "is_manager": request.user.is_manager,
             "events": selectors.complaint_history(complaint) if request.user.is_manager else [],
             "decision_level": _level_name(complaint.appealed_decision) if complaint.is_appeal else "",
-            **_next_step(request, complaint),
+            "link_form": _link_form(complaint, step),
+            **step,
         },
+    )
+
+
+@manager_required
+@require_POST
+def complaint_certificate_link(request, public_id):
+    complaint = selectors.complaint_get_for_user(request.user, public_id)
+    form = CertificateLinkForm(request.POST, prefix="link")
+    if not form.is_valid():
+        messages.error(request, _("Give the certificate's number."))
+        return redirect(services.complaint_url(complaint))
+    return run_action(
+        request,
+        partial(services.complaint_certificate_link, actor=request.user, complaint=complaint, **form.cleaned_data),
+        success=_("The complaint is linked to the certificate."),
+        back=services.complaint_url(complaint),
     )
 
 

@@ -33,6 +33,7 @@ PAGES = {
     "complaints:complaint_detail": expect(302, 200, 404, 404, 404, 200),
     # POST only, for managers.
     "complaints:complaint_step": expect(302, 403, 403, 403, 403, 405),
+    "complaints:complaint_certificate_link": expect(302, 403, 403, 403, 403, 405),
     # Only a member of the case's organisation appeals its decision.
     "complaints:appeal_new": expect(302, 200, 404, 404, 403, 403),
 }
@@ -55,6 +56,7 @@ def page_url(applicant, organisation, manager):
         "complaints:page_edit": {"slug": "process"},
         "complaints:complaint_detail": {"public_id": appeal.public_id},
         "complaints:complaint_step": {"public_id": appeal.public_id, "step": "acknowledge"},
+        "complaints:complaint_certificate_link": {"public_id": appeal.public_id},
         "complaints:appeal_new": {"public_id": decided.case.public_id},
     }
     return lambda name: reverse(name, kwargs=arguments.get(name))
