@@ -63,6 +63,8 @@ class ReasonCodeForm(forms.ModelForm):
 class RevisionForm(forms.Form):
     level_code = forms.ChoiceField(label=_("Level"))
     scope = forms.CharField(label=_("Scope"), widget=forms.Textarea(attrs={"rows": 3}))
+    holder_name = forms.CharField(label=_("Holder's name"), max_length=200)
+    holder_address = forms.CharField(label=_("Holder's address"), max_length=300, required=False)
     reason_code = forms.TypedChoiceField(label=_("Reason"), coerce=int)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

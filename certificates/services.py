@@ -296,11 +296,14 @@ def _issue(*, actor, case, decision):
     return certificate
 
 
-def certificate_revise(*, actor, certificate, reason_code, note="", level_code=None, scope=None):
-    """Reduce the scope or lower the level of a valid certificate: a new
-    revision (the number with a revision suffix) replaces it, with the same
-    validity; the open surveillances move to the revision. A decision on
-    certification, so never by an auditor of the case (ISO/IEC 17065 7.6)."""
+def certificate_revise(
+    *, actor, certificate, reason_code, note="", level_code=None, scope=None, holder_name=None, holder_address=None
+):
+    """Reduce the scope, lower the level, or take the holder's new name or
+    address (the same legal person: its code stays) on a valid certificate:
+    a new revision (the number with a revision suffix) replaces it, with the
+    same validity; the open surveillances move to the revision. A decision
+    on certification, so never by an auditor of the case (ISO/IEC 17065 7.6)."""
     require_impartial_decider(actor, certificate.case)
     reason = _reason(ReasonCode.Action.REVISE, reason_code)
     note = (note or "").strip()
@@ -318,8 +321,20 @@ def certificate_revise(*, actor, certificate, reason_code, note="", level_code=N
         if old.level_code in codes and codes.index(new_level.code) > codes.index(old.level_code):
             raise CertifyError(_("A revision may lower the level, never raise it: a higher level needs an audit."))
         new_scope = (scope or "").strip() or old.scope
-        if new_level.code == old.level_code and new_scope == old.scope:
-            raise CertifyError(_("Change the level or the scope: the revision would be the same as the certificate."))
+        new_name = (holder_name or "").strip() or old.holder_name
+        new_address = (holder_address or "").strip() or old.holder_address
+        if (new_level.code, new_scope, new_name, new_address) == (
+            old.level_code,
+            old.scope,
+            old.holder_name,
+            old.holder_address,
+        ):
+            raise CertifyError(
+                _(
+                    "Change the level, the scope, or the holder's name or address: "
+                    "the revision would be the same as the certificate."
+                )
+            )
         revision = Certificate.objects.filter(base_number=old.base_number).count()
         successor = Certificate.objects.create(
             number=f"{old.base_number}-{revision}",
@@ -330,9 +345,9 @@ def certificate_revise(*, actor, certificate, reason_code, note="", level_code=N
             decision=old.decision,
             organisation=old.organisation,
             predecessor=old,
-            holder_name=old.holder_name,
+            holder_name=new_name,
             holder_uscc=old.holder_uscc,
-            holder_address=old.holder_address,
+            holder_address=new_address,
             scope=new_scope,
             scheme_code=old.scheme_code,
             scheme_name_zh=old.scheme_name_zh,

@@ -143,7 +143,12 @@ def _revision_form(certificate, data=None):
         data,
         levels=_level_choices(certificate),
         reasons=selectors.reason_choices(ReasonCode.Action.REVISE),
-        initial={"level_code": certificate.level_code, "scope": certificate.scope},
+        initial={
+            "level_code": certificate.level_code,
+            "scope": certificate.scope,
+            "holder_name": certificate.holder_name,
+            "holder_address": certificate.holder_address,
+        },
         prefix="revise",
     )
 
@@ -224,7 +229,7 @@ def certificate_revise(request, public_id):
     certificate = selectors.certificate_get_for_user(request.user, public_id)
     form = _revision_form(certificate, request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the level, describe the scope and choose a reason."))
+        messages.error(request, _("Choose the level, describe the scope, give the holder's name and choose a reason."))
         return redirect(services.certificate_url(certificate))
     try:
         successor = services.certificate_revise(actor=request.user, certificate=certificate, **form.cleaned_data)
