@@ -25,12 +25,14 @@ from certify.views.access import role_required
 from certify.views.actions import run_action
 from scoring import services as scoring_services
 from scoring.components import (
+    level_names,
     mark_is_incomplete,
     mark_row_response,
     render_sheet_pdf,
     sheet_context,
 )
 from scoring.models import MarkEvidence, Metric
+from scoring.selectors import version_structure
 
 
 def _urls_for(assessment):
@@ -60,6 +62,10 @@ def _context(assessment):
 @role_required("applicant")
 def self_assessment_list(request):
     assessments = list(selectors.self_assessment_list_for_user(request.user))
+    for assessment in assessments:
+        sheet = assessment.sheet
+        names = level_names(version_structure(sheet.version)[1]) if sheet.level_code else {}
+        assessment.level_name = names.get(sheet.level_code, sheet.level_code)
     compare_ids = request.GET.getlist("compare")
     compared = [a for a in assessments if str(a.public_id) in compare_ids][:3]
     comparison = _comparison(compared) if len(compared) >= 2 else None

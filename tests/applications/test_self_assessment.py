@@ -222,3 +222,11 @@ def test_the_scoring_page_runs_the_same_queries_for_15_and_60_items(client, appl
     _detail_queries(client, large)
 
     assert _detail_queries(client, small) == _detail_queries(client, large)
+
+
+def test_the_list_names_a_finished_self_assessments_level(client, applicant, self_assessment):
+    mark_everything(self_assessment, applicant)
+    client.force_login(applicant)
+    client.post(reverse("applications:self_assessment_finish", args=[self_assessment.public_id]))
+    content = client.get(reverse("applications:self_assessment_list"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "<td>五星级</td>" in content
