@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Case
-from applications.selectors_case import overdue_condition
+from applications.selectors_case import deadline_condition, overdue_condition
 from certify.widgets import PlainSelect
 from scoring.models import Scheme
 
@@ -24,9 +24,8 @@ class CaseFilter(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(label=_("Organisation or reference"), method="filter_text")
     due_by = django_filters.DateFilter(
-        label=_("Review due by"),
-        field_name="review_due",
-        lookup_expr="lte",
+        label=_("Due by"),
+        method="filter_due_by",
         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
     )
     overdue = django_filters.BooleanFilter(
@@ -61,6 +60,9 @@ class CaseFilter(django_filters.FilterSet):
             | Q(organisation__uscc__istartswith=value)
             | Q(reference__iexact=value)
         )
+
+    def filter_due_by(self, queryset, name, value):
+        return queryset.filter(deadline_condition(value, "lte"))
 
     def filter_overdue(self, queryset, name, value):
         if not value:

@@ -161,13 +161,18 @@ def pipeline_counts():
     return [(value, label, counts.get(value, 0)) for value, label in Case.Status.choices]
 
 
-def overdue_condition(today):
-    """Cases whose review, supplement answer or decision is past its due date."""
+def deadline_condition(day, lookup):
+    """Cases whose current deadline — the review, the supplement answer or the
+    decision, as the case tables show it — compares to `day` by `lookup`."""
     return (
-        Q(status__in=Case.OPEN_FOR_REVIEW, review_due__lt=today)
-        | Q(status=Case.Status.SUPPLEMENT_REQUESTED, supplement_due__lt=today)
-        | Q(status=Case.Status.DECISION_PENDING, decision_due__lt=today)
+        Q(status__in=Case.OPEN_FOR_REVIEW, **{f"review_due__{lookup}": day})
+        | Q(status=Case.Status.SUPPLEMENT_REQUESTED, **{f"supplement_due__{lookup}": day})
+        | Q(status=Case.Status.DECISION_PENDING, **{f"decision_due__{lookup}": day})
     )
+
+
+def overdue_condition(today):
+    return deadline_condition(today, "lt")
 
 
 def case_is_overdue(case, today=None):

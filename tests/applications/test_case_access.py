@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications import services
-from applications.models import Material
+from applications.models import Case, Material
 from applications.selectors_case import case_get_for_user
 from applications.urls_case import urlpatterns
 from scoring.models import SchemeVersion
@@ -211,3 +211,18 @@ def test_a_case_list_filtered_by_an_unreadable_date_lists_no_case_and_says_why(c
     response = client.get(reverse("applications:case_list"), {"due_by": "2026-13-45"})
     assert response.status_code == 200
     assert (len(response.context["page"]), response.context["filter"].errors.keys()) == (0, {"due_by"})
+
+
+def test_the_case_list_due_by_a_day_leaves_out_closed_cases_with_an_old_review_date(client, manager):
+    client.force_login(manager)
+    _cases(2)
+    waiting, closed = Case.objects.order_by("pk")
+    Case.objects.filter(pk=closed.pk).update(status=Case.Status.CERTIFIED)
+    response = client.get(reverse("applications:case_list"), {"due_by": waiting.review_due.isoformat()})
+    assert [case.pk for case in response.context["page"]] == [waiting.pk]
+
+
+def test_a_case_list_filtered_by_an_unknown_state_says_so_on_the_field(english_client, manager):
+    english_client.force_login(manager)
+    content = english_client.get(reverse("applications:case_list"), {"status": "bogus"}).content.decode()
+    assert "Select a valid choice. bogus is not one of the available choices." in content
