@@ -90,6 +90,7 @@ def decision(request, public_id):
             "recused": recused,
             "decision": decided,
             "pending": case.status == Case.Status.DECISION_PENDING,
+            "today": timezone.localdate(),
         },
     )
 

@@ -17,6 +17,7 @@ from certify.calendar import add_working_days
 from certify.events import event_record
 from certify.models import Event, Notification
 from tests.certificates.helpers import case_row, decision_pending_case
+from tests.factories import ManagerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,11 @@ def test_the_case_list_of_overdue_cases_includes_an_overdue_decision(client, man
     client.force_login(manager)
     response = client.get(reverse("applications:case_list"), {"overdue": "on"})
     assert [case.pk for case in response.context["page"]] == [late.pk]
+
+
+def test_the_decision_page_shows_when_the_decision_is_due(client, manager, organisation):
+    due = timezone.localdate() + datetime.timedelta(days=5)
+    case = waiting(organisation, manager, due)
+    client.force_login(ManagerFactory())
+    content = client.get(reverse("certificates:decision", args=[case.public_id])).content.decode()
+    assert 'data-testid="decision-due"' in content and due.isoformat() in content
