@@ -67,6 +67,7 @@ def document_review(case, manager, lead, *, start, finish):
 
 
 CUSTOMER_SURNAMES = "陈林黄张吴王郑刘蔡杨"
+CUSTOMER_GIVEN_NAMES = ("建国", "丽华", "志强", "秀英", "伟", "敏")
 CUSTOMER_PRODUCTS = ("净水器", "热水器", "空调", "洗衣机", "冰箱")
 
 
@@ -78,7 +79,7 @@ def call_back_customers(applicant, lead, member, audit, today):
     for number in range(30):
         served = today - datetime.timedelta(days=40 + 3 * number)
         lines.append(
-            f"{CUSTOMER_SURNAMES[number % 10]}先生{number + 1},1385920{number:04d},"
+            f"{CUSTOMER_SURNAMES[number % 10]}{CUSTOMER_GIVEN_NAMES[number % 6]},1385920{number:04d},"
             f"{CUSTOMER_PRODUCTS[number % 5]},{served.isoformat()}"
         )
     upload = ContentFile(("\n".join(lines) + "\n").encode("utf-8"), name="客户名单.csv")
