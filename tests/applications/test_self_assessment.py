@@ -230,3 +230,11 @@ def test_the_list_names_a_finished_self_assessments_level(client, applicant, sel
     client.post(reverse("applications:self_assessment_finish", args=[self_assessment.public_id]))
     content = client.get(reverse("applications:self_assessment_list"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "<td>五星级</td>" in content
+
+
+def test_an_english_page_names_the_scheme_in_english(client, applicant, self_assessment):
+    scheme = self_assessment.sheet.version.scheme
+    client.force_login(applicant)
+    url = reverse("applications:self_assessment_detail", args=[self_assessment.public_id])
+    content = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert scheme.name_en and scheme.name_en in content and scheme.name_zh not in content
