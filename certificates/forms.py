@@ -39,6 +39,9 @@ class VerifyForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if any(self.has_error(name) for name in ("number", "name", "code")):
+            # The field's own error (a number too long, say) says what is wrong.
+            return data
         if not data.get("number") and not (data.get("name") and data.get("code")):
             raise forms.ValidationError(
                 _("Enter the certificate number, or the organisation's full name together with its code.")

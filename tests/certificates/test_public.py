@@ -204,6 +204,14 @@ def test_verification_by_the_start_of_a_number_finds_nothing(client, certificate
     assert found(verify(client, number=certificate.number[:-2])) == []
 
 
+def test_a_number_too_long_is_told_so_and_not_asked_for(english_client):
+    errors = verify(english_client, number="X" * 100).context["form"].errors
+    assert (list(errors), errors["number"][0]) == (
+        ["number"],
+        "Ensure this value has at most 60 characters (it has 100).",
+    )
+
+
 def test_verification_links_to_the_public_page(client, certificate):
     content = verify(client, number=certificate.number).content.decode()
     assert reverse("verify_certificate", args=[certificate.token]) in content
