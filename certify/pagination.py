@@ -15,6 +15,8 @@ class Window:
         self.has_next = len(rows) > per_page
         self.has_previous = self.number > 1
         self.has_other_pages = self.has_next or self.has_previous
+        # A page number beyond the last page (an old link, a typed URL).
+        self.past_end = self.number > 1 and not self.object_list
         self.next_page_number = self.number + 1
         self.previous_page_number = self.number - 1
 

@@ -23,6 +23,15 @@ def test_the_last_window_has_no_next_page(users):
     assert (len(page), page.has_next, page.has_previous) == (1, False, True)
 
 
+def test_a_window_beyond_the_last_page_knows_it_is_past_the_end(users):
+    assert (Window(users, 9, per_page=2).past_end, Window(users, 3, per_page=2).past_end) == (True, False)
+
+
+def test_a_register_page_past_the_end_links_back_to_the_first_page(client):
+    content = client.get("/register/", {"q": "016", "page": 999}).content.decode()
+    assert 'data-testid="past-end"' in content and "?q=016&amp;page=1" in content
+
+
 def test_a_window_reads_its_rows_in_one_query_without_counting(users, django_assert_num_queries):
     with django_assert_num_queries(1):
         Window(users, 2, per_page=2)
