@@ -89,10 +89,10 @@ def test_the_manager_links_it_from_the_complaints_page(client, complaint, certif
     assert 'data-testid="complaint-certificate"' in response.content.decode()
 
 
-def test_an_empty_number_on_the_page_says_what_is_missing(client, complaint, other_manager):
-    client.force_login(other_manager)
+def test_an_empty_number_on_the_page_says_what_is_missing(english_client, complaint, other_manager):
+    english_client.force_login(other_manager)
     url = reverse("complaints:complaint_certificate_link", args=[complaint.public_id])
-    response = client.post(url, {"link-number": ""}, follow=True)
+    response = english_client.post(url, {"link-number": ""}, follow=True)
     assert [str(message) for message in response.context["messages"]] == ["Give the certificate's number."]
 
 
