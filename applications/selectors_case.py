@@ -2,14 +2,14 @@
 "Access to a case": the organisation's members, managers, and the staff
 granted access)."""
 
-from django.db.models import Count, F, Q, prefetch_related_objects
+from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from applications.models import Case, CaseAccess, Material, MaterialType, SupplementRequest
 from certify.cache import versioned
-from scoring.selectors import settled, version_with_scheme
+from scoring.selectors import settled, version_keys, version_read_with
 
 # Long texts of the case's organisation and scheme that no case page shows.
 UNSHOWN = (
@@ -61,17 +61,13 @@ def case_get_for_user(user, public_id, *, related=()):
     queryset = _visible(
         Case.objects.select_related("organisation", *related)
         .defer(*(field for field in UNSHOWN if field.startswith("organisation__")))
-        .annotate(
-            version_key=F("version__public_id"),
-            version_status=F("version__status"),
-            version_normative=F("version__normative"),
-        ),
+        .annotate(**version_keys("version")),
         user,
     )
     # get_object_or_404 rather than first(), which would sort by the
     # model's ordering to pick among rows that are at most one.
     case = get_object_or_404(queryset, public_id=public_id)
-    case.version = version_with_scheme(case.version_id, case.version_key, case.version_status, case.version_normative)
+    case.version = version_read_with(case, case.version_id)
     return case
 
 

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from audits.models import (
     TeamMember,
 )
 from certify.models import User
-from scoring.selectors import version_with_scheme
+from scoring.selectors import version_keys, version_read_with
 
 # Long texts and the days' basis (a JSON document) that no audit page shows:
 # decoding them was a fifth of reading the audit.
@@ -53,19 +53,13 @@ def audit_get_for_user(user, public_id, *, related=()):
     queryset = _visible(
         Audit.objects.select_related("case__organisation", *related)
         .defer(*UNSHOWN)
-        .annotate(
-            version_key=F("case__version__public_id"),
-            version_status=F("case__version__status"),
-            version_normative=F("case__version__normative"),
-        ),
+        .annotate(**version_keys("case__version")),
         user,
     )
     # get_object_or_404 rather than first(): first() would sort by the
     # model's ordering to pick among rows that are at most one.
     audit = get_object_or_404(queryset, public_id=public_id)
-    audit.case.version = version_with_scheme(
-        audit.case.version_id, audit.version_key, audit.version_status, audit.version_normative
-    )
+    audit.case.version = version_read_with(audit, audit.case.version_id)
     return audit
 
 

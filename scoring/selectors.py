@@ -4,7 +4,7 @@ settings only through these functions."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, Prefetch
+from django.db.models import F, Max, Prefetch
 from django.http import Http404
 
 from scoring import engine
@@ -152,6 +152,21 @@ def version_with_scheme(pk, public_id, status, normative):
     if version.status != SchemeVersion.Status.DRAFT:
         _settled[(version.public_id, "version")] = version
     return version
+
+
+def version_keys(path):
+    """What a row must read of the version at `path` (e.g. "case__version")
+    for version_read_with: its key, status and normative flag."""
+    return {
+        "version_key": F(f"{path}__public_id"),
+        "version_status": F(f"{path}__status"),
+        "version_normative": F(f"{path}__normative"),
+    }
+
+
+def version_read_with(row, version_id):
+    """The version (with its scheme) of a row annotated with version_keys."""
+    return version_with_scheme(version_id, row.version_key, row.version_status, row.version_normative)
 
 
 def engine_scheme(version) -> engine.Scheme:
