@@ -451,7 +451,7 @@ def case_request_supplement(*, actor, case, reviews, note=""):
         case.supplement_due = due
         case.overdue_notified_at = None
         case.save(update_fields=["status", "supplement_due", "overdue_notified_at"])
-        enqueue("applications.tasks.supplement_notice_render", request.pk)
+        supplement_notice_queue(request=request)
         notify(
             _members(case),
             template="case_supplement_requested",
