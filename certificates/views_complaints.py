@@ -178,7 +178,8 @@ def _link_form(complaint, step):
     """The certificate link form, for a manager who may take the complaint's
     next step while it is still being identified."""
     linkable = (
-        step.get("step") in ("acknowledge", "investigate")
+        "step" in step
+        and complaint.status in services.LINKABLE
         and complaint.about == Complaint.About.ORGANISATION
         and not complaint.is_appeal
     )
