@@ -8,13 +8,15 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from applications.models import Case, Organisation
-        from applications.selectors import ORGANISATION_COUNT
+        from applications.selectors import ORGANISATION_COUNT, staff_role_refusal
         from applications.selectors_case import PIPELINE
         from certify.cache import changed_with
         from certify.events import state_register, verb_register
+        from certify.permissions import staff_role_refusal_register
 
         changed_with(PIPELINE, Case)
         changed_with(ORGANISATION_COUNT, Organisation)
+        staff_role_refusal_register(staff_role_refusal)
 
         state_register(Case.Status.choices)
 
@@ -50,6 +52,7 @@ class ApplicationsConfig(AppConfig):
                 "case.supplement_overdue": _("Supplement overdue"),
                 "case.decision_overdue": _("Decision overdue"),
                 "case.access_granted": _("Access granted"),
+                "case.access_revoked": _("Access withdrawn"),
                 "fees.updated": _("Fee schedule changed"),
                 "case.document_review_started": _("Document review started"),
                 "case.document_revision_requested": _("Document revision requested"),

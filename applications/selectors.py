@@ -2,9 +2,10 @@
 
 import calendar
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications.models import (
     Invitation,
@@ -17,6 +18,23 @@ from certify.cache import versioned
 from certify.models import User
 
 
+def was_member(user, organisation_id):
+    """Whether `user` is or ever was a member of the organisation: such a
+    person never reviews, audits or decides on it (ISO/IEC 17065 4.2)."""
+    return Membership.with_ended.filter(user=user, organisation_id=organisation_id).exists()
+
+
+def staff_role_refusal(user):
+    """Why `user` may not be given a staff role, or None (see certify.permissions)."""
+    membership = Membership.objects.filter(user=user).select_related("organisation").first()
+    if membership is None:
+        return None
+    return _(
+        "%(name)s is a member of %(organisation)s. Staff cannot belong to an organisation "
+        "they might certify: the person leaves it first, or uses a separate account."
+    ) % {"name": user.full_name or user.email, "organisation": membership.organisation.legal_name}
+
+
 def membership_for_user(user):
     """The user's membership with its organisation, or None."""
     if not user.is_authenticated:
@@ -26,11 +44,13 @@ def membership_for_user(user):
 
 def organisation_list_for_user(user):
     """Managers see every organisation; applicants their own; others none."""
-    queryset = Organisation.objects.annotate(member_count=Count("memberships"))
+    queryset = Organisation.objects.annotate(
+        member_count=Count("memberships", filter=Q(memberships__ended_at__isnull=True))
+    )
     if user.is_authenticated and user.is_manager:
         return queryset.order_by("legal_name")
     if user.is_authenticated and user.is_applicant:
-        return queryset.filter(memberships__user=user)
+        return queryset.filter(memberships__user=user, memberships__ended_at__isnull=True)
     return queryset.none()
 
 
@@ -229,7 +249,9 @@ def self_assessment_list_for_user(user):
     if not (user.is_authenticated and user.is_applicant):
         return SelfAssessment.objects.none()
     return (
-        SelfAssessment.objects.filter(organisation__memberships__user=user)
+        SelfAssessment.objects.filter(
+            organisation__memberships__user=user, organisation__memberships__ended_at__isnull=True
+        )
         .select_related("sheet__version__scheme", "created_by")
         .order_by("-created_at")
     )
@@ -250,4 +272,10 @@ def self_assessment_get_for_user(user, public_id):
 def organisation_members(organisation_id):
     """The organisation's active members: whom the body tells of its cases,
     nonconformities and certificates."""
-    return list(User.objects.filter(memberships__organisation_id=organisation_id, is_active=True))
+    return list(
+        User.objects.filter(
+            memberships__organisation_id=organisation_id,
+            memberships__ended_at__isnull=True,
+            is_active=True,
+        )
+    )

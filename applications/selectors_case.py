@@ -46,7 +46,9 @@ def _visible(queryset, user):
         return queryset
     visible = Q(pk__in=CaseAccess.objects.filter(user=user).values("case_id"))
     if user.is_applicant:
-        visible |= Q(organisation__memberships__user=user)
+        visible |= Q(
+            organisation__memberships__user=user, organisation__memberships__ended_at__isnull=True
+        )
     return queryset.filter(visible)
 
 

@@ -123,7 +123,7 @@ urlpatterns += [
         views_people.membership_role,
         name="membership_role",
     ),
-    path("invitations/<str:token>/", views_people.invitation_detail, name="invitation_detail"),
+    path("invitations/<token:token>/", views_people.invitation_detail, name="invitation_detail"),
 ]
 
 # The case (application) pages live in their own module.

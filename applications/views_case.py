@@ -1,6 +1,5 @@
 """Case pages: the applicant's application and the managers' review."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -30,6 +29,7 @@ from applications.forms_case import (
 from applications.models import Case, Contract, MaterialType, SupplementRequest
 from applications.services import contract as contract_services
 from applications.services.case import case_missing
+from certify.client import client_ip
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.pagination import Window
@@ -416,15 +416,6 @@ def supplement_notice_pdf(request, public_id, request_id):
 # --- Fees and the contract ---------------------------------------------------
 
 
-def _client_ip(request):
-    # Behind the TLS proxy (USE_X_FORWARDED_PROTO) the proxy's address is
-    # REMOTE_ADDR; the first X-Forwarded-For entry is the person's.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and settings.SECURE_PROXY_SSL_HEADER:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
-
-
 @manager_required
 @require_POST
 def case_contract_send(request, public_id):
@@ -451,7 +442,7 @@ def case_contract_accept(request, public_id):
             actor=request.user,
             case=c,
             typed_name=form.cleaned_data["typed_name"],
-            ip_address=_client_ip(request),
+            ip_address=client_ip(request) or None,
         ),
         _("You accepted the contract. The certification body will confirm the prepayment."),
     )

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import Audit, ConflictDeclaration
-from scoring.models import Item
+from scoring.models import Item, SpecialDeduction
 
 
 class AuditPlanForm(forms.Form):
@@ -127,3 +127,21 @@ class AuditDaysBandForm(forms.Form):
 
 
 AuditDaysBandFormSet = forms.formset_factory(AuditDaysBandForm, extra=1, can_delete=True)
+
+
+class SpecialDeductionForm(forms.Form):
+    """A special deduction on the audit's sheet; `item` is optional and must
+    belong to the audit's scheme version."""
+
+    rule = forms.ChoiceField(label=_("Rule broken"), choices=SpecialDeduction.Rule.choices)
+    reason = forms.CharField(label=_("What was found"), max_length=2000)
+    item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.none(), required=False)
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = Item.objects.filter(indicator__category__version=version)
+
+
+class SpecialBonusForm(forms.Form):
+    bonus = forms.IntegerField(label=_("Special bonus"), min_value=0)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)

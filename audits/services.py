@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from applications import services as case_services
 from applications.models import Case
-from applications.selectors import membership_for_user
+from applications.selectors import membership_for_user, organisation_members, was_member
 from audits.models import (
     DECLARATION_VALID_DAYS,
     Audit,
@@ -31,7 +31,6 @@ from audits.models import (
 from certify.calendar import add_working_days
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
-from certify.models import User
 from certify.notifications import notify
 from certify.outbox import enqueue
 from certify.pdf import pdf_store_once
@@ -298,6 +297,11 @@ def audit_team_assign(*, actor, audit, lead, members=()):
     for person in team:
         if not (person.is_active and person.is_auditor):
             raise CertifyError(_("%(name)s is not an active auditor.") % {"name": person.full_name})
+        if was_member(person, audit.case.organisation_id):
+            raise CertifyError(
+                _("%(name)s is or was a member of the organisation and cannot audit it.")
+                % {"name": person.full_name}
+            )
     with transaction.atomic():
         audit = _locked_audit(audit)
         if audit.status != Audit.Status.PLANNED:
@@ -321,6 +325,7 @@ def audit_team_assign(*, actor, audit, lead, members=()):
                 _("No current no-conflict declaration from: %(names)s. Ask them to declare first.")
                 % {"names": "、".join(missing)}
             )
+        previous = [member.auditor for member in audit.team.select_related("auditor")]
         audit.team.all().delete()
         TeamMember.objects.bulk_create(
             TeamMember(
@@ -336,13 +341,17 @@ def audit_team_assign(*, actor, audit, lead, members=()):
             case_services.case_access_grant(
                 actor=actor, case=audit.case, user=person, reason=str(Audit.Kind(audit.kind).label)
             )
+        team_ids = {person.pk for person in team}
+        case_access_follow_team(
+            actor=actor, case=audit.case, people=[p for p in previous if p.pk not in team_ids]
+        )
         event_record(
             actor=actor,
             obj=audit,
             verb="audit.team_assigned",
             data={"lead": lead.pk, "members": [m.pk for m in team[1:]]},
         )
-        members_of_org = User.objects.filter(memberships__organisation=organisation, is_active=True)
+        members_of_org = organisation_members(organisation.pk)
         team_rows = list(audit.team.select_related("auditor"))
         notify(
             members_of_org,
@@ -573,6 +582,22 @@ def document_revisions_request(*, actor, audit, note=""):
     return audit
 
 
+def case_access_follow_team(*, actor, case, people):
+    """Withdraw each person's access to the case unless a team of another of
+    its audits, not cancelled, still gives it (the case's access list is
+    kept by the applications app, which knows no audits)."""
+    for person in people:
+        still_on_a_team = (
+            TeamMember.objects.filter(audit__case=case, auditor=person)
+            .exclude(audit__status=Audit.Status.CANCELLED)
+            .exists()
+        )
+        if not still_on_a_team:
+            case_services.case_access_revoke(
+                actor=actor, case=case, user=person, reason=str(_("No longer on an audit team"))
+            )
+
+
 def audits_cancel_for_withdrawn_cases(*, today=None):
     """The sweep: cancel every open audit of a withdrawn case (the applications
     app cannot call this app when the applicant withdraws)."""
@@ -595,6 +620,11 @@ def audits_cancel_for_withdrawn_cases(*, today=None):
                 from_state=from_state,
                 to_state=Audit.Status.CANCELLED,
                 note=audit.cancel_reason,
+            )
+            case_access_follow_team(
+                actor=None,
+                case=audit.case,
+                people=[member.auditor for member in audit.team.select_related("auditor")],
             )
             cancelled += 1
     return cancelled

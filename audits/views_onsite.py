@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audits import selectors, services
-from audits.forms import FindingForm
+from audits.forms import FindingForm, SpecialBonusForm, SpecialDeductionForm
 from audits.models import Audit, FindingEvidence
 from audits.selectors_nc import case_rectification_state, nonconformities_for_audit
 from certify.exceptions import CertifyError
@@ -21,8 +21,17 @@ from certify.views.actions import run_action
 from scoring import services as scoring_services
 from scoring.components import level_names, mark_is_incomplete, mark_row_response, sheet_context
 from scoring.engine import InvalidInput
-from scoring.models import Item, MarkEvidence, SpecialDeduction
+from scoring.models import MarkEvidence, SpecialDeduction
 from scoring.selectors import sheet_rate, version_structure
+
+
+def _form_errors_as_messages(request, form):
+    """The scoring page's small forms post and come back: their errors, each
+    with its field's label, are shown as messages above it."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
 
 
 def _staff_audit(request, public_id, related=()):
@@ -151,15 +160,12 @@ def audit_mark_evidence_file(request, public_id, evidence_id):
 @require_POST
 def audit_deduction_add(request, public_id):
     audit = _staff_audit(request, public_id)
-    item = Item.objects.filter(pk=request.POST.get("item") or 0).first()
+    form = SpecialDeductionForm(request.POST, version=audit.case.version)
+    if not form.is_valid():
+        _form_errors_as_messages(request, form)
+        return redirect("audits:audit_scoring", public_id=public_id)
     try:
-        services.special_deduction_record(
-            actor=request.user,
-            audit=audit,
-            rule=request.POST.get("rule", ""),
-            reason=request.POST.get("reason", ""),
-            item=item,
-        )
+        services.special_deduction_record(actor=request.user, audit=audit, **form.cleaned_data)
     except CertifyError as exc:
         messages.error(request, exc.message)
     else:
@@ -171,17 +177,16 @@ def audit_deduction_add(request, public_id):
 @require_POST
 def audit_bonus(request, public_id):
     audit = _staff_audit(request, public_id)
+    form = SpecialBonusForm(request.POST)
+    if not form.is_valid():
+        _form_errors_as_messages(request, form)
+        return redirect("audits:audit_scoring", public_id=public_id)
     try:
-        bonus = int(request.POST.get("bonus", "0"))
         _on_sheet(
             request,
             audit,
-            lambda sheet: scoring_services.special_bonus_set(
-                actor=request.user, sheet=sheet, bonus=bonus, reason=request.POST.get("reason", "")
-            ),
+            lambda sheet: scoring_services.special_bonus_set(actor=request.user, sheet=sheet, **form.cleaned_data),
         )
-    except ValueError:
-        messages.error(request, _("The special bonus is 0 or 1."))
     except CertifyError as exc:
         messages.error(request, exc.message)
     else:

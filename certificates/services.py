@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Case
-from applications.selectors import organisation_members
+from applications.selectors import organisation_members, was_member
 from applications.services import case_decide
 from audits.models import TeamMember
 from certificates.models import (
@@ -60,6 +60,10 @@ def require_impartial_decider(actor, case):
     if was_on_audit_team(actor, case):
         raise NotAllowed(
             _("You were on an audit team of this application, so another manager must decide.")
+        )
+    if was_member(actor, case.organisation_id):
+        raise NotAllowed(
+            _("You are or were a member of the certified organisation, so another manager must decide.")
         )
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.models import Case
+from applications.selectors import was_member
 from applications.selectors_case import case_is_member
 from certificates.models import Certificate, Decision, NumberCounter
 from certificates.models_complaints import Complaint, PublicPage
@@ -72,7 +73,7 @@ def _tell_filer(complaint, template, **context):
         {"url": "", "absolute_url": "", "site_url": settings.SITE_URL, **context},
         complaint.language or settings.LANGUAGE_CODE,
     )
-    email_queue(to=complaint.contact_email, subject=subject, body_text=body)
+    email_queue(to=complaint.contact_email, template=template, subject=subject, body_text=body)
 
 
 def _tell_managers(complaint):
@@ -93,6 +94,10 @@ def complaint_involvement(user, complaint):
     if complaint.filed_by_id is not None and complaint.filed_by_id == user.pk:
         return _("You filed this yourself, so another manager must handle it.")
     if complaint.kind == Complaint.Kind.APPEAL:
+        if was_member(user, complaint.case.organisation_id):
+            return _(
+                "You are or were a member of the appealing organisation, so another manager must handle the appeal."
+            )
         if complaint.appealed_decision.decided_by_id == user.pk:
             return _("You made the decision under appeal, so another manager must handle the appeal.")
         if was_on_audit_team(user, complaint.case):
@@ -102,6 +107,10 @@ def complaint_involvement(user, complaint):
         return ""
     certificate = complaint.certificate
     if certificate is not None:
+        if was_member(user, certificate.organisation_id):
+            return _(
+                "You are or were a member of the organisation complained about, so another manager must handle this complaint."
+            )
         if certificate.decision.decided_by_id == user.pk:
             return _(
                 "You made the certification decision on the certificate complained about, so another manager must handle this complaint."

@@ -13,7 +13,7 @@ urlpatterns = [
     path("reasons/<int:reason_id>/", views.reason_code_edit, name="reason_code_edit"),
     path("<uuid:public_id>/", views.certificate_detail, name="certificate_detail"),
     path("<uuid:public_id>/pdf/", views.certificate_pdf, name="certificate_pdf"),
-    path("<uuid:public_id>/status/<str:action>/", views.certificate_status, name="certificate_status"),
+    path("<uuid:public_id>/status/<slug:action>/", views.certificate_status, name="certificate_status"),
     path("<uuid:public_id>/revise/", views.certificate_revise, name="certificate_revise"),
     path("<uuid:public_id>/renew/", views.renewal_apply, name="renewal_apply"),
     path(

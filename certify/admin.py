@@ -3,9 +3,10 @@ state change goes through a service function and leaves an event."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat import models as beat_models
 from simple_history.admin import SimpleHistoryAdmin
 
-from certify.models import Email, Event, Notification, OutboxMessage, User, WorkingDayOverride
+from certify.models import Event, Notification, OutboxMessage, User, WorkingDayOverride
 
 admin.site.site_header = _("Certify housekeeping")
 admin.site.site_title = _("Certify housekeeping")
@@ -45,12 +46,6 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_select_related = ["recipient"]
 
 
-@admin.register(Email)
-class EmailAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "to", "subject", "sent_at", "attempts"]
-    search_fields = ["to", "subject"]
-
-
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "task_name", "published_at", "attempts", "last_error"]
@@ -59,3 +54,18 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 @admin.register(WorkingDayOverride)
 class WorkingDayOverrideAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = ["date", "is_working_day", "note"]
+
+
+# The schedule is code (settings.CELERY_BEAT_SCHEDULE); a periodic task edited
+# or run from the admin would be work nobody reviewed. Each run is recorded on
+# the managers' background-work page instead. Stored e-mails are not
+# registered at all: until sent they may hold a secret link.
+for model in (
+    beat_models.PeriodicTask,
+    beat_models.IntervalSchedule,
+    beat_models.CrontabSchedule,
+    beat_models.SolarSchedule,
+    beat_models.ClockedSchedule,
+):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)

@@ -7,6 +7,8 @@ class CertifyConfig(AppConfig):
     verbose_name = _("Certify")
 
     def ready(self):
+        # Registers the path converters every app's urls use.
+        from certify import converters  # noqa: F401
         from certify.events import verb_register
 
         verb_register(
@@ -18,5 +20,6 @@ class CertifyConfig(AppConfig):
                 "body_profile.updated": _("Body profile updated"),
                 "calendar.override_set": _("Working day entered"),
                 "calendar.override_removed": _("Working day removed"),
+                "email.sent": _("E-mail sent"),
             }
         )

@@ -125,7 +125,7 @@ class OutboxPasswordResetForm(PasswordResetForm):
     ):
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
-        email_queue(to=to_email, subject=subject, body_text=body)
+        email_queue(to=to_email, template="password_reset", subject=subject, body_text=body)
 
 
 class ProfileForm(forms.ModelForm):

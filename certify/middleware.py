@@ -1,4 +1,45 @@
+from django.http import HttpResponseBadRequest
+from django.template import loader
 from django.utils import translation
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to a request whose address, query, form, cookies or headers
+    hold a NUL character: PostgreSQL refuses it in any text, so it would
+    otherwise surface as a 500 wherever the value reaches a query.
+
+    Form fields refuse it too (Django's CharField), with a message on the
+    page; this catches the values no form reads: URL segments, searches,
+    session cookies, the user agent that login throttling records.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._holds_nul(request):
+            # No context processors: they would read the session and the user.
+            page = loader.get_template("400.html").render({"request": request})
+            return HttpResponseBadRequest(page)
+        return self.get_response(request)
+
+    @staticmethod
+    def _holds_nul(request):
+        if "\x00" in request.path_info:
+            return True
+        headers = (v for k, v in request.META.items() if k.startswith("HTTP_"))
+        if any("\x00" in value for value in headers if isinstance(value, str)):
+            return True
+        if any("\x00" in k or "\x00" in v for k, v in request.COOKIES.items()):
+            return True
+        # The CSRF check parses a POST's form anyway; uploaded files' bytes
+        # are not in it.
+        parts = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+        return any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for part in parts
+            for key, values in part.lists()
+        )
 
 
 class UserLanguageMiddleware:

@@ -6,6 +6,7 @@ it for the bell, and queues an e-mail through the outbox.
 """
 
 import logging
+import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -14,6 +15,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from certify.events import event_record
 from certify.models import Email, Notification
 from certify.outbox import enqueue
 
@@ -32,9 +34,49 @@ def render_email(template, context, language):
     return " ".join(subject.split()), body.strip() + "\n"
 
 
-def email_queue(*, to, subject, body_text, body_html=""):
-    """Store an e-mail and send it after commit, through the outbox."""
-    email = Email.objects.create(to=to, subject=subject, body_text=body_text, body_html=body_html)
+# E-mails that carry a secret link or belong to an account's set-up. They
+# record no event when sent and are pruned after EMAIL_ACCOUNT_RETENTION_DAYS.
+ACCOUNT_TEMPLATES = frozenset(
+    {
+        "email_verification",
+        "registration_existing",
+        "password_reset",
+        "password_reset_unknown",
+        "staff_welcome",
+        "invitation",
+    }
+)
+
+# A secret link (verification, password, invitation) is marked when its
+# e-mail is rendered; the message goes out with it, the stored copy does not
+# keep it. Private-use characters never occur in the app's own text.
+SECRET_START, SECRET_END = "\ue000", "\ue001"
+_SECRET = re.compile(f"{SECRET_START}.*?{SECRET_END}", re.DOTALL)
+
+
+def secret(text):
+    return f"{SECRET_START}{text}{SECRET_END}"
+
+
+def secret_revealed(body):
+    """The body as sent: the secret links without their marks."""
+    return body.replace(SECRET_START, "").replace(SECRET_END, "")
+
+
+def secret_removed(body):
+    """The body as kept once sent: each secret link replaced by a placeholder."""
+    return _SECRET.sub("[link removed]", body)
+
+
+def email_queue(*, to, template, subject, body_text, body_html=""):
+    """Store an e-mail and send it after commit, through the outbox.
+
+    `template` names what the e-mail is (its notification template) for the
+    record of its sending and for pruning.
+    """
+    email = Email.objects.create(
+        to=to, template=template, subject=subject, body_text=body_text, body_html=body_html
+    )
     enqueue("certify.tasks.email_send", email.pk)
     return email
 
@@ -65,13 +107,17 @@ def notify(recipients, *, template, context=None, url="", send_email=True):
             )
         )
         if send_email:
-            email_queue(to=user.email, subject=subject, body_text=body)
+            email_queue(to=user.email, template=template, subject=subject, body_text=body)
     return created
 
 
 def email_deliver(email_id):
     """Send one stored e-mail unless it has been sent; raise on failure so the
-    outbox keeps the message for the sweep."""
+    outbox records it and tries again later.
+
+    The update that records the sending also removes the body's secret links,
+    so nobody can read them afterwards.
+    """
     failure = None
     with transaction.atomic():
         # The row lock keeps a sweep and a retry from sending the same e-mail.
@@ -79,16 +125,34 @@ def email_deliver(email_id):
         if email is None or email.sent_at is not None:
             return
         message = EmailMultiAlternatives(
-            subject=email.subject, body=email.body_text, to=[email.to]
+            subject=email.subject, body=secret_revealed(email.body_text), to=[email.to]
         )
         if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
+            message.attach_alternative(secret_revealed(email.body_html), "text/html")
         try:
             message.send()
         except Exception as exc:  # noqa: BLE001 - recorded, then raised below
             failure = exc
         else:
-            Email.objects.filter(pk=email_id).update(sent_at=timezone.now(), last_error="")
+            sent_at = timezone.now()
+            Email.objects.filter(pk=email_id).update(
+                sent_at=sent_at,
+                last_error="",
+                body_text=secret_removed(email.body_text),
+                body_html=secret_removed(email.body_html),
+            )
+            if email.template not in ACCOUNT_TEMPLATES:
+                event_record(
+                    actor=None,
+                    obj=email,
+                    verb="email.sent",
+                    data={
+                        "to": email.to,
+                        "subject": email.subject,
+                        "template": email.template,
+                        "sent_at": sent_at.isoformat(),
+                    },
+                )
         Email.objects.filter(pk=email_id).update(attempts=F("attempts") + 1)
     if failure is not None:
         Email.objects.filter(pk=email_id).update(last_error=str(failure)[:2000])

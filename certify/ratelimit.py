@@ -14,15 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
-
-def client_address(request):
-    # Behind a proxy the app is told the client's address by the proxy;
-    # REMOTE_ADDR is then the proxy's, so the header set by it wins.
-    if settings.RATE_LIMIT_TRUST_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+from certify.client import client_ip
 
 
 def parse_rate(rate):
@@ -37,7 +29,7 @@ def over_limit(request, group, rate):
     """Count this request; True when the client has used up its window."""
     allowed, window = parse_rate(rate)
     window_start = int(time.time() // window)
-    key = f"rl:{group}:{client_address(request)}:{window_start}"
+    key = f"rl:{group}:{client_ip(request)}:{window_start}"
     if cache.add(key, 1, timeout=window + 1):
         return allowed < 1
     try:

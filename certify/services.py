@@ -14,7 +14,7 @@ from certify.events import event_record
 from certify.exceptions import CertifyError
 from certify.models import BodyProfile, User, WorkingDayOverride
 from certify.notifications import email_queue, render_email
-from certify.permissions import require_manager
+from certify.permissions import require_manager, staff_role_refusal
 
 EMAIL_VERIFICATION_SALT = "certify.email-verification"
 
@@ -33,7 +33,7 @@ def _send_verification_email(user):
         {"recipient": user, "verify_url": link, "site_url": settings.SITE_URL},
         user.language or settings.LANGUAGE_CODE,
     )
-    email_queue(to=user.email, subject=subject, body_text=body)
+    email_queue(to=user.email, template="email_verification", subject=subject, body_text=body)
 
 
 def user_register(*, email, full_name, password, language=""):
@@ -147,7 +147,7 @@ def _send_password_set_email(user):
         },
         user.language or settings.LANGUAGE_CODE,
     )
-    email_queue(to=user.email, subject=subject, body_text=body)
+    email_queue(to=user.email, template="staff_welcome", subject=subject, body_text=body)
 
 
 def user_roles_set(*, actor, user, is_applicant, is_auditor, is_manager, is_active):
@@ -161,6 +161,11 @@ def user_roles_set(*, actor, user, is_applicant, is_auditor, is_manager, is_acti
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.pk == actor.pk and (not is_manager or not is_active):
             raise CertifyError(_("You cannot remove your own manager role or deactivate yourself."))
+        gains_staff_role = (is_auditor and not user.is_auditor) or (is_manager and not user.is_manager)
+        if gains_staff_role:
+            refusal = staff_role_refusal(user)
+            if refusal:
+                raise CertifyError(refusal)
         before = {"roles": sorted(user.roles), "active": user.is_active}
         user.is_applicant = is_applicant
         user.is_auditor = is_auditor

@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the session, the user or a query parameter.
+    "certify.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -187,13 +189,21 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 EMAIL_VERIFICATION_MAX_AGE = 60 * 60 * 24 * 3
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
 
+# How many proxies in front append to X-Forwarded-For (certify.client.client_ip):
+# 1 behind one TLS proxy, 0 when clients connect directly (the header is then
+# ignored, as anyone can send it). RATE_LIMIT_TRUST_FORWARDED_FOR=1 is the
+# older spelling of 1 and will go.
+TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", 1 if env_bool("RATE_LIMIT_TRUST_FORWARDED_FOR", False) else 0
+)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+
 # Public pages (verification, register, complaints): requests per client,
-# "<count>/<s|m|h|d>" (a benchmark raises it). Behind a proxy that sets
-# X-Forwarded-For, trust it so each client is counted, not the proxy.
+# "<count>/<s|m|h|d>" (a benchmark raises it).
 PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "60/m")
 # Complaints filed through the public form per client (only submissions count).
 COMPLAINT_RATE_LIMIT = env_str("COMPLAINT_RATE_LIMIT", "5/h")
-RATE_LIMIT_TRUST_FORWARDED_FOR = env_bool("RATE_LIMIT_TRUST_FORWARDED_FOR", False)
 
 # Login throttling: django-axes keeps its records in the database, so the
 # lockout holds across processes without a shared cache.
@@ -204,6 +214,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "certify.client.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -308,6 +319,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=20),
     },
 }
+
+# The admin is read-only: its history pages show versions, never restore one.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -65,7 +65,16 @@ class Organisation(models.Model):
         raise ValidationError(_("Organisations are never deleted."))
 
 
+class OpenMembershipManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(ended_at__isnull=True)
+
+
 class Membership(ChoiceLabels, models.Model):
+    """A person's membership of an organisation. Ended, never deleted: who
+    was a member stays known, so nobody who was can judge the organisation
+    (ISO/IEC 17065 4.2)."""
+
     class Role(models.TextChoices):
         ADMIN = "admin", _("Administrator")
         MEMBER = "member", _("Member")
@@ -78,15 +87,27 @@ class Membership(ChoiceLabels, models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(_("joined at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("left at"), null=True, blank=True)
+
+    with_ended = models.Manager()
+    # The default (Meta): the open memberships, also through user.memberships
+    # and organisation.memberships. Joins across `memberships__` must add
+    # `memberships__ended_at__isnull=True` themselves.
+    objects = OpenMembershipManager()
 
     class Meta:
+        default_manager_name = "objects"
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["-role", "created_at"]
         constraints = [
-            # An applicant belongs to one organisation: every page shows "its"
-            # organisation, and a case's access follows the membership.
-            models.UniqueConstraint(fields=["user"], name="membership_one_organisation_per_user"),
+            # An applicant belongs to one organisation at a time: every page
+            # shows "its" organisation, and a case's access follows it.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(ended_at__isnull=True),
+                name="membership_one_open_per_user",
+            ),
         ]
 
     def __str__(self):

@@ -3,6 +3,7 @@
 from applications.services.case import (
     case_accept,
     case_access_grant,
+    case_access_revoke,
     case_create,
     case_decide,
     case_declare,
@@ -46,6 +47,7 @@ from applications.services.self_assessment import (
 __all__ = [
     "case_accept",
     "case_access_grant",
+    "case_access_revoke",
     "case_create",
     "case_decide",
     "case_declare",

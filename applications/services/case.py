@@ -22,7 +22,12 @@ from applications.models import (
     SupplementItem,
     SupplementRequest,
 )
-from applications.selectors import months_in_operation, months_registered, organisation_members
+from applications.selectors import (
+    months_in_operation,
+    months_registered,
+    organisation_members,
+    was_member,
+)
 from applications.selectors_case import material_types
 from certify.calendar import add_working_days
 from certify.events import event_record
@@ -53,6 +58,14 @@ def _require_member(actor, case):
     if not _is_member(actor, case.organisation):
         raise NotAllowed(_("Only members of the applying organisation may do this."))
 
+
+
+def _require_impartial_reviewer(actor, case):
+    require_manager(actor)
+    if was_member(actor, case.organisation_id):
+        raise NotAllowed(
+            _("You are or were a member of the applying organisation, so another manager must review it.")
+        )
 
 
 def _locked(case):
@@ -375,7 +388,7 @@ def case_withdraw(*, actor, case, reason=""):
 
 
 def case_review_start(*, actor, case):
-    require_manager(actor)
+    _require_impartial_reviewer(actor, case)
     with transaction.atomic():
         case = _locked(case)
         if not _move(case, Case.Status.UNDER_REVIEW, actor=actor, verb="case.review_started"):
@@ -410,7 +423,7 @@ def case_request_supplement(*, actor, case, reviews, note=""):
     is not accepted needs a comment. The due date is the scheme's
     `supplement_answer_working_days` working days ahead.
     """
-    require_manager(actor)
+    _require_impartial_reviewer(actor, case)
     types = {t.pk: t for t in MaterialType.objects.filter(scheme_id=case.version.scheme_id)}
     commented = {type_id: comment for type_id, (accepted, comment) in reviews.items() if not accepted}
     if any(not comment.strip() for comment in commented.values()):
@@ -480,7 +493,7 @@ def supplement_notice_queue(*, request):
 
 def case_accept(*, actor, case, reviews=None):
     """Accept the application; every required material must be accepted."""
-    require_manager(actor)
+    _require_impartial_reviewer(actor, case)
     with transaction.atomic():
         case = _locked(case)
         if case.status == Case.Status.ACCEPTED:
@@ -505,7 +518,7 @@ def case_accept(*, actor, case, reviews=None):
 
 
 def case_reject(*, actor, case, reason):
-    require_manager(actor)
+    _require_impartial_reviewer(actor, case)
     reason = (reason or "").strip()
     if not reason:
         raise CertifyError(_("Give the reason for rejecting the application."))
@@ -533,6 +546,17 @@ def case_access_grant(*, actor, case, user, reason):
                 actor=actor, obj=case, verb="case.access_granted", data={"user": user.pk, "reason": reason}
             )
     return grant
+
+
+def case_access_revoke(*, actor, case, user, reason):
+    """Take away a staff member's access to a case (the audits app calls it
+    when they leave the last team that gave it). A repeat is a no-op."""
+    with transaction.atomic():
+        removed, _by_model = CaseAccess.objects.filter(case=case, user=user).delete()
+        if removed:
+            event_record(
+                actor=actor, obj=case, verb="case.access_revoked", data={"user": user.pk, "reason": reason}
+            )
 
 
 # --- Moves made by the audits app (it calls these; never the reverse) --------

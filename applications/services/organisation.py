@@ -34,6 +34,9 @@ def organisation_create(*, actor, legal_name, uscc):
     """
     if not (actor.is_authenticated and actor.is_applicant):
         raise NotAllowed(_("Only an applicant account can create an organisation."))
+    refusal = _account_refusal(actor)
+    if refusal:
+        raise NotAllowed(refusal)
     legal_name = " ".join((legal_name or "").split())
     if not legal_name:
         raise CertifyError(_("Enter the organisation's legal name."))
@@ -272,6 +275,7 @@ def _admins(organisation):
     return User.objects.filter(
         memberships__organisation=organisation,
         memberships__role=Membership.Role.ADMIN,
+        memberships__ended_at__isnull=True,
         is_active=True,
     )
 
@@ -496,7 +500,7 @@ def invitation_create(*, actor, organisation, email, role=Membership.Role.MEMBER
             },
             actor.language or settings.LANGUAGE_CODE,
         )
-        email_queue(to=email, subject=subject, body_text=body)
+        email_queue(to=email, template="invitation", subject=subject, body_text=body)
     return invitation
 
 
@@ -529,15 +533,15 @@ def invitation_revoke(*, actor, invitation):
             {"invitation": locked, "organisation": locked.organisation, "site_url": settings.SITE_URL},
             actor.language or settings.LANGUAGE_CODE,
         )
-        email_queue(to=locked.email, subject=subject, body_text=body)
+        email_queue(to=locked.email, template="invitation_revoked", subject=subject, body_text=body)
     return locked
 
 
 def _account_refusal(user):
     if user.is_staff_member:
         return _(
-            "Staff of the certification body cannot join an organisation. "
-            "Sign in with an applicant account to accept."
+            "Staff of the certification body cannot belong to an organisation they might "
+            "certify. Use a separate applicant account."
         )
     if not user.is_applicant:
         return _("Only an applicant account can join an organisation.")
@@ -551,7 +555,10 @@ def invitation_refusal(user, invitation, now=None):
     service (to enforce)."""
     status = invitation.status_on(now)
     if status == Invitation.Status.ACCEPTED:
-        if invitation.accepted_by_id == getattr(user, "pk", None):
+        if (
+            invitation.accepted_by_id == getattr(user, "pk", None)
+            and Membership.objects.filter(user=user, organisation=invitation.organisation_id).exists()
+        ):
             return None
         return _("This invitation has already been used.")
     if status == Invitation.Status.REVOKED:
@@ -573,6 +580,11 @@ def invitation_refusal(user, invitation, now=None):
             "You already belong to another organisation; an account belongs to one "
             "organisation only. Register with another e-mail address to join this one."
         )
+    if user.email.lower() != invitation.email.lower():
+        # Whoever holds a forwarded or leaked link is not the colleague invited.
+        return _(
+            "This invitation was sent to %(email)s. Sign in with that address to accept it."
+        ) % {"email": invitation.email}
     return None
 
 
@@ -595,7 +607,12 @@ def invitation_accept(*, actor, token):
             if invitation is None:
                 raise CertifyError(_("This invitation link is not valid."))
             if invitation.accepted_by_id == actor.pk:
-                return Membership.objects.get(user=actor, organisation=invitation.organisation)
+                membership = Membership.objects.filter(
+                    user=actor, organisation=invitation.organisation_id
+                ).first()
+                if membership is None:
+                    raise CertifyError(_("This invitation has already been used."))
+                return membership
             refusal = invitation_refusal(actor, invitation)
             if refusal:
                 raise CertifyError(refusal)
@@ -652,8 +669,9 @@ def _last_admin_message():
 def membership_remove(*, actor, membership):
     """An administrator removes a member, or a member leaves; the person is told.
 
-    The last administrator can be removed by nobody, themselves included.
-    Removing someone already removed is a no-op.
+    The membership is ended, not deleted. The last administrator can be
+    removed by nobody, themselves included. Removing someone already removed
+    is a no-op.
     """
     leaving = actor.is_authenticated and membership.user_id == actor.pk
     if not leaving:
@@ -665,7 +683,8 @@ def membership_remove(*, actor, membership):
         if locked.role == Membership.Role.ADMIN and _admin_count(locked.organisation_id) <= 1:
             raise CertifyError(_last_admin_message())
         organisation, person = locked.organisation, locked.user
-        locked.delete()
+        locked.ended_at = timezone.now()
+        locked.save(update_fields=["ended_at"])
         event_record(
             actor=actor,
             obj=organisation,

@@ -5,6 +5,7 @@ from django import template
 
 from certify.events import state_label, verb_label
 from certify.i18n import localized
+from certify.notifications import secret
 
 register = template.Library()
 
@@ -17,6 +18,12 @@ def event_label(verb):
 @register.filter(name="state_label")
 def state_label_filter(state):
     return state_label(state)
+
+
+@register.filter(name="secret", is_safe=True)
+def secret_filter(link):
+    """Mark a secret link in an e-mail: it is sent, never kept."""
+    return secret(link)
 
 
 @register.filter(name="localized")

@@ -45,6 +45,12 @@ def member(organisation):
 
 
 @pytest.fixture
+def applicant_without_organisation(db):
+    """The colleague invited below, who has an account already."""
+    return ApplicantFactory(full_name="Newcomer Qian", email="new@example.com")
+
+
+@pytest.fixture
 def invitation(applicant, organisation):
     return invitation_create(actor=applicant, organisation=organisation, email="new@example.com")
 
@@ -142,7 +148,7 @@ def test_an_invitation_as_administrator_makes_an_administrator(
     applicant, organisation, applicant_without_organisation
 ):
     invitation = invitation_create(
-        actor=applicant, organisation=organisation, email="boss@example.com", role="admin"
+        actor=applicant, organisation=organisation, email="new@example.com", role="admin"
     )
 
     membership = invitation_accept(actor=applicant_without_organisation, token=invitation.token)
@@ -442,7 +448,7 @@ def test_the_invitation_page_explains_a_refusal_and_gives_no_access(
     if setup == "revoked":
         invitation_revoke(actor=applicant, invitation=invitation)
     elif setup == "used":
-        invitation_accept(actor=ApplicantFactory(), token=invitation.token)
+        invitation_accept(actor=ApplicantFactory(email="new@example.com"), token=invitation.token)
     elif setup == "other_organisation":
         user = request.getfixturevalue("outsider")
     elif setup == "staff":
@@ -466,7 +472,7 @@ def test_the_invitation_page_explains_a_refusal_and_gives_no_access(
 
 
 def test_an_unknown_token_is_404(client, db):
-    assert client.get(reverse("applications:invitation_detail", args=["nope"])).status_code == 404
+    assert client.get("/invitations/nope/").status_code == 404
 
 
 def test_a_new_person_registers_from_the_invitation_and_joins(

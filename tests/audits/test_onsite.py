@@ -127,3 +127,32 @@ def test_a_finding_takes_several_photos_at_once(client, onsite):
     photos = [SimpleUploadedFile(f"{n}.png", png_bytes(), content_type="image/png") for n in range(3)]
     client.post(reverse("audits:audit_findings", args=[audit.public_id]), {"description": "门店现场", "files": photos})
     assert Finding.objects.get().evidence.count() == 3
+
+
+def test_a_special_deduction_posted_with_an_unknown_item_is_refused_with_a_message(
+    english_client, onsite
+):
+    audit, lead, _member = onsite
+    english_client.force_login(lead)
+
+    response = english_client.post(
+        reverse("audits:audit_deduction_add", args=[audit.public_id]),
+        {"rule": "law", "reason": "投诉未处理", "item": "abc"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "Item: Select a valid choice" in response.content.decode()
+    assert not audit.sheet.special_deductions.exists()
+
+
+def test_a_special_bonus_that_is_not_a_number_is_refused_with_a_message(english_client, onsite):
+    audit, lead, _member = onsite
+    english_client.force_login(lead)
+
+    response = english_client.post(
+        reverse("audits:audit_bonus", args=[audit.public_id]), {"bonus": "many"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "Special bonus: Enter a whole number." in response.content.decode()

@@ -100,7 +100,7 @@ def test_notify_without_email_sends_none(
 
 
 def test_an_email_is_delivered_only_once(db):
-    email = email_queue(to="someone@example.com", subject="Hello", body_text="Body")
+    email = email_queue(to="someone@example.com", template="test", subject="Hello", body_text="Body")
 
     email_deliver(email.pk)
     email_deliver(email.pk)
@@ -115,7 +115,7 @@ def test_delivering_an_unknown_email_does_nothing(db):
 
 
 def test_a_failed_delivery_is_recorded_and_raised_for_the_outbox(db):
-    email = email_queue(to="someone@example.com", subject="Hello", body_text="Body")
+    email = email_queue(to="someone@example.com", template="test", subject="Hello", body_text="Body")
 
     with (
         mock.patch(

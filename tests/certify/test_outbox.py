@@ -35,7 +35,7 @@ def broker_down(broker):
 
 
 def queue_email():
-    return email_queue(to="someone@example.com", subject="Hello", body_text="Body")
+    return email_queue(to="someone@example.com", template="test", subject="Hello", body_text="Body")
 
 
 def test_enqueue_writes_an_unpublished_row_before_commit():
