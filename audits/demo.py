@@ -14,7 +14,7 @@ from applications.models import Case
 from applications.uscc import uscc_check_char
 from audits import services
 from audits import services_callbacks as callback_services
-from audits.models import Audit, AuditorQualification
+from audits.models import Audit, AuditorQualification, DeclarationRequest
 from audits.selectors_callbacks import callback_calls
 from audits.services_nc import nonconformity_answer, nonconformity_raise
 from scoring.models import Indicator, Item
@@ -33,7 +33,7 @@ AUDIT_ENTERPRISES = [
 ]
 
 
-def qualify_and_declare(auditors, case):
+def qualify_and_declare(auditors, case, manager):
     for auditor in auditors:
         AuditorQualification.objects.get_or_create(
             auditor=auditor,
@@ -41,6 +41,12 @@ def qualify_and_declare(auditors, case):
             defaults={"certificate_number": f"ASC-{auditor.pk:04d}", "valid_until": datetime.date(2028, 6, 30)},
         )
         if services.declaration_current(auditor, case.organisation) is None:
+            DeclarationRequest.objects.get_or_create(
+                auditor=auditor,
+                organisation=case.organisation,
+                audit=None,
+                defaults={"requested_by": manager},
+            )
             services.conflict_declare(
                 actor=auditor, organisation=case.organisation, no_consultancy=True, no_employment=True, no_other_interest=True
             )
@@ -105,7 +111,7 @@ def seed_audits(manager, lead, member, password):
     # The main organisation's signed contract: its document review is under way.
     case = Case.objects.filter(status=Case.Status.CONTRACT_SIGNED).order_by("pk").first()
     if case is not None:
-        qualify_and_declare([lead, member], case)
+        qualify_and_declare([lead, member], case, manager)
         document_review(case, manager, lead, start=today + datetime.timedelta(days=3), finish=False)
 
     (xiamen, xiamen_org), (quanzhou, quanzhou_org), (ningbo, ningbo_org) = seed_enterprises(
@@ -115,7 +121,7 @@ def seed_audits(manager, lead, member, password):
     # Xiamen: documents passed, the on-site report is in, one minor
     # nonconformity answered and waiting for the lead's verification.
     case = build_case(xiamen, manager, xiamen_org, "contract_signed")
-    qualify_and_declare([lead, member], case)
+    qualify_and_declare([lead, member], case, manager)
     document_review(case, manager, lead, start=today - datetime.timedelta(days=20), finish=True)
     onsite = services.audit_plan(
         actor=manager,
@@ -167,7 +173,7 @@ def seed_audits(manager, lead, member, password):
 
     # Quanzhou: documents passed; the on-site audit is planned.
     case = build_case(quanzhou, manager, quanzhou_org, "contract_signed")
-    qualify_and_declare([lead, member], case)
+    qualify_and_declare([lead, member], case, manager)
     document_review(case, manager, lead, start=today - datetime.timedelta(days=10), finish=True)
     planned = services.audit_plan(
         actor=manager,
@@ -181,7 +187,7 @@ def seed_audits(manager, lead, member, password):
 
     # Ningbo: the application was withdrawn during its document review.
     case = build_case(ningbo, manager, ningbo_org, "contract_signed")
-    qualify_and_declare([lead], case)
+    qualify_and_declare([lead], case, manager)
     document_review(case, manager, lead, start=today + datetime.timedelta(days=1), finish=False)
     case_services.case_withdraw(actor=ningbo, case=case, reason="企业搬迁，暂缓认证")
     services.audits_cancel_for_withdrawn_cases()

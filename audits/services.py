@@ -23,6 +23,7 @@ from audits.models import (
     AuditDaysBand,
     AuditDaysTable,
     ConflictDeclaration,
+    DeclarationRequest,
     DocumentReviewComment,
     Finding,
     FindingEvidence,
@@ -220,6 +221,11 @@ def declaration_current(auditor, organisation, on=None):
     )
 
 
+def declaration_asked(auditor, organisation):
+    """Whether a manager asked `auditor` to declare about the organisation."""
+    return DeclarationRequest.objects.filter(auditor=auditor, organisation=organisation).exists()
+
+
 def declaration_request(*, actor, audit, auditor):
     """Ask a proposed auditor to make the declaration (an e-mail with the link)."""
     require_manager(actor)
@@ -227,6 +233,9 @@ def declaration_request(*, actor, audit, auditor):
         raise CertifyError(_("Only auditors can be put on an audit team."))
     organisation = audit.case.organisation
     with transaction.atomic():
+        DeclarationRequest.objects.get_or_create(
+            auditor=auditor, audit=audit, defaults={"organisation": organisation, "requested_by": actor}
+        )
         event_record(actor=actor, obj=audit, verb="declaration.requested", data={"auditor": auditor.pk})
         notify(
             [auditor],
@@ -244,6 +253,8 @@ def conflict_declare(*, actor, organisation, no_consultancy, no_employment, no_o
     """
     if not (actor.is_authenticated and actor.is_auditor):
         raise NotAllowed(_("Only auditors make this declaration."))
+    if not declaration_asked(actor, organisation):
+        raise NotAllowed(_("No manager has asked you to declare about this organisation."))
     if membership_for_user(actor) is not None:
         raise CertifyError(_("Members of an applying organisation cannot audit."))
     if not (no_consultancy and no_employment and no_other_interest):

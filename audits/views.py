@@ -154,6 +154,8 @@ def declaration_request(request, public_id, auditor_public_id):
 @role_required("auditor")
 def declaration(request, organisation_public_id):
     organisation = get_object_or_404(Organisation, public_id=organisation_public_id)
+    if not services.declaration_asked(request.user, organisation):
+        raise Http404
     current = services.declaration_current(request.user, organisation)
     form = DeclarationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

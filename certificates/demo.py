@@ -97,7 +97,7 @@ def _awaiting_decision(user, organisation, manager, lead, member, *, days_ago, m
     audit it; `manager` plans, and decides later (never an auditor)."""
     today = timezone.localdate()
     case = build_case(user, manager, organisation, "contract_signed")
-    qualify_and_declare([lead, member], case)
+    qualify_and_declare([lead, member], case, manager)
     document_review(case, manager, lead, start=today - datetime.timedelta(days=days_ago), finish=True)
     onsite = audit_services.audit_plan(
         actor=manager,

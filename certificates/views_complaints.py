@@ -38,6 +38,7 @@ from certificates.models_complaints import Complaint
 from certify.exceptions import CertifyError
 from certify.i18n import localized
 from certify.ratelimit import rate_limited
+from certify.throttle import post_limited
 from certify.views.access import manager_required, role_required
 from certify.views.actions import run_action
 from scoring.components import level_names
@@ -49,7 +50,7 @@ PAGE_SIZE = 25
 # --- Filing ------------------------------------------------------------------------------
 
 
-@rate_limited("complaint", setting="COMPLAINT_RATE_LIMIT", methods=("POST",))
+@post_limited("complaint", ip_rate_setting="COMPLAINT_RATE_LIMIT")
 def complaint_new(request):
     user = request.user
     initial = {"certificate_number": request.GET.get("certificate", "")[:60]}

@@ -15,6 +15,7 @@ class CertifyConfig(AppConfig):
             {
                 "user.registered": _("Registered"),
                 "user.email_verified": _("E-mail address verified"),
+                "user.password_reset": _("Password reset"),
                 "user.staff_created": _("Staff account created"),
                 "user.roles_changed": _("Roles changed"),
                 "body_profile.updated": _("Body profile updated"),

@@ -5,14 +5,15 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
-from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from certify.models import BodyProfile, User
-from certify.notifications import email_queue
+from certify.notifications import email_queue, render_email
 from certify.uploads import IMAGE_KINDS, validate_upload
 
 
@@ -24,45 +25,27 @@ def _helper(submit_label, form_tag=True):
 
 
 class RegistrationForm(forms.Form):
+    """Name and address only: the password is chosen through the link the
+    e-mail brings, so whether the address has an account never shows here."""
+
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Create account"))
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email=email).exists():
-            raise ValidationError(
-                _("An account with this e-mail address already exists. Sign in or reset the password.")
-            )
-        return email
+        return self.cleaned_data["email"].strip().lower()
 
-    def clean(self):
-        cleaned = super().clean()
-        password1 = cleaned.get("password1")
-        password2 = cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("The two passwords do not match."))
-        elif password1:
-            probe = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
-            try:
-                password_validation.validate_password(password1, probe)
-            except ValidationError as exc:
-                self.add_error("password1", exc)
-        return cleaned
+
+class ChoosePasswordForm(SetPasswordForm):
+    """The password of a new account, chosen on the page the verification
+    link opens (the validators compare it with the person's name and address)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Set password"))
 
 
 class LoginForm(AuthenticationForm):
@@ -112,7 +95,23 @@ class OutboxPasswordResetForm(PasswordResetForm):
         self.helper = _helper(_("Send reset link"))
 
     def get_users(self, email):
+        # Unlike Django's, accounts that never chose a password are included:
+        # a reset link is also how they finish setting up.
         return User.objects.filter(email__iexact=email.strip(), is_active=True)
+
+    def save(self, *, request=None, **kwargs):
+        """Send the reset link, or, when no account uses the address, an
+        e-mail saying so: one e-mail either way, so the page and the work
+        done are the same and nobody learns who has an account."""
+        email = self.cleaned_data["email"].strip().lower()
+        if self.get_users(email).exists():
+            return super().save(request=request, **kwargs)
+        subject, body = render_email(
+            "password_reset_unknown",
+            {"register_url": settings.SITE_URL + reverse("register"), "site_url": settings.SITE_URL},
+            translation.get_language() or settings.LANGUAGE_CODE,
+        )
+        email_queue(to=email, template="password_reset_unknown", subject=subject, body_text=body)
 
     def send_mail(
         self,

@@ -260,6 +260,26 @@ class OutboxMessage(models.Model):
         return f"{self.task_name}{tuple(self.args)}"
 
 
+class RateHit(models.Model):
+    """One counted submission of an abuse-sensitive form (registration,
+    password reset, verification resend, complaint), for its limits.
+
+    Counted in the database, like the login lockout, so a limit holds across
+    processes and with the cache down. `key` is a hash of the address or
+    e-mail counted, never the value itself.
+    """
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "created_at"], name="ratehit_window")]
+
+    def __str__(self):
+        return f"{self.scope}:{self.key[:8]}"
+
+
 class BodyProfile(models.Model):
     """The certification body itself: printed on every document it issues.
 

@@ -40,16 +40,14 @@ def over_limit(request, group, rate):
     return count > allowed
 
 
-def rate_limited(group, *, setting="PUBLIC_RATE_LIMIT", methods=None):
+def rate_limited(group, *, setting="PUBLIC_RATE_LIMIT"):
     """Answer 429 with a page saying when to try again once the client has
     used up `settings.<setting>` for `group`."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            if (methods is None or request.method in methods) and over_limit(
-                request, group, getattr(settings, setting)
-            ):
+            if over_limit(request, group, getattr(settings, setting)):
                 response = render(request, "429.html", {"rate": getattr(settings, setting)}, status=429)
                 response["Retry-After"] = str(parse_rate(getattr(settings, setting))[1])
                 return response

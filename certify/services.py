@@ -36,28 +36,66 @@ def _send_verification_email(user):
     email_queue(to=user.email, template="email_verification", subject=subject, body_text=body)
 
 
-def user_register(*, email, full_name, password, language=""):
-    """Create an applicant who must verify the e-mail address before signing in.
+def _send_account_exists_email(user, language):
+    """Someone registered with an address that has an account: tell its
+    owner how to sign in or reset the password, and nothing to the page."""
+    reset_link = settings.SITE_URL + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    subject, body = render_email(
+        "registration_existing",
+        {
+            "recipient": user,
+            "login_url": settings.SITE_URL + reverse("login"),
+            "reset_url": reset_link,
+            "site_url": settings.SITE_URL,
+        },
+        user.language or language or settings.LANGUAGE_CODE,
+    )
+    email_queue(to=user.email, template="registration_existing", subject=subject, body_text=body)
 
-    Raises CertifyError when the address is taken.
+
+def user_register(*, email, full_name, language=""):
+    """Register an applicant by name and e-mail address; the e-mail's link
+    verifies the address and sets the password. Return the user.
+
+    An address that has an account gets an e-mail saying so instead (a new
+    verification link while it is unverified), so the page and the work
+    done are the same either way and nobody learns who has an account. No
+    password is hashed here: the person chooses it through the link.
     """
-    email = User.objects.normalize_email(email).lower()
+    email = User.objects.normalize_email(email).strip().lower()
     try:
         with transaction.atomic():
-            user = User.objects.create_user(
-                email=email,
-                password=password,
-                full_name=full_name,
-                is_applicant=True,
-                language=language,
+            existing = User.objects.select_for_update().filter(email=email).first()
+            if existing is not None:
+                _tell_existing_account(existing, language)
+                return existing
+            user = User(
+                email=email, full_name=" ".join(full_name.split()), is_applicant=True, language=language
             )
+            user.set_unusable_password()
+            user.save()
             event_record(actor=user, obj=user, verb="user.registered")
             _send_verification_email(user)
-    except IntegrityError as exc:
-        raise CertifyError(
-            _("An account with this e-mail address already exists. Sign in or reset the password.")
-        ) from exc
+    except IntegrityError:
+        # The same address registered twice at once: the first one won.
+        with transaction.atomic():
+            existing = User.objects.select_for_update().get(email=email)
+            _tell_existing_account(existing, language)
+            return existing
     return user
+
+
+def _tell_existing_account(user, language):
+    if user.email_verified_at is None and user.is_active:
+        _send_verification_email(user)
+    else:
+        _send_account_exists_email(user, language)
 
 
 def user_resend_verification(*, email):
@@ -71,12 +109,9 @@ def user_resend_verification(*, email):
             _send_verification_email(user)
 
 
-def user_verify_email(*, token):
-    """Mark the address in `token` verified; return the user.
-
-    A repeat with the same token is a no-op. Raises CertifyError for a token
-    that is forged, expired or for an address that has since changed.
-    """
+def user_verification_check(*, token):
+    """The user a verification link is for; raise CertifyError for a link that
+    is forged, expired or for an address that has since changed."""
     try:
         payload = signing.loads(
             token, salt=EMAIL_VERIFICATION_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE
@@ -87,15 +122,49 @@ def user_verify_email(*, token):
         ) from exc
     except signing.BadSignature as exc:
         raise CertifyError(_("This verification link is not valid.")) from exc
+    user = User.objects.filter(pk=payload.get("user"), is_active=True).first()
+    if user is None or user.email != payload.get("email"):
+        raise CertifyError(_("This verification link is not valid."))
+    return user
+
+
+def user_verify_email(*, token, password=None):
+    """Mark the address in `token` verified and, for an account registered
+    without one, set the chosen password; return the user.
+
+    The password is set once: after that the link only verifies (a no-op
+    when verified), so a link read later cannot take over the account.
+    """
+    user = user_verification_check(token=token)
     with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=payload.get("user")).first()
-        if user is None or user.email != payload.get("email"):
-            raise CertifyError(_("This verification link is not valid."))
+        user = User.objects.select_for_update().get(pk=user.pk)
+        fields = []
+        if not user.has_usable_password():
+            if not password:
+                raise CertifyError(_("Choose a password to finish the registration."))
+            user.set_password(password)
+            fields.append("password")
+        if user.email_verified_at is None:
+            user.email_verified_at = timezone.now()
+            fields.append("email_verified_at")
+            event_record(actor=user, obj=user, verb="user.email_verified")
+        if fields:
+            user.save(update_fields=fields)
+    return user
+
+
+def user_password_reset_done(*, user):
+    """A password was set through a reset link: the link proved the address,
+    and the login lockout of the account is lifted."""
+    from axes.utils import reset as axes_reset
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
         if user.email_verified_at is None:
             user.email_verified_at = timezone.now()
             user.save(update_fields=["email_verified_at"])
-            event_record(actor=user, obj=user, verb="user.email_verified")
-    return user
+        event_record(actor=user, obj=user, verb="user.password_reset")
+    axes_reset(username=user.email)
 
 
 def staff_create(*, actor, email, full_name, is_auditor, is_manager, phone=""):

@@ -199,6 +199,11 @@ TRUSTED_PROXY_COUNT = env_int(
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 
+# Registration, password reset and the verification link sent again, each
+# per client address and per e-mail address; counted in the database.
+ACCOUNT_RATE_LIMIT_PER_IP = env_str("ACCOUNT_RATE_LIMIT_PER_IP", "20/h")
+ACCOUNT_RATE_LIMIT_PER_ADDRESS = env_str("ACCOUNT_RATE_LIMIT_PER_ADDRESS", "5/h")
+
 # Public pages (verification, register, complaints): requests per client,
 # "<count>/<s|m|h|d>" (a benchmark raises it).
 PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "60/m")

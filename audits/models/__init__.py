@@ -5,6 +5,7 @@ from audits.models.audit import (
     AuditDaysTable,
     AuditorQualification,
     ConflictDeclaration,
+    DeclarationRequest,
     DocumentReviewComment,
     TeamMember,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "AuditDaysTable",
     "AuditorQualification",
     "ConflictDeclaration",
+    "DeclarationRequest",
     "DocumentReviewComment",
     "TeamMember",
 ]

@@ -86,6 +86,30 @@ class AuditorQualification(models.Model):
         return f"{self.auditor} · {self.scheme} · {self.valid_until}"
 
 
+class DeclarationRequest(models.Model):
+    """A manager asked an auditor to declare no conflict with an organisation.
+    An auditor sees and makes only the declarations asked of them: the
+    organisations the body works with are not every auditor's business."""
+
+    auditor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("applications.Organisation", on_delete=models.PROTECT, related_name="+")
+    # The audit the auditor is proposed for, when asked from its planning.
+    audit = models.ForeignKey("Audit", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("request for a no-conflict declaration")
+        verbose_name_plural = _("requests for a no-conflict declaration")
+        constraints = [
+            models.UniqueConstraint(fields=["auditor", "audit"], name="declaration_request_once_per_audit"),
+        ]
+        indexes = [models.Index(fields=["auditor", "organisation"], name="declaration_request_lookup")]
+
+    def __str__(self):
+        return f"{self.auditor} / {self.organisation}"
+
+
 class ConflictDeclaration(models.Model):
     """An auditor's declaration of no conflict of interest with an
     organisation (ISO/IEC 17065 4.2): no consultancy for it and no employment

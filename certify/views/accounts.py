@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,12 +12,14 @@ from django.views.decorators.http import require_POST
 from certify import services
 from certify.exceptions import CertifyError
 from certify.forms import (
+    ChoosePasswordForm,
     LoginForm,
     OutboxPasswordResetForm,
     ProfileForm,
     RegistrationForm,
     ResendVerificationForm,
 )
+from certify.throttle import post_limited
 
 
 def home(request):
@@ -44,6 +47,11 @@ def _safe_next(request):
     return ""
 
 
+@post_limited(
+    "register",
+    ip_rate_setting="ACCOUNT_RATE_LIMIT_PER_IP",
+    email_rate_setting="ACCOUNT_RATE_LIMIT_PER_ADDRESS",
+)
 def register(request):
     if request.user.is_authenticated:
         return redirect(_safe_next(request) or "home")
@@ -54,36 +62,56 @@ def register(request):
         request.session[AFTER_SIGN_IN_SESSION_KEY] = next_url
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_register(
-                email=form.cleaned_data["email"],
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"],
-                language=getattr(request, "LANGUAGE_CODE", ""),
-            )
-        except CertifyError as exc:
-            form.add_error("email", exc.message)
-        else:
-            return render(
-                request, "registration/register_done.html", {"email": form.cleaned_data["email"]}
-            )
+        services.user_register(
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            language=getattr(request, "LANGUAGE_CODE", ""),
+        )
+        return render(
+            request, "registration/register_done.html", {"email": form.cleaned_data["email"]}
+        )
     return render(request, "registration/register.html", {"form": form, "next": next_url})
 
 
-def email_verify(request, token):
-    try:
-        services.user_verify_email(token=token)
-    except CertifyError as exc:
-        return render(
-            request, "registration/email_verify_failed.html", {"error": exc.message}, status=400
-        )
-    messages.success(request, _("Your e-mail address is verified. You can sign in now."))
+def _to_sign_in(request, message):
+    messages.success(request, message)
     next_url = request.session.pop(AFTER_SIGN_IN_SESSION_KEY, "")
     if next_url:
         return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
     return redirect("login")
 
 
+def email_verify(request, token):
+    """The link of the verification e-mail: a new account chooses its
+    password here; an account that has one is verified at once."""
+    try:
+        user = services.user_verification_check(token=token)
+        if user.has_usable_password():
+            services.user_verify_email(token=token)
+            return _to_sign_in(request, _("Your e-mail address is verified. You can sign in now."))
+    except CertifyError as exc:
+        return render(
+            request, "registration/email_verify_failed.html", {"error": exc.message}, status=400
+        )
+    form = ChoosePasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_verify_email(token=token, password=form.cleaned_data["new_password1"])
+        except CertifyError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _to_sign_in(
+                request,
+                _("Your password is set and your e-mail address verified. You can sign in now."),
+            )
+    return render(request, "registration/choose_password.html", {"form": form, "person": user})
+
+
+@post_limited(
+    "verification_resend",
+    ip_rate_setting="ACCOUNT_RATE_LIMIT_PER_IP",
+    email_rate_setting="ACCOUNT_RATE_LIMIT_PER_ADDRESS",
+)
 def verification_resend(request):
     form = ResendVerificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -101,11 +129,26 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@method_decorator(
+    post_limited(
+        "password_reset",
+        ip_rate_setting="ACCOUNT_RATE_LIMIT_PER_IP",
+        email_rate_setting="ACCOUNT_RATE_LIMIT_PER_ADDRESS",
+    ),
+    name="dispatch",
+)
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = OutboxPasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_password_reset_done(user=form.user)
+        return response
 
 
 @login_required

@@ -166,6 +166,7 @@ def test_a_former_member_cannot_be_on_the_organisations_audit_team(
     audit = planned_document_review(case, manager)
     leave(colleague)
     former_member = made_staff(manager, colleague, auditor=True)
+    audit_services.declaration_request(actor=manager, audit=audit, auditor=former_member)
     audit_services.conflict_declare(
         actor=former_member,
         organisation=organisation,

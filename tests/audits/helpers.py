@@ -6,9 +6,10 @@ from applications import services as case_services
 from applications.models import ServiceOutlet
 from applications.services import contract as contract_services
 from audits import services
-from audits.models import Audit
+from audits.models import Audit, DeclarationRequest
+from certify.models import User
 from tests.applications.case_helpers import all_accepted, under_review_case
-from tests.factories import AuditorFactory
+from tests.factories import AuditorFactory, ManagerFactory
 
 START = datetime.date(2026, 12, 7)
 
@@ -26,8 +27,21 @@ def signed_case(applicant, organisation, manager):
     return case
 
 
+def declaration_asked(auditor, organisation):
+    """A manager asks `auditor` to declare about the organisation, through an
+    audit of one of its cases."""
+    audit = Audit.objects.filter(case__organisation=organisation).order_by("id").first()
+    manager = User.objects.filter(is_manager=True, is_active=True).order_by("id").first()
+    DeclarationRequest.objects.get_or_create(
+        auditor=auditor,
+        audit=audit,
+        defaults={"organisation": organisation, "requested_by": manager or ManagerFactory()},
+    )
+
+
 def declared_auditor(organisation, **kwargs):
     auditor = AuditorFactory(**kwargs)
+    declaration_asked(auditor, organisation)
     services.conflict_declare(
         actor=auditor, organisation=organisation, no_consultancy=True, no_employment=True, no_other_interest=True
     )

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from applications import services as case_services
 from applications.models import Case
@@ -12,6 +13,7 @@ from certify.models import Event
 from scoring.models import Indicator
 from tests.audits.helpers import (
     START,
+    declaration_asked,
     declared_auditor,
     planned_document_review,
     running_document_review,
@@ -112,6 +114,7 @@ def test_an_auditor_without_a_declaration_cannot_be_assigned(case, manager):
 
 def test_a_declaration_needs_every_statement(case):
     auditor = AuditorFactory()
+    declaration_asked(auditor, case.organisation)
     with pytest.raises(CertifyError, match="Each statement must be true"):
         services.conflict_declare(
             actor=auditor, organisation=case.organisation, no_consultancy=True, no_employment=False, no_other_interest=True
@@ -126,6 +129,29 @@ def test_a_declaration_older_than_a_year_no_longer_counts(case, manager):
         lead = declared_auditor(case.organisation)
     with pytest.raises(CertifyError, match="No current no-conflict declaration"):
         services.audit_team_assign(actor=manager, audit=audit, lead=lead)
+
+
+def test_an_auditor_not_asked_cannot_declare(case):
+    with pytest.raises(NotAllowed, match="No manager has asked you"):
+        services.conflict_declare(
+            actor=AuditorFactory(),
+            organisation=case.organisation,
+            no_consultancy=True,
+            no_employment=True,
+            no_other_interest=True,
+        )
+
+
+def test_asking_an_auditor_to_declare_lets_them_open_the_declaration_page(client, case, manager):
+    audit = planned_document_review(case, manager)
+    auditor = AuditorFactory()
+    url = reverse("audits:declaration", args=[case.organisation.public_id])
+    client.force_login(auditor)
+    before = client.get(url).status_code
+
+    services.declaration_request(actor=manager, audit=audit, auditor=auditor)
+
+    assert (before, client.get(url).status_code) == (404, 200)
 
 
 def test_an_applicant_cannot_declare(case, applicant):

@@ -18,7 +18,8 @@ MANAGER_POST = expect(302, 403, 403, 403, 403, 405)
 PAGES = {
     "audits:my_audits": expect(302, 403, 403, 403, 200, 200),
     "audits:audit_plan": managers_only(),
-    "audits:declaration": expect(302, 403, 403, 403, 200, 403),
+    # `auditor` was not asked to declare about this organisation.
+    "audits:declaration": expect(302, 403, 403, 403, 404, 403),
     # `auditor` is not on this audit's team: like a stranger, 404.
     "audits:audit_detail": expect(302, 404, 404, 404, 404, 200),
     "audits:audit_team": MANAGER_POST,

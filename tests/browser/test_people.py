@@ -60,8 +60,6 @@ def test_an_admin_invites_a_colleague_who_registers_and_joins(open_browser):
     colleague.wait_for_url(re.compile(r"/accounts/register/\?next="))
     colleague.fill("#id_full_name", "陈同事")
     colleague.fill("#id_email", COLLEAGUE)
-    colleague.fill("#id_password1", PASSPHRASE)
-    colleague.fill("#id_password2", PASSPHRASE)
     colleague.locator("main form [type=submit]").click()
     expect(colleague.locator("main strong", has_text=COLLEAGUE)).to_be_visible()
     screenshot(colleague, "03-registered")
@@ -70,6 +68,9 @@ def test_an_admin_invites_a_colleague_who_registers_and_joins(open_browser):
         m for m in mail.outbox if m.to == [COLLEAGUE] and VERIFY_LINK.search(m.body)
     ]
     colleague.goto(VERIFY_LINK.search(verification.body).group(0))
+    colleague.fill("#id_new_password1", PASSPHRASE)
+    colleague.fill("#id_new_password2", PASSPHRASE)
+    colleague.locator("main form [type=submit]").click()
     # Back to sign-in, which then returns to the invitation.
     colleague.wait_for_url(re.compile(r"/accounts/login/\?next=.*invitations"))
     expect(colleague.locator(".alert-success")).to_be_visible()

@@ -21,13 +21,11 @@ NEW_PASSWORD = "Plum-blossom-in-winter-42"
 
 
 def registration(**changes):
-    return {
-        "full_name": "Chen Xiaoming",
-        "email": "chen@example.com",
-        "password1": NEW_PASSWORD,
-        "password2": NEW_PASSWORD,
-        **changes,
-    }
+    return {"full_name": "Chen Xiaoming", "email": "chen@example.com", **changes}
+
+
+def choose_password(**changes):
+    return {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD, **changes}
 
 
 def sign_in(client, email, password):
@@ -48,11 +46,13 @@ def client(english_client):
 # Registration
 
 
-def test_the_registration_page_shows_the_form(client):
+def test_the_registration_page_asks_for_the_name_and_address_only(client):
     response = client.get(reverse("register"))
 
+    content = response.content.decode()
     assert response.status_code == 200
-    assert 'name="password2"' in response.content.decode()
+    assert 'name="email"' in content
+    assert 'type="password"' not in content
 
 
 def test_registering_creates_an_unverified_applicant_and_says_to_check_the_mail(client):
@@ -72,17 +72,30 @@ def test_registering_sends_the_verification_email(client, django_capture_on_comm
     assert [message.to for message in mail.outbox] == [["chen@example.com"]]
 
 
-def test_the_link_in_the_verification_email_verifies_the_address(
-    client, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def verification_link(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("register"), registration())
+    return link_path(mail.outbox[0].body, "/accounts/verify/")
 
-    response = client.get(link_path(mail.outbox[0].body, "/accounts/verify/"), follow=True)
+
+def test_the_link_in_the_verification_email_asks_for_the_password(client, verification_link):
+    response = client.get(verification_link)
+
+    assert response.status_code == 200
+    assert 'name="new_password1"' in response.content.decode()
+
+
+def test_choosing_the_password_verifies_the_address_and_sends_to_sign_in(
+    client, verification_link
+):
+    response = client.post(verification_link, choose_password(), follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("login")
-    assert "Your e-mail address is verified" in response.content.decode()
-    assert User.objects.get(email="chen@example.com").email_verified_at is not None
+    assert "Your password is set and your e-mail address verified" in response.content.decode()
+    user = User.objects.get(email="chen@example.com")
+    assert user.email_verified_at is not None
+    assert user.check_password(NEW_PASSWORD)
 
 
 def test_registering_stores_the_language_the_page_was_shown_in(client):
@@ -91,51 +104,55 @@ def test_registering_stores_the_language_the_page_was_shown_in(client):
     assert User.objects.get(email="chen@example.com").language == "en"
 
 
-def test_registering_a_taken_address_shows_the_error_on_the_page(client, applicant):
+def test_registering_a_taken_address_answers_as_for_a_new_one(client, applicant):
     response = client.post(reverse("register"), registration(email=applicant.email.upper()))
 
     assert response.status_code == 200
-    assert "An account with this e-mail address already exists" in response.content.decode()
+    assert "Check your e-mail" in response.content.decode()
+    assert "already exists" not in response.content.decode()
     assert User.objects.filter(email=applicant.email).count() == 1
 
 
-def test_a_common_password_is_refused_on_the_page(client):
+def test_a_common_password_is_refused_on_the_page(client, verification_link):
     response = client.post(
-        reverse("register"), registration(password1="password", password2="password")
+        verification_link, choose_password(new_password1="password", new_password2="password")
     )
 
     assert response.status_code == 200
     assert "This password is too common." in response.content.decode()
-    assert not User.objects.filter(email="chen@example.com").exists()
+    assert User.objects.get(email="chen@example.com").email_verified_at is None
 
 
-def test_a_short_numeric_password_is_refused_on_the_page(client):
-    response = client.post(reverse("register"), registration(password1="1234", password2="1234"))
+def test_a_short_numeric_password_is_refused_on_the_page(client, verification_link):
+    response = client.post(
+        verification_link, choose_password(new_password1="1234", new_password2="1234")
+    )
 
     content = response.content.decode()
     assert "This password is too short" in content
     assert "This password is entirely numeric." in content
 
 
-def test_a_password_like_the_email_address_is_refused_on_the_page(client):
+def test_a_password_like_the_email_address_is_refused_on_the_page(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("register"), registration(email="chenxiaoming2024@example.com"))
+    link = link_path(mail.outbox[0].body, "/accounts/verify/")
+
     response = client.post(
-        reverse("register"),
-        registration(
-            email="chenxiaoming2024@example.com",
-            password1="chenxiaoming2024",
-            password2="chenxiaoming2024",
-        ),
+        link, choose_password(new_password1="chenxiaoming2024", new_password2="chenxiaoming2024")
     )
 
     assert "too similar" in response.content.decode()
 
 
-def test_mismatched_passwords_are_refused_on_the_page(client):
-    response = client.post(reverse("register"), registration(password2=NEW_PASSWORD + "x"))
+def test_mismatched_passwords_are_refused_on_the_page(client, verification_link):
+    response = client.post(verification_link, choose_password(new_password2=NEW_PASSWORD + "x"))
 
     assert response.status_code == 200
-    assert "The two passwords do not match." in response.content.decode()
-    assert not User.objects.filter(email="chen@example.com").exists()
+    assert "The two password fields" in response.content.decode()
+    assert User.objects.get(email="chen@example.com").email_verified_at is None
 
 
 def test_a_malformed_email_address_is_refused_on_the_page(client):
@@ -151,6 +168,27 @@ def test_a_signed_in_person_is_sent_home_from_registration(client, applicant):
     assert client.get(reverse("register"))["Location"] == reverse("home")
 
 
+def test_registrations_from_one_address_are_limited(client, settings):
+    settings.ACCOUNT_RATE_LIMIT_PER_ADDRESS = "2/h"
+    for _attempt in range(2):
+        client.post(reverse("register"), registration())
+
+    response = client.post(reverse("register"), registration())
+
+    assert response.status_code == 429
+
+
+def test_registrations_from_one_client_are_limited_whatever_the_address(client, settings):
+    settings.ACCOUNT_RATE_LIMIT_PER_IP = "2/h"
+    for number in range(2):
+        client.post(reverse("register"), registration(email=f"person{number}@example.com"))
+
+    response = client.post(reverse("register"), registration(email="another@example.com"))
+
+    assert response.status_code == 429
+    assert not User.objects.filter(email="another@example.com").exists()
+
+
 # Verification
 
 
@@ -161,10 +199,21 @@ def test_a_forged_verification_link_shows_an_error_page_not_a_500(client):
     assert "This verification link is not valid." in response.content.decode()
 
 
+def test_a_used_verification_link_cannot_set_the_password_again(client, verification_link):
+    client.post(verification_link, choose_password())
+
+    response = client.post(
+        verification_link, choose_password(new_password1="x-Other-pass-9", new_password2="x-Other-pass-9")
+    )
+
+    assert response["Location"] == reverse("login")
+    assert User.objects.get(email="chen@example.com").check_password(NEW_PASSWORD)
+
+
 def test_asking_for_a_new_link_sends_one_to_an_unverified_address(
     client, django_capture_on_commit_callbacks
 ):
-    services.user_register(email="chen@example.com", full_name="Chen", password=NEW_PASSWORD)
+    services.user_register(email="chen@example.com", full_name="Chen")
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("verification_resend"), {"email": "chen@example.com"})
@@ -173,11 +222,20 @@ def test_asking_for_a_new_link_sends_one_to_an_unverified_address(
     assert [message.to for message in mail.outbox] == [["chen@example.com"]]
 
 
+def test_asking_for_new_links_is_limited_per_address(client, settings):
+    settings.ACCOUNT_RATE_LIMIT_PER_ADDRESS = "1/h"
+    client.post(reverse("verification_resend"), {"email": "chen@example.com"})
+
+    response = client.post(reverse("verification_resend"), {"email": "chen@example.com"})
+
+    assert response.status_code == 429
+
+
 # Sign-in
 
 
 def test_sign_in_before_verification_is_refused_with_a_clear_message(client):
-    services.user_register(email="chen@example.com", full_name="Chen", password=NEW_PASSWORD)
+    ApplicantFactory(email="chen@example.com", password=NEW_PASSWORD, email_verified_at=None)
 
     response = sign_in(client, "chen@example.com", NEW_PASSWORD)
 
@@ -187,8 +245,8 @@ def test_sign_in_before_verification_is_refused_with_a_clear_message(client):
 
 
 def test_sign_in_works_after_verification(client):
-    user = services.user_register(email="chen@example.com", full_name="Chen", password=NEW_PASSWORD)
-    services.user_verify_email(token=services.email_verification_token(user))
+    user = services.user_register(email="chen@example.com", full_name="Chen")
+    services.user_verify_email(token=services.email_verification_token(user), password=NEW_PASSWORD)
 
     response = sign_in(client, "chen@example.com", NEW_PASSWORD)
 
@@ -287,14 +345,69 @@ def test_a_password_reset_email_goes_through_the_outbox(
     assert [message.to for message in mail.outbox] == [[applicant.email]]
 
 
-def test_a_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(
+def test_a_password_reset_for_an_unknown_address_says_so_by_email_and_the_same_on_the_page(
     client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
 
     assert response["Location"] == reverse("password_reset_done")
-    assert mail.outbox == []
+    [message] = mail.outbox
+    assert message.to == ["nobody@example.com"]
+    assert "no account uses it" in message.body
+    assert "/accounts/password/reset/" not in message.body
+
+
+def test_a_password_reset_does_the_same_work_for_a_known_and_an_unknown_address(client, applicant):
+    client.post(reverse("password_reset"), {"email": applicant.email})
+    client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+
+    assert OutboxMessage.objects.count() == 2
+    assert sorted(Email.objects.values_list("to", flat=True)) == sorted(
+        [applicant.email, "nobody@example.com"]
+    )
+
+
+def test_password_resets_are_limited_per_address(client, settings, applicant):
+    settings.ACCOUNT_RATE_LIMIT_PER_ADDRESS = "2/h"
+    for _attempt in range(2):
+        client.post(reverse("password_reset"), {"email": applicant.email})
+
+    response = client.post(reverse("password_reset"), {"email": applicant.email})
+
+    assert response.status_code == 429
+    assert Email.objects.count() == 2
+
+
+def test_a_completed_reset_lifts_the_login_lockout(
+    client, applicant, settings, django_capture_on_commit_callbacks
+):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, applicant.email, "wrong")
+    assert sign_in(client, applicant.email, PASSWORD).status_code == 429
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": applicant.email})
+    form_page = client.get(link_path(mail.outbox[0].body, "/accounts/password/reset/"), follow=True)
+    client.post(form_page.redirect_chain[-1][0], choose_password())
+
+    response = sign_in(client, applicant.email, NEW_PASSWORD)
+
+    assert response["Location"] == reverse("home")
+
+
+def test_an_account_that_never_chose_a_password_finishes_through_a_reset(
+    client, django_capture_on_commit_callbacks
+):
+    user = services.user_register(email="chen@example.com", full_name="Chen")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "chen@example.com"})
+    form_page = client.get(link_path(mail.outbox[-1].body, "/accounts/password/reset/"), follow=True)
+
+    client.post(form_page.redirect_chain[-1][0], choose_password())
+
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert user.email_verified_at is not None
 
 
 def test_the_password_reset_link_sets_a_new_password(

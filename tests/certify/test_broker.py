@@ -29,12 +29,7 @@ from tests.factories import ManagerFactory, OrganisationFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-REGISTRATION = {
-    "full_name": "Applicant Sun",
-    "email": "sun@example.com",
-    "password1": "a-long-and-unusual-passphrase",
-    "password2": "a-long-and-unusual-passphrase",
-}
+REGISTRATION = {"full_name": "Applicant Sun", "email": "sun@example.com"}
 
 
 def _closed_port_url():

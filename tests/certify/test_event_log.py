@@ -10,7 +10,6 @@ from applications import services as applications_services
 from certify import services
 from certify.events import event_record
 from certify.models import Event, User
-from tests.factories import PASSWORD
 
 only_on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -31,9 +30,7 @@ def event(manager):
 
 @pytest.mark.django_db
 def test_registering_writes_a_registered_event_by_the_new_user():
-    user = services.user_register(
-        email="new@example.com", full_name="New Person", password=PASSWORD
-    )
+    user = services.user_register(email="new@example.com", full_name="New Person")
 
     event = events_of(user).get()
     assert event.verb == "user.registered"

@@ -33,7 +33,7 @@ def test_the_verification_link_is_sent_and_then_removed_from_the_stored_email(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.user_register(email="new@example.com", full_name="New", password="x-Pa55word-x")
+        services.user_register(email="new@example.com", full_name="New")
 
     sent, stored = _sent_and_stored("email_verification")
     _assert_link_sent_but_not_kept(sent, stored, "/accounts/verify/")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from certify import services
 from certify.exceptions import CertifyError, NotAllowed
-from certify.models import BodyProfile, Event, User, WorkingDayOverride
+from certify.models import BodyProfile, Email, Event, OutboxMessage, User, WorkingDayOverride
 from certify.selectors import body_profile_get
 from tests.factories import PASSWORD, ManagerFactory
 
@@ -28,7 +28,7 @@ def events_of(obj, verb=None):
 
 
 def register(email="new@example.com", **kwargs):
-    return services.user_register(email=email, full_name="New Person", password=PASSWORD, **kwargs)
+    return services.user_register(email=email, full_name="New Person", **kwargs)
 
 
 def token_from(body):
@@ -45,7 +45,7 @@ def test_registering_creates_an_unverified_applicant():
     assert user.is_auditor is False
     assert user.is_manager is False
     assert user.email_verified_at is None
-    assert user.check_password(PASSWORD)
+    assert not user.has_usable_password()
 
 
 def test_registering_stores_the_address_in_lower_case():
@@ -69,19 +69,68 @@ def test_registering_sends_the_verification_link_after_commit(django_capture_on_
     assert f"{settings.SITE_URL}/accounts/verify/" in mail.outbox[0].body
 
 
-def test_registering_a_taken_address_is_refused():
-    register(email="taken@example.com")
+def test_registering_a_taken_address_tells_its_owner_by_email(
+    applicant, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        register(email=applicant.email.upper(), language="en")
 
-    with pytest.raises(CertifyError, match="already exists"):
-        register(email="Taken@example.com")
+    [message] = mail.outbox
+    assert message.to == [applicant.email]
+    assert message.subject == "You already have an account"
+    assert "/accounts/password/reset/" in message.body
 
 
-def test_registering_a_taken_address_creates_no_second_account():
-    register(email="taken@example.com")
-    with pytest.raises(CertifyError):
-        register(email="taken@example.com")
+def test_registering_a_taken_address_creates_no_second_account(applicant):
+    register(email=applicant.email)
 
-    assert User.objects.filter(email="taken@example.com").count() == 1
+    assert User.objects.filter(email=applicant.email).count() == 1
+
+
+def test_registering_a_taken_or_a_new_address_does_the_same_work(applicant):
+    """One e-mail and one outbox row each, and no password hashed in either:
+    the answer cannot tell who has an account."""
+    register(email=applicant.email)
+    register(email="new@example.com")
+
+    assert [m.task_name for m in OutboxMessage.objects.order_by("id")] == [
+        "certify.tasks.email_send",
+        "certify.tasks.email_send",
+    ]
+    assert Email.objects.filter(to=applicant.email).count() == 1
+    assert Email.objects.filter(to="new@example.com").count() == 1
+
+
+def test_registering_an_unverified_address_again_sends_a_new_verification_link(
+    django_capture_on_commit_callbacks,
+):
+    register(email="new@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        register(email="new@example.com")
+
+    assert "/accounts/verify/" in mail.outbox[0].body
+
+
+def test_a_new_account_cannot_be_verified_without_choosing_a_password():
+    user = register()
+
+    with pytest.raises(CertifyError, match="Choose a password"):
+        services.user_verify_email(token=services.email_verification_token(user))
+
+    user.refresh_from_db()
+    assert user.email_verified_at is None
+
+
+def test_the_link_sets_the_password_once_and_never_again():
+    user = register()
+    token = services.email_verification_token(user)
+    services.user_verify_email(token=token, password=PASSWORD)
+
+    services.user_verify_email(token=token, password="another-Passphrase-99")
+
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
 
 
 # user_verify_email
@@ -91,7 +140,7 @@ def test_verifying_marks_the_address_verified():
     user = register()
 
     with time_machine.travel("2026-03-02 10:00 +0800", tick=False):
-        services.user_verify_email(token=services.email_verification_token(user))
+        services.user_verify_email(token=services.email_verification_token(user), password=PASSWORD)
 
     user.refresh_from_db()
     assert user.email_verified_at.isoformat() == "2026-03-02T02:00:00+00:00"
@@ -100,7 +149,7 @@ def test_verifying_marks_the_address_verified():
 def test_verifying_writes_an_event():
     user = register()
 
-    services.user_verify_email(token=services.email_verification_token(user))
+    services.user_verify_email(token=services.email_verification_token(user), password=PASSWORD)
 
     assert events_of(user, "user.email_verified").count() == 1
 
@@ -109,7 +158,7 @@ def test_the_link_in_the_email_verifies(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         user = register()
 
-    services.user_verify_email(token=token_from(mail.outbox[0].body))
+    services.user_verify_email(token=token_from(mail.outbox[0].body), password=PASSWORD)
 
     user.refresh_from_db()
     assert user.email_verified_at is not None
@@ -118,10 +167,10 @@ def test_the_link_in_the_email_verifies(django_capture_on_commit_callbacks):
 def test_verifying_twice_changes_nothing_the_second_time():
     user = register()
     token = services.email_verification_token(user)
-    services.user_verify_email(token=token)
+    services.user_verify_email(token=token, password=PASSWORD)
     first_time = User.objects.get(pk=user.pk).email_verified_at
 
-    services.user_verify_email(token=token)
+    services.user_verify_email(token=token, password=PASSWORD)
 
     assert User.objects.get(pk=user.pk).email_verified_at == first_time
     assert events_of(user, "user.email_verified").count() == 1
@@ -134,7 +183,7 @@ def test_an_expired_link_is_refused_with_a_way_forward():
     later = timezone.now() + timedelta(seconds=settings.EMAIL_VERIFICATION_MAX_AGE + 60)
 
     with time_machine.travel(later), pytest.raises(CertifyError, match="expired"):
-        services.user_verify_email(token=token)
+        services.user_verify_email(token=token, password=PASSWORD)
 
 
 def test_a_link_just_inside_its_validity_works():
@@ -143,7 +192,7 @@ def test_a_link_just_inside_its_validity_works():
         token = services.email_verification_token(user)
 
     with time_machine.travel("2026-03-04 09:59 +0800"):
-        services.user_verify_email(token=token)
+        services.user_verify_email(token=token, password=PASSWORD)
 
     user.refresh_from_db()
     assert user.email_verified_at is not None
@@ -155,7 +204,7 @@ def test_a_forged_link_is_refused():
     forged = token[:-1] + ("A" if token[-1] != "A" else "B")
 
     with pytest.raises(CertifyError, match="not valid"):
-        services.user_verify_email(token=forged)
+        services.user_verify_email(token=forged, password=PASSWORD)
 
 
 def test_a_link_signed_for_another_purpose_is_refused():
@@ -165,7 +214,7 @@ def test_a_link_signed_for_another_purpose_is_refused():
     token = signing.dumps({"user": user.pk, "email": user.email})
 
     with pytest.raises(CertifyError, match="not valid"):
-        services.user_verify_email(token=token)
+        services.user_verify_email(token=token, password=PASSWORD)
 
 
 def test_a_link_for_an_address_that_has_since_changed_is_refused():
@@ -174,7 +223,7 @@ def test_a_link_for_an_address_that_has_since_changed_is_refused():
     User.objects.filter(pk=user.pk).update(email="changed@example.com")
 
     with pytest.raises(CertifyError, match="not valid"):
-        services.user_verify_email(token=token)
+        services.user_verify_email(token=token, password=PASSWORD)
 
 
 def test_resending_sends_a_new_link_to_an_unverified_address(django_capture_on_commit_callbacks):
