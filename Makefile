@@ -38,7 +38,7 @@ I18N_IGNORE := --ignore='.*' --ignore=node_modules --ignore=var --ignore=staticf
                --ignore=screenshots
 
 .PHONY: help run deps pydeps jsdeps sysdeps mo test lint messages worker beat \
-        check-deploy clean distclean bench
+        check-deploy clean distclean bench backup restore
 
 help: ## list the targets
 	@echo "Certify — make targets:"
@@ -128,6 +128,13 @@ worker: pydeps ## run a Celery worker (needs CELERY_BROKER_URL, e.g. redis://127
 beat: pydeps ## run Celery beat with the database scheduler (needs CELERY_BROKER_URL)
 	@[ -n "$${CELERY_BROKER_URL:-}" ] || echo "Note: CELERY_BROKER_URL is unset; periodic jobs also exist as management commands." >&2
 	$(VENV)/bin/celery -A certify beat -l INFO -S django_celery_beat.schedulers:DatabaseScheduler
+
+backup: pydeps ## back up the PostgreSQL database and uploaded files into var/backups (or BACKUP_DIR=…)
+	$(MANAGE) backup $(if $(BACKUP_DIR),--output $(BACKUP_DIR))
+
+restore: pydeps ## restore FROM=<backup directory> into an empty database and an empty media directory
+	@[ -n "$(FROM)" ] || { echo "Usage: make restore FROM=var/backups/certify-YYYYmmdd-HHMMSS" >&2; exit 2; }
+	$(MANAGE) restore $(FROM)
 
 # Benchmarks (never part of the tests): PostgreSQL on 127.0.0.1 and Redis
 # must be up; wrk is installed when missing (as root on Debian). The data

@@ -12,7 +12,16 @@ class ApplicationsConfig(AppConfig):
         from applications.selectors_case import PIPELINE
         from certify.cache import changed_with
         from certify.events import state_register, verb_register
+        from certify.jobs import job_labels_register
         from certify.permissions import staff_role_refusal_register
+
+        job_labels_register(
+            {
+                "applications.tasks.contract_render_pdf": _("Render a contract PDF"),
+                "applications.tasks.supplement_notice_render": _("Render a supplement notice PDF"),
+                "applications.tasks.case_deadlines": _("Flag overdue reviews and supplements"),
+            }
+        )
 
         changed_with(PIPELINE, Case)
         changed_with(ORGANISATION_COUNT, Organisation)

@@ -4,6 +4,7 @@ from applications.documents import contract_pdf, supplement_notice_pdf
 from applications.services.case import supplement_notice_store
 from applications.services.contract import contract_pdf_store
 from applications.services.deadlines import case_deadlines_notify
+from certify.jobs import DAY, periodic_run
 
 
 @shared_task(name="applications.tasks.contract_render_pdf")
@@ -16,6 +17,6 @@ def supplement_notice_render(request_id):
     supplement_notice_store(request_id=request_id, render=supplement_notice_pdf)
 
 
-@shared_task(name="applications.tasks.case_deadlines")
-def case_deadlines():
-    return case_deadlines_notify()
+@shared_task(name="applications.tasks.case_deadlines", bind=True)
+def case_deadlines(self, period=None):
+    return periodic_run(self.name, case_deadlines_notify, every=DAY, period=period)

@@ -10,7 +10,15 @@ class AuditsConfig(AppConfig):
         from audits.models import NONCONFORMITY_VERBS, Audit, Nonconformity
         from audits.services_callbacks import CALLBACK_VERBS
         from certify.events import state_register, verb_register
+        from certify.jobs import job_labels_register
 
+        job_labels_register(
+            {
+                "audits.tasks.audits_cancel_withdrawn": _("Cancel the audits of withdrawn applications"),
+                "audits.tasks.audit_report_render": _("Render an audit report PDF"),
+                "audits.tasks.nonconformity_reminders": _("Remind of nonconformity deadlines"),
+            }
+        )
         state_register(Audit.Status.choices)
         state_register(Nonconformity.Status.choices)
         verb_register(NONCONFORMITY_VERBS)

@@ -29,6 +29,7 @@ from audits.models import (
     FindingEvidence,
     TeamMember,
 )
+from certify import transitions, uploads
 from certify.calendar import add_working_days
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
@@ -390,6 +391,7 @@ def audit_start(*, actor, audit):
         audit = _locked_audit(audit)
         _require_lead(actor, audit)
         if audit.status == Audit.Status.IN_PROGRESS:
+            transitions.already_moved(audit, Audit.Status.IN_PROGRESS)
             return audit
         if audit.status != Audit.Status.PLANNED:
             raise InvalidTransition(_("Only a planned audit can start."))
@@ -421,6 +423,7 @@ def audit_sheet_is_open(audit):
     """The audit's sheet takes marks on site, and again during rectification
     once the lead has opened the re-score sheet."""
     if audit.status == Audit.Status.IN_PROGRESS:
+        transitions.already_moved(audit, Audit.Status.IN_PROGRESS)
         return True
     return (
         audit.status == Audit.Status.REPORT_SUBMITTED
@@ -450,7 +453,7 @@ def finding_add(*, actor, audit, description, internal_note="", item=None, indic
             validate_upload(upload)
         except ValidationError as exc:
             raise CertifyError(" ".join(exc.messages)) from exc
-    with transaction.atomic():
+    with uploads.atomic():
         audit = audit_team_check(actor=actor, audit=audit)
         version_id = audit.case.version_id
         if item is not None and item.indicator.category.version_id != version_id:
@@ -523,6 +526,7 @@ def document_review_pass(*, actor, audit):
         audit = _locked_audit(audit)
         _require_lead(actor, audit)
         if audit.status == Audit.Status.CLOSED:
+            transitions.already_moved(audit, Audit.Status.CLOSED)
             return audit
         _require_document_review_in_progress(audit)
         indicators, comments = _round_outcomes(audit)
@@ -557,6 +561,7 @@ def document_revisions_request(*, actor, audit, note=""):
         audit = _locked_audit(audit)
         _require_lead(actor, audit)
         if audit.case.status == Case.Status.DOCUMENT_REVISION:
+            transitions.already_moved(audit.case, Case.Status.DOCUMENT_REVISION)
             return audit
         _require_document_review_in_progress(audit)
         indicators, comments = _round_outcomes(audit)
@@ -734,6 +739,7 @@ def audit_rescore_start(*, actor, audit):
         if audit.status != Audit.Status.REPORT_SUBMITTED:
             raise InvalidTransition(_("The re-score follows the report, during rectification."))
         if audit.sheet.status == audit.sheet.Status.DRAFT:
+            transitions.already_moved(audit.sheet, audit.sheet.Status.DRAFT)
             return audit
         audit.sheet = score_sheet_correct(actor=actor, sheet=audit.sheet)
         audit.save(update_fields=["sheet"])
@@ -750,6 +756,7 @@ def audit_final_submit(*, actor, audit, recommendation, reason):
         audit = _locked_audit(audit)
         _require_lead(actor, audit)
         if audit.status == Audit.Status.CLOSED:
+            transitions.already_moved(audit, Audit.Status.CLOSED)
             return audit
         if audit.status != Audit.Status.REPORT_SUBMITTED:
             raise InvalidTransition(_("The final score follows the report, during rectification."))
@@ -787,6 +794,7 @@ def audit_follow_up_close(*, actor, audit, note=""):
         audit = _locked_audit(audit)
         _require_lead(actor, audit)
         if audit.status == Audit.Status.CLOSED:
+            transitions.already_moved(audit, Audit.Status.CLOSED)
             return audit
         if audit.kind != Audit.Kind.FOLLOW_UP or audit.status != Audit.Status.IN_PROGRESS:
             raise InvalidTransition(_("Only a follow-up audit in progress is closed this way."))

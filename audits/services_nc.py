@@ -27,6 +27,7 @@ from audits.models import (
     NonconformityReminder,
     TeamMember,
 )
+from certify import transitions, uploads
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import User
@@ -137,7 +138,7 @@ def nonconformity_raise(
     if not (description or "").strip():
         raise CertifyError(_("Describe the nonconformity."))
     files = _check_files(files)
-    with transaction.atomic():
+    with uploads.atomic():
         audit = (
             Audit.objects.select_for_update()
             .select_related("case__organisation", "case__version")
@@ -225,9 +226,10 @@ def nonconformity_answer(*, actor, nonconformity, correction, root_cause, correc
     if not all(texts.values()):
         raise CertifyError(_("Give the correction, the root cause and the corrective action."))
     files = _check_files(files)
-    with transaction.atomic():
+    with uploads.atomic():
         nonconformity = _locked(nonconformity)
         if nonconformity.status == Nonconformity.Status.ANSWERED:
+            transitions.already_moved(nonconformity, Nonconformity.Status.ANSWERED)
             return nonconformity.answers.order_by("-number").first()
         if Nonconformity.Status.ANSWERED not in Nonconformity.ALLOWED_TRANSITIONS[nonconformity.status]:
             raise InvalidTransition(_("This nonconformity is closed."))

@@ -9,6 +9,15 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from certificates.models import Certificate
         from certify.events import state_label, state_register, verb_register
+        from certify.jobs import job_labels_register
+
+        job_labels_register(
+            {
+                "certificates.tasks.certificate_render_pdf": _("Render a certificate PDF"),
+                "certificates.tasks.certificates_daily": _("Surveillance, renewal and suspension reminders"),
+                "certificates.tasks.certificates_expire": _("Expire certificates at the end of validity"),
+            }
+        )
 
         # "withdrawn" and "cancelled" already name an application's and an
         # audit's states; certificate pages label their own (certificate_tags).

@@ -29,6 +29,7 @@ from certificates.models import (
     Surveillance,
 )
 from certificates.selectors import decision_basis
+from certify import transitions
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.forms import certificate_number_sample
@@ -113,8 +114,15 @@ def decision_record(*, actor, case, outcome, level_code="", reason=""):
         if hasattr(case, "decision"):
             existing = case.decision
             if existing.outcome == outcome and existing.level_code == (level_code or ""):
+                transitions.already_moved(case, existing.outcome)
                 return existing
-            raise InvalidTransition(_("This application has been decided already."))
+            raise InvalidTransition(
+                _("%(name)s decided this application at %(time)s; your decision was not recorded.")
+                % {
+                    "name": existing.decided_by.full_name,
+                    "time": timezone.localtime(existing.decided_at).strftime("%Y-%m-%d %H:%M"),
+                }
+            )
         if case.status != Case.Status.DECISION_PENDING:
             raise InvalidTransition(
                 _("A decision is made when the application is “%(pending)s”; it is “%(status)s”.")
@@ -429,6 +437,7 @@ def _move(certificate, to_state, *, actor, verb, reason=None, note="", data=None
     A suspension runs at most the scheme's longest suspension; any other
     status has no suspension limit and no withdrawal proposal."""
     if certificate.status == to_state:
+        transitions.already_moved(certificate, to_state)
         return False
     if to_state not in Certificate.ALLOWED_TRANSITIONS[certificate.status]:
         raise InvalidTransition(

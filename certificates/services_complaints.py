@@ -24,6 +24,7 @@ from applications.selectors_case import case_is_member
 from certificates.models import Certificate, Decision, NumberCounter
 from certificates.models_complaints import Complaint, PublicPage
 from certificates.services import was_on_audit_team
+from certify import transitions
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.notifications import email_queue, notify, render_email
@@ -284,6 +285,7 @@ def _move(complaint, to_state, *, actor, note="", data=None):
     """Change the status if the table allows it and write the step's event;
     return False for a repeat."""
     if complaint.status == to_state:
+        transitions.already_moved(complaint, to_state)
         return False
     _require_allowed(complaint, to_state)
     from_state = complaint.status

@@ -26,6 +26,7 @@ from certificates.forms import (
     SurveillanceOutcomeForm,
 )
 from certificates.models import Certificate, Decision, ReasonCode, Surveillance
+from certify import transitions
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.i18n import localized
@@ -55,6 +56,7 @@ def decision(request, public_id):
     form = DecisionForm(request.POST or None, levels=levels)
     recused = services.was_on_audit_team(request.user, case)
     if request.method == "POST" and form.is_valid():
+        transitions.not_recorded_take()
         try:
             made = services.decision_record(
                 actor=request.user,
@@ -64,8 +66,17 @@ def decision(request, public_id):
                 reason=form.cleaned_data["reason"],
             )
         except CertifyError as exc:
+            if Decision.objects.filter(case=case).exists():
+                # Decided meanwhile by someone else: the page shows their
+                # decision instead of the form, so the refusal goes on top.
+                messages.error(request, exc.message)
+                return redirect("certificates:decision", public_id=case.public_id)
             form.add_error(None, exc.message)
         else:
+            not_recorded = transitions.not_recorded_take()
+            if not_recorded:
+                messages.warning(request, not_recorded.message)
+                return redirect("applications:case_detail", public_id=case.public_id)
             if made.outcome == Decision.Outcome.CERTIFIED:
                 messages.success(request, _("Certified. The certificate is issued; its PDF is being prepared."))
                 return redirect("certificates:certificate_detail", public_id=made.certificates.first().public_id)

@@ -10,6 +10,15 @@ class CertifyConfig(AppConfig):
         # Registers the path converters every app's urls use.
         from certify import converters  # noqa: F401
         from certify.events import verb_register
+        from certify.jobs import job_labels_register
+
+        job_labels_register(
+            {
+                "certify.tasks.email_send": _("Send an e-mail"),
+                "certify.tasks.outbox_sweep": _("Hand waiting jobs to the worker"),
+                "certify.tasks.housekeeping": _("Prune records past their retention"),
+            }
+        )
 
         verb_register(
             {
@@ -22,5 +31,7 @@ class CertifyConfig(AppConfig):
                 "calendar.override_set": _("Working day entered"),
                 "calendar.override_removed": _("Working day removed"),
                 "email.sent": _("E-mail sent"),
+                "background.job_retried": _("Background job tried again"),
+                "background.run_retried": _("Periodic job run again"),
             }
         )

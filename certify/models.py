@@ -230,34 +230,88 @@ class Email(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """A task to publish, written in the same transaction as the change.
+    """A job, written in the same transaction as the change that asks for it,
+    and its outcome.
 
-    After commit the row is published with a short broker timeout; a row the
-    broker did not take stays here until the sweep publishes it.
+    After commit the row is published to the worker with a short broker
+    timeout; the worker runs it and records the outcome here. A row the
+    broker did not take, a failed attempt (retried after a backoff) and a
+    job published but not done after OUTBOX_RUN_TIMEOUT are taken up by the
+    sweep. After OUTBOX_MAX_ATTEMPTS failures the job is failed: counted by
+    /healthz and listed for managers, who can try it again.
     """
 
-    task_name = models.CharField(max_length=200)
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        PUBLISHED = "published", _("Handed to the worker")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    task_name = models.CharField(_("job"), max_length=200)
     args = models.JSONField(default=list)
-    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("outbox message")
-        verbose_name_plural = _("outbox messages")
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
         indexes = [
-            # The sweep's queue: rows still waiting to be published.
+            # The sweep's queue: jobs waiting for their next attempt, and jobs
+            # handed to the worker that may have been lost.
             models.Index(
-                fields=["created_at"],
-                name="outbox_unpublished",
-                condition=models.Q(published_at__isnull=True),
+                fields=["status", "next_attempt_at"],
+                name="outbox_pending",
+                condition=models.Q(status__in=["queued", "published"]),
+            ),
+            models.Index(
+                fields=["created_at"], name="outbox_failed", condition=models.Q(status="failed")
             ),
         ]
 
     def __str__(self):
         return f"{self.task_name}{tuple(self.args)}"
+
+
+class JobRun(models.Model):
+    """One run of a periodic job. A run claims its period (the job's minute,
+    five minutes or day) by inserting this row, so however many schedulers
+    fire, each period runs once."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    job = models.CharField(_("job"), max_length=100)
+    period = models.CharField(_("period"), max_length=40)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    error = models.TextField(_("error"), blank=True)
+    # Set when a manager has had a failed run tried again.
+    retried_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job run")
+        verbose_name_plural = _("periodic job runs")
+        ordering = ["-started_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["job", "period"], name="job_run_once_per_period")]
+        indexes = [
+            models.Index(
+                fields=["started_at"],
+                name="job_run_failed",
+                condition=models.Q(outcome="failed", retried_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.job} {self.period}"
 
 
 class RateHit(models.Model):

@@ -1,26 +1,36 @@
-"""Enqueue background work without ever failing or stalling a request.
+"""Background work that reaches its end (DESIGN.md "Background work").
 
 `enqueue` writes an outbox row in the caller's transaction and publishes it
-after commit with a short broker timeout and no retries. A row the broker did
-not take stays unpublished; `outbox_sweep` (periodic, and a management
-command) publishes it once the broker is back. So with Redis down every
-action still answers at once, and no e-mail or PDF is lost.
+after commit: to the worker through the broker, with short timeouts and no
+retries, or in-process in the embedded default. The worker's `outbox_run`
+runs the job and records its outcome on the row. A failed attempt records
+its error and the time of the next attempt (1, 5, 15, 60 minutes…) and ends;
+the periodic sweep publishes what is due, and publishes again a job handed
+to the worker but not done after OUTBOX_RUN_TIMEOUT (a worker killed
+mid-job). Delivery is therefore at least once: every job is idempotent.
 """
 
 import logging
 from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from certify.models import OutboxMessage
+from certify.redis_guard import broker_breaker
 
 logger = logging.getLogger(__name__)
 
-# Long enough for one publish attempt to finish; a claim older than this is
-# taken to belong to a process that died mid-publish.
+Status = OutboxMessage.Status
+
+# Long enough for one publish to finish; a claim older than this belongs to
+# a process that died while publishing.
 CLAIM_SECONDS = 30
+# Minutes to wait after the first, second, third… failed attempt.
+BACKOFF_MINUTES = (1, 5, 15, 60)
+RUN_TASK = "certify.tasks.outbox_run"
 
 
 def enqueue(task_name, *args):
@@ -38,46 +48,116 @@ def _claim(message_id):
     claimed = OutboxMessage.objects.filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
         pk=message_id,
-        published_at__isnull=True,
-    ).update(claimed_until=now + timedelta(seconds=CLAIM_SECONDS), attempts=F("attempts") + 1)
+        status=Status.QUEUED,
+        next_attempt_at__lte=now,
+    ).update(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
     return claimed == 1
 
 
 def publish(message_id):
-    """Hand one outbox row to Celery; return True when the broker took it.
+    """Hand one due job to the worker (in the embedded default, run it here);
+    return True when it was handed over or run.
 
     The conditional update claims the row, so a sweep and an on-commit
-    publish never send it twice.
+    publish never hand it over twice.
     """
     from certify.celery import app
 
     if not _claim(message_id):
         return False
-    message = OutboxMessage.objects.get(pk=message_id)
-    try:
-        if app.conf.task_always_eager:
-            # Autodiscovery is lazy; make sure every app's tasks are registered.
-            app.loader.import_default_modules()
-            app.tasks[message.task_name].apply(args=message.args, throw=True)
-        else:
-            app.send_task(message.task_name, args=message.args, retry=False)
-    except Exception as exc:  # noqa: BLE001 - any broker failure leaves the row for the sweep
-        logger.warning("outbox: could not publish %s: %s", message, exc)
+    if app.conf.task_always_eager:
         OutboxMessage.objects.filter(pk=message_id).update(
-            claimed_until=None, last_error=str(exc)[:2000]
+            status=Status.PUBLISHED, published_at=timezone.now(), claimed_until=None
+        )
+        outbox_run(message_id)
+        return True
+
+    def send():
+        app.send_task(RUN_TASK, args=[message_id], retry=False)
+        return True
+
+    def not_now():
+        OutboxMessage.objects.filter(pk=message_id).update(
+            claimed_until=None, last_error="The broker is not available; the sweep will publish it."
         )
         return False
-    OutboxMessage.objects.filter(pk=message_id).update(
-        published_at=timezone.now(), claimed_until=None, last_error=""
+
+    if not broker_breaker.call(send, not_now):
+        return False
+    OutboxMessage.objects.filter(pk=message_id, status=Status.QUEUED).update(
+        status=Status.PUBLISHED, published_at=timezone.now(), claimed_until=None
     )
     return True
 
 
+def _next_attempt(attempts):
+    minutes = BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1]
+    return timezone.now() + timedelta(minutes=minutes)
+
+
+def outbox_run(message_id):
+    """Run one job and record its outcome (the worker's side of `publish`).
+
+    A job already done is not run again (a duplicate delivery). A failure
+    is recorded and not raised, so the broker does not redeliver it: the
+    sweep tries again after the backoff, up to OUTBOX_MAX_ATTEMPTS.
+    """
+    from certify.celery import app
+
+    message = OutboxMessage.objects.filter(pk=message_id).first()
+    if message is None or message.status in (Status.DONE, Status.FAILED):
+        return
+    OutboxMessage.objects.filter(pk=message_id).update(attempts=F("attempts") + 1)
+    try:
+        app.loader.import_default_modules()
+        app.tasks[message.task_name].run(*message.args)
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+        logger.warning("job %s failed: %s", message, exc)
+        # A job whose database connection died (PostgreSQL restarted, the
+        # backend terminated) leaves it unusable: record on a new one.
+        if not connection.in_atomic_block:
+            close_old_connections()
+        _record_failure(message_id, exc)
+    else:
+        OutboxMessage.objects.filter(pk=message_id).update(
+            status=Status.DONE, done_at=timezone.now(), last_error=""
+        )
+
+
+def _record_failure(message_id, exc):
+    attempts = OutboxMessage.objects.values_list("attempts", flat=True).get(pk=message_id)
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        OutboxMessage.objects.filter(pk=message_id).update(status=Status.FAILED, last_error=error)
+    else:
+        OutboxMessage.objects.filter(pk=message_id).update(
+            status=Status.QUEUED, next_attempt_at=_next_attempt(attempts), last_error=error
+        )
+
+
 def outbox_sweep(limit=500):
-    """Publish rows that are still waiting; return how many the broker took."""
-    pending = OutboxMessage.objects.filter(published_at__isnull=True).order_by("created_at")
+    """Publish the jobs that are due, after taking back those handed to the
+    worker too long ago; return how many were handed over or run."""
+    now = timezone.now()
+    OutboxMessage.objects.filter(
+        status=Status.PUBLISHED,
+        published_at__lt=now - timedelta(seconds=settings.OUTBOX_RUN_TIMEOUT),
+    ).update(status=Status.QUEUED, next_attempt_at=now)
+    due = OutboxMessage.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now).order_by(
+        "next_attempt_at", "id"
+    )
     published = 0
-    for message_id in pending.values_list("pk", flat=True)[:limit]:
+    for message_id in due.values_list("pk", flat=True)[:limit]:
         if publish(message_id):
             published += 1
     return published
+
+
+def outbox_retry(message_id):
+    """A failed job gets a fresh set of attempts, published after commit."""
+    updated = OutboxMessage.objects.filter(pk=message_id, status=Status.FAILED).update(
+        status=Status.QUEUED, attempts=0, next_attempt_at=timezone.now(), claimed_until=None
+    )
+    if updated:
+        transaction.on_commit(lambda: publish(message_id))
+    return bool(updated)

@@ -9,7 +9,8 @@ import hashlib
 import threading
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+
+from certify import uploads
 
 _lock = threading.Lock()
 _font_config = None
@@ -45,7 +46,7 @@ def pdf_store_once(model, pk, *, render, file_field, sha256_field, file_name, al
     if getattr(obj, file_field):
         return obj
     data = render(obj)
-    with transaction.atomic():
+    with uploads.atomic():
         obj = model.objects.select_for_update().get(pk=pk)
         if getattr(obj, file_field):
             return obj

@@ -10,10 +10,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from certify import uploads
 from certify.events import event_record
 from certify.exceptions import CertifyError
-from certify.models import BodyProfile, User, WorkingDayOverride
+from certify.jobs import manual_period
+from certify.models import BodyProfile, JobRun, OutboxMessage, User, WorkingDayOverride
 from certify.notifications import email_queue, render_email
+from certify.outbox import enqueue, outbox_retry
 from certify.permissions import require_manager, staff_role_refusal
 
 EMAIL_VERIFICATION_SALT = "certify.email-verification"
@@ -265,7 +268,7 @@ def body_profile_update(*, actor, **fields):
     require_manager(actor)
     if fields.get("logo") is False:  # the form's "clear" box
         fields["logo"] = ""
-    with transaction.atomic():
+    with uploads.atomic():
         profile = BodyProfile.objects.select_for_update().get(pk=body_profile_get().pk)
         changed = [name for name, value in fields.items() if getattr(profile, name) != value]
         if not changed:
@@ -279,6 +282,39 @@ def body_profile_update(*, actor, **fields):
             actor=actor, obj=profile, verb="body_profile.updated", data={"fields": changed}
         )
     return profile
+
+
+def background_job_retry(*, actor, message_id):
+    """A manager has a failed background job tried again, with a fresh set of
+    attempts. A job that is not failed (any more) is left alone."""
+    require_manager(actor)
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.status != OutboxMessage.Status.FAILED:
+            raise CertifyError(_("This job has not failed, or has been tried again already."))
+        outbox_retry(message.pk)
+        event_record(
+            actor=actor,
+            obj=message,
+            verb="background.job_retried",
+            data={"job": message.task_name, "args": message.args, "error": message.last_error[:500]},
+        )
+
+
+def job_run_retry(*, actor, run_id):
+    """A manager has a failed periodic job run again now (its own run, outside
+    the schedule's periods)."""
+    require_manager(actor)
+    with transaction.atomic():
+        run = JobRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.outcome != JobRun.Outcome.FAILED or run.retried_at is not None:
+            raise CertifyError(_("This run has not failed, or has been run again already."))
+        run.retried_at = timezone.now()
+        run.save(update_fields=["retried_at"])
+        enqueue(run.job, manual_period())
+        event_record(
+            actor=actor, obj=run, verb="background.run_retried", data={"job": run.job, "period": run.period}
+        )
 
 
 def working_day_override_set(*, actor, date, is_working_day, note=""):

@@ -15,6 +15,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -141,7 +143,11 @@ TEMPLATES = [
 _SQLITE_PATH = VAR_DIR / "db.sqlite3"
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Health checks: a connection kept open across a PostgreSQL restart is
+    # found dead and replaced before a request uses it, not after (a 500).
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -157,12 +163,21 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = env_str("CACHE_URL")
+# Redis down or hung costs a request one short timeout, then the cache is
+# skipped for REDIS_PAUSE_SECONDS (certify.redis_guard).
+REDIS_CACHE = {
+    "BACKEND": "certify.redis_guard.GuardedRedisCache",
+    # redis-py would otherwise retry a timed-out command.
+    "OPTIONS": {
+        "socket_connect_timeout": 0.3,
+        "socket_timeout": 0.5,
+        "retry": Retry(NoBackoff(), 0),
+    },
+}
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://")):
         raise ImproperlyConfigured("CACHE_URL must be a redis:// or rediss:// URL.")
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    }
+    CACHES = {"default": {**REDIS_CACHE, "LOCATION": CACHE_URL}}
 else:
     CACHES = {
         "default": {
@@ -170,6 +185,9 @@ else:
             "LOCATION": VAR_DIR / "cache",
         }
     }
+
+# After a Redis error or timeout, how long a process leaves that Redis alone.
+REDIS_PAUSE_SECONDS = env_int("REDIS_PAUSE_SECONDS", 30)
 
 AUTH_USER_MODEL = "certify.User"
 AUTHENTICATION_BACKENDS = [
@@ -239,7 +257,8 @@ STATICFILES_DIRS = [
     ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
 ]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files follow their transaction (certify.uploads.atomic).
+    "default": {"BACKEND": "certify.uploads.TransactionFileStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -255,6 +274,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = None
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Rows a customer list may have (blank rows count too).
+CUSTOMER_LIST_MAX_ROWS = env_int("CUSTOMER_LIST_MAX_ROWS", 20000)
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -281,24 +302,40 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_SOFT_TIME_LIMIT = 120
+CELERY_TASK_TIME_LIMIT = 180
 # max_retries=0: kombu otherwise retries the connection of a publish for
 # broker_connection_timeout, sleeping 2 s first, so a publish to a refused
-# port took 2 s instead of a few milliseconds.
+# port took 2 s instead of a few milliseconds. A job a worker took but never
+# acknowledged (the worker died) goes back to the queue after the visibility
+# timeout, a little above the longest a job may run.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 1,
-    "socket_timeout": 2,
+    "socket_connect_timeout": 0.3,
+    "socket_timeout": 0.5,
     "max_retries": 0,
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
 }
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_SOFT_TIME_LIMIT = 120
-CELERY_TASK_TIME_LIMIT = 180
+# Acknowledged once done, and back in the queue when the worker child running
+# it is killed (the out-of-memory killer), so no job is lost with a worker.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The outbox (certify.outbox): attempts before a job is failed and listed for
+# managers, and how long a job handed to the worker may take before the sweep
+# hands it over again.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RUN_TIMEOUT = env_int("OUTBOX_RUN_TIMEOUT", 900)
+# Retention in days (certify.housekeeping).
+ACCOUNT_EMAIL_RETENTION_DAYS = env_int("ACCOUNT_EMAIL_RETENTION_DAYS", 30)
+EMAIL_RETENTION_DAYS = env_int("EMAIL_RETENTION_DAYS", 365)
+LOGIN_ATTEMPT_RETENTION_DAYS = env_int("LOGIN_ATTEMPT_RETENTION_DAYS", 90)
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 14)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "certify.tasks.outbox_sweep", "schedule": 60.0},
     "audits-withdrawn-cases": {
@@ -323,6 +360,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.tasks.certificates_daily",
         "schedule": crontab(hour=8, minute=20),
     },
+    "housekeeping": {
+        "task": "certify.tasks.housekeeping",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # The admin is read-only: its history pages show versions, never restore one.
@@ -338,7 +379,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 # Health probes from the orchestrator speak plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live)?/?$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SECURE = HTTPS

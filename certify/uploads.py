@@ -11,9 +11,13 @@ import os
 import uuid
 import zipfile
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -246,3 +250,52 @@ def bytes_file(data: bytes, name: str):
     buffer.name = name
     buffer.size = len(data)
     return buffer
+
+
+# --- Files follow their transaction ------------------------------------------------
+
+# The names written inside the innermost `atomic()` block of this thread.
+_written = ContextVar("files_written", default=None)
+
+
+class TransactionFileStorage(FileSystemStorage):
+    """The media storage: every file it writes is registered with the
+    innermost `certify.uploads.atomic()` block, which removes it again if
+    the block rolls back."""
+
+    def _save(self, name, content):
+        name = super()._save(name, content)
+        written = _written.get()
+        if written is not None:
+            written.append((self, name))
+        return name
+
+
+@contextmanager
+def atomic():
+    """`transaction.atomic()` for writes that store files: a file written
+    inside is removed when the block rolls back, so a failed upload leaves
+    no orphan. Files written in an inner block that succeeded belong to the
+    outer one from then on."""
+    written = []
+    token = _written.set(written)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        _written.reset(token)
+        for storage, name in written:
+            storage.delete(name)
+        raise
+    _written.reset(token)
+    outer = _written.get()
+    if outer is not None:
+        outer.extend(written)
+
+
+def delete_on_commit(field_file):
+    """Delete a stored file once the transaction that removes its row has
+    committed; if it rolls back, the file stays with its row."""
+    if field_file:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda: storage.delete(name))

@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from certify.views import accounts, body, calendar, health, notifications, staff
+from certify.views import accounts, background, body, calendar, health, notifications, staff
 
 urlpatterns = [
     path("", accounts.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/live", health.healthz_live, name="healthz_live"),
     path("accounts/register/", accounts.register, name="register"),
     path("accounts/verify/<signed:token>/", accounts.email_verify, name="email_verify"),
     path("accounts/verify-again/", accounts.verification_resend, name="verification_resend"),
@@ -56,6 +57,13 @@ urlpatterns = [
     path("staff/users/<uuid:public_id>/", staff.user_roles, name="user_roles"),
     path("staff/body/", body.body_profile_edit, name="body_profile"),
     path("body/logo/", body.body_logo, name="body_logo"),
+    path("staff/background/", background.background_work_view, name="background_work"),
+    path(
+        "staff/background/jobs/<int:message_id>/retry/",
+        background.background_job_retry,
+        name="background_job_retry",
+    ),
+    path("staff/background/runs/<int:run_id>/retry/", background.job_run_retry, name="job_run_retry"),
     path("staff/calendar/", calendar.calendar_overrides, name="calendar"),
     path(
         "staff/calendar/<int:override_id>/delete/",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from certify import transitions, uploads
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
 from certify.permissions import require_manager
@@ -152,6 +153,7 @@ def scheme_version_publish(*, actor, version):
     with transaction.atomic():
         version = _locked_version(version)
         if version.status == SchemeVersion.Status.PUBLISHED:
+            transitions.already_moved(version, SchemeVersion.Status.PUBLISHED)
             return version
         _require_draft(version)
         _check_unique_codes(version)
@@ -207,6 +209,7 @@ def scheme_version_retire(*, actor, version):
     with transaction.atomic():
         version = _locked_version(version)
         if version.status == SchemeVersion.Status.RETIRED:
+            transitions.already_moved(version, SchemeVersion.Status.RETIRED)
             return version
         if version.status != SchemeVersion.Status.PUBLISHED:
             raise InvalidTransition(_("Only a published version can be retired."))
@@ -368,7 +371,7 @@ def mark_clear(*, actor, sheet, item_id):
 def mark_evidence_add(*, actor, sheet, item_id, upload):
     """Attach a file to an item's mark (the mark must exist)."""
     validate_upload(upload)
-    with transaction.atomic():
+    with uploads.atomic():
         sheet = _locked_draft_sheet(sheet)
         mark = Mark.objects.filter(sheet=sheet, item_id=item_id).first()
         if mark is None:
@@ -459,6 +462,7 @@ def score_sheet_submit(*, actor, sheet):
     with transaction.atomic():
         sheet = ScoreSheet.objects.select_for_update().select_related("version__scheme").get(pk=sheet.pk)
         if sheet.status == ScoreSheet.Status.SUBMITTED:
+            transitions.already_moved(sheet, ScoreSheet.Status.SUBMITTED)
             return sheet
         if sheet.status != ScoreSheet.Status.DRAFT:
             raise InvalidTransition(_("This score sheet has been superseded."))

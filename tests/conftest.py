@@ -10,6 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from certify.celery import app as celery_app
+from certify.redis_guard import broker_breaker, cache_breaker
+from certify.views import health
+from tests import brokers
 from tests.factories import (
     ApplicantFactory,
     AuditorFactory,
@@ -25,7 +28,7 @@ def _test_settings(settings, tmp_path):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "default": {"BACKEND": "certify.uploads.TransactionFileStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
@@ -33,6 +36,11 @@ def _test_settings(settings, tmp_path):
     # A local-memory cache outlives a test: start each with no rate-limit
     # counts left by an earlier one (every test client has one address).
     cache.clear()
+    # Kept in the process: a test starts with no memoised health report and
+    # with Redis not skipped.
+    health._memo["body"] = None
+    cache_breaker.reset()
+    broker_breaker.reset()
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
@@ -164,3 +172,35 @@ def self_assessment_with_evidence(self_assessment, applicant):
         upload=SimpleUploadedFile("组织机构图.pdf", MINIMAL_PDF, content_type="application/pdf"),
     )
     return self_assessment, evidence
+
+
+@pytest.fixture
+def use_broker(monkeypatch):
+    """Switch the Celery app to a real broker URL (non-eager), on a queue of
+    the test's own; undone afterwards."""
+    yield from brokers.broker_switcher(monkeypatch)
+
+
+@pytest.fixture
+def task_log():
+    """What the worker ran (tests.brokers.TaskLog)."""
+    yield from brokers.task_log_connected()
+
+
+@pytest.fixture
+def own_redis(tmp_path_factory):
+    """A redis-server of the test's own, on a free port: a fault test stops and
+    pauses it without touching anyone else's Redis."""
+    import os
+    import shutil
+
+    if shutil.which("redis-server") is None:
+        message = "redis-server is not installed"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{message} (REQUIRE_SERVICES=1)")
+        pytest.skip(message)
+    server = brokers.RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop()

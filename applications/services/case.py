@@ -29,6 +29,7 @@ from applications.selectors import (
     was_member,
 )
 from applications.selectors_case import material_types
+from certify import transitions, uploads
 from certify.calendar import add_working_days
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
@@ -79,6 +80,7 @@ def _locked(case):
 def _move(case, to_state, *, actor, verb, note="", data=None):
     """Change the state if the table allows it; return False for a repeat."""
     if case.status == to_state:
+        transitions.already_moved(case, to_state)
         return False
     if to_state not in Case.ALLOWED_TRANSITIONS[case.status] and not (
         to_state == Case.Status.WITHDRAWN and case.status in Case.WITHDRAWABLE
@@ -219,7 +221,7 @@ def material_upload(*, actor, case, material_type, upload):
         validate_upload(upload)
     except ValidationError as exc:
         raise CertifyError(" ".join(exc.messages)) from exc
-    with transaction.atomic():
+    with uploads.atomic():
         case = _locked(case)
         if case.status not in UPLOADS_ALLOWED:
             raise InvalidTransition(
@@ -267,8 +269,8 @@ def material_remove(*, actor, case, material_id):
             verb="case.material_removed",
             data={"type": material.material_type.code, "version": material.number},
         )
-        material.file.delete(save=False)
         material.delete()
+        uploads.delete_on_commit(material.file)
 
 
 def latest_materials(case):
@@ -343,6 +345,7 @@ def case_submit(*, actor, case):
     with transaction.atomic():
         case = _locked(case)
         if case.status == Case.Status.SUBMITTED:
+            transitions.already_moved(case, Case.Status.SUBMITTED)
             return case
         problems = case_missing(case)
         if problems:
@@ -435,6 +438,7 @@ def case_request_supplement(*, actor, case, reviews, note=""):
     with transaction.atomic():
         case = _locked(case)
         if case.status == Case.Status.SUPPLEMENT_REQUESTED:
+            transitions.already_moved(case, Case.Status.SUPPLEMENT_REQUESTED)
             return case
         settings = process_settings_get(case.version)
         due = add_working_days(timezone.localdate(), settings.supplement_answer_working_days)
@@ -497,6 +501,7 @@ def case_accept(*, actor, case, reviews=None):
     with transaction.atomic():
         case = _locked(case)
         if case.status == Case.Status.ACCEPTED:
+            transitions.already_moved(case, Case.Status.ACCEPTED)
             return case
         if case.status != Case.Status.UNDER_REVIEW:
             raise InvalidTransition(_("Start the review before accepting the application."))

@@ -18,6 +18,7 @@ from applications.services.case import (
     _move,
     _require_member,
 )
+from certify import transitions
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
 from certify.notifications import notify
@@ -73,6 +74,7 @@ def case_contract_send(*, actor, case):
     with transaction.atomic():
         case = _locked(case)
         if case.status == Case.Status.CONTRACT_SENT:
+            transitions.already_moved(case, Case.Status.CONTRACT_SENT)
             return case.contract
         if case.status != Case.Status.ACCEPTED:
             raise InvalidTransition(_("A contract is sent once the application is accepted."))
@@ -108,7 +110,10 @@ def case_contract_accept(*, actor, case, typed_name, ip_address):
     with transaction.atomic():
         case = _locked(case)
         if case.status == Case.Status.CONTRACT_ACCEPTED:
+            transitions.already_moved(case, Case.Status.CONTRACT_ACCEPTED)
             return case.contract
+        if case.status != Case.Status.CONTRACT_SENT:
+            raise InvalidTransition(_("A contract can be accepted once the certification body has sent it."))
         contract = Contract.objects.select_for_update().get(case=case)
         _move(
             case,
@@ -139,6 +144,7 @@ def case_prepayment_record(*, actor, case, amount, reference=""):
     with transaction.atomic():
         case = _locked(case)
         if case.status == Case.Status.CONTRACT_SIGNED:
+            transitions.already_moved(case, Case.Status.CONTRACT_SIGNED)
             return case.contract
         contract = Contract.objects.select_for_update().get(case=case)
         if amount < contract.prepayment:

@@ -145,6 +145,11 @@ def test_accepting_needs_a_typed_name(accepted_case, manager, applicant):
         contract_services.case_contract_accept(actor=applicant, case=accepted_case, typed_name=" ", ip_address=None)
 
 
+def test_a_contract_not_yet_sent_cannot_be_accepted(accepted_case, applicant):
+    with pytest.raises(InvalidTransition, match="once the certification body has sent it"):
+        contract_services.case_contract_accept(actor=applicant, case=accepted_case, typed_name="张", ip_address=None)
+
+
 def test_another_organisation_cannot_accept_the_contract(accepted_case, manager, outsider):
     contract_services.case_contract_send(actor=manager, case=accepted_case)
     with pytest.raises(NotAllowed):

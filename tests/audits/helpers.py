@@ -14,10 +14,16 @@ from tests.factories import AuditorFactory, ManagerFactory
 START = datetime.date(2026, 12, 7)
 
 
-def signed_case(applicant, organisation, manager):
+def quotable(organisation):
+    """Give the organisation what the contract's quote needs: its size and an outlet."""
     organisation.employee_count = 120
     organisation.save(update_fields=["employee_count"])
     ServiceOutlet.objects.get_or_create(organisation=organisation, name="总部", defaults={"address": "福州"})
+    return organisation
+
+
+def signed_case(applicant, organisation, manager):
+    quotable(organisation)
     case = under_review_case(applicant, organisation, manager)
     case_services.case_accept(actor=manager, case=case, reviews=all_accepted(case))
     contract = contract_services.case_contract_send(actor=manager, case=case)

@@ -26,7 +26,7 @@ from tests.audits.helpers import (
 _serials = itertools.count(1)
 
 
-def _report(audit, lead, *, nonconforming, recommendation):
+def report_submitted(audit, lead, *, nonconforming, recommendation):
     for item in Item.objects.filter(indicator__category__version=audit.case.version):
         mark_set(
             actor=lead,
@@ -42,7 +42,7 @@ def decision_pending_case(applicant, organisation, manager, *, nonconforming=("C
     nonconforming the score is 87 (三星 reached); returns (case, lead, member)."""
     case = signed_case(applicant, organisation, manager)
     audit, lead, member = running_onsite(case, manager)
-    _report(audit, lead, nonconforming=nonconforming, recommendation=recommendation)
+    report_submitted(audit, lead, nonconforming=nonconforming, recommendation=recommendation)
     case.refresh_from_db()
     return case, lead, member
 
@@ -67,7 +67,7 @@ def decision_pending_case_reviewed_by(reviewer, applicant, organisation, manager
     audit_services.audit_team_assign(actor=manager, audit=onsite, lead=lead, members=[member])
     audit_services.audit_start(actor=lead, audit=onsite)
     onsite.refresh_from_db()
-    _report(onsite, lead, nonconforming=("C2.1",), recommendation="star3")
+    report_submitted(onsite, lead, nonconforming=("C2.1",), recommendation="star3")
     case.refresh_from_db()
     return case
 

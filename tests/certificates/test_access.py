@@ -383,9 +383,13 @@ def test_the_decision_page_of_a_decided_case_shows_the_decision(client, manager,
 def test_a_second_decision_posted_for_a_decided_case_is_refused_on_the_page(client, manager, applicant, organisation):
     certificate = issued_certificate(applicant, organisation, manager)
     client.force_login(manager)
-    response = client.post(decision_url(certificate.case), {"outcome": "not_certified", "reason": "改变"})
+    response = client.post(
+        decision_url(certificate.case), {"outcome": "not_certified", "reason": "改变"}, follow=True
+    )
     assert response.status_code == 200
-    assert 'data-testid="decision-made"' in response.content.decode()
+    content = response.content.decode()
+    assert 'data-testid="decision-made"' in content
+    assert manager.full_name in [str(m) for m in response.context["messages"]][0]
     assert Case.objects.get(pk=certificate.case_id).status == Case.Status.CERTIFIED
 
 

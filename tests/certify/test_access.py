@@ -23,6 +23,7 @@ from tests.access import (
 PAGES = {
     "home": everyone(302),
     "healthz": everyone(200),
+    "healthz_live": everyone(200),
     "register": expect(200, 302, 302, 302, 302, 302),
     # A new account chooses its password on the page its link opens.
     "email_verify": everyone(200),
@@ -46,6 +47,9 @@ PAGES = {
     "body_profile": managers_only(),
     "body_logo": signed_in(404),
     "calendar": managers_only(),
+    "background_work": managers_only(),
+    "background_job_retry": expect(302, 403, 403, 403, 403, 405),
+    "job_run_retry": expect(302, 403, 403, 403, 403, 405),
     "calendar_override_delete": expect(302, 403, 403, 403, 403, 405),
     # The admin is Django's; its index stands for it. Non-managers are sent
     # to the admin's sign-in page.
@@ -62,6 +66,8 @@ def page_url(db, applicant):
         "notification_read": {"notification_id": 1},
         "user_roles": {"public_id": applicant.public_id},
         "calendar_override_delete": {"override_id": 1},
+        "background_job_retry": {"message_id": 1},
+        "job_run_retry": {"run_id": 1},
     }
     return lambda name: reverse(name, kwargs=arguments.get(name))
 

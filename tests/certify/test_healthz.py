@@ -1,10 +1,14 @@
-"""/healthz: database, broker and worker as JSON."""
+"""/healthz: database, broker, worker and failed jobs as JSON; /healthz/live
+for the orchestrator."""
 
 from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from certify.celery import app as celery_app
+from certify.models import JobRun, OutboxMessage
+from certify.views import health
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +26,47 @@ def test_healthz_reports_the_database_ok_and_the_broker_and_worker_eager(client)
         "database": "ok",
         "broker": "eager",
         "worker": "eager",
+        "failed_jobs": 0,
     }
+
+
+def test_healthz_counts_failed_jobs_and_failed_runs_without_failing_itself(client):
+    OutboxMessage.objects.create(task_name="certify.tasks.email_send", args=[1], status="failed")
+    JobRun.objects.create(job="certificates.tasks.certificates_daily", period="2026-12-07", outcome="failed")
+    JobRun.objects.create(
+        job="certificates.tasks.certificates_daily",
+        period="2026-12-06",
+        outcome="failed",
+        retried_at=timezone.now(),
+    )
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["failed_jobs"] == 2
+
+
+def test_healthz_keeps_its_answer_for_a_few_seconds(client, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(health.time, "monotonic", lambda: clock[0])
+    first = client.get("/healthz").json()
+    OutboxMessage.objects.create(task_name="certify.tasks.email_send", args=[1], status="failed")
+
+    memoised = client.get("/healthz").json()
+    clock[0] += 6
+    later = client.get("/healthz").json()
+
+    assert (first["failed_jobs"], memoised["failed_jobs"], later["failed_jobs"]) == (0, 0, 1)
+
+
+def test_the_liveness_probe_answers_whatever_the_broker_does(client):
+    celery_app.conf.task_always_eager = False
+    with mock.patch.object(
+        celery_app, "connection_for_write", side_effect=ConnectionRefusedError("refused")
+    ):
+        response = client.get("/healthz/live")
+
+    assert response.status_code == 200
 
 
 def test_healthz_is_never_cached(client):

@@ -25,7 +25,10 @@ from applications.services import (
 )
 from audits.demo import AUDIT_ENTERPRISES, seed_audits
 from certificates.demo import CERTIFICATE_ENTERPRISES, seed_certificates, seed_complaints
+from certify.housekeeping import housekeeping
+from certify.jobs import DAY, periodic_run
 from certify.models import BodyProfile, User
+from certify.outbox import outbox_sweep
 from certify.selectors import body_profile_get
 from scoring.catalogue import EXAMPLE_TEN_STAR, GBT27922
 from scoring.models import Item
@@ -102,6 +105,11 @@ class Command(BaseCommand):
         # transaction commits, hence the setting around it.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             self._seed()
+            # The housekeeping jobs' first runs, so the managers' background
+            # work page shows what a run looks like (once a day: a second
+            # seeding the same day finds them done).
+            periodic_run("certify.tasks.outbox_sweep", outbox_sweep, every=DAY)
+            periodic_run("certify.tasks.housekeeping", housekeeping, every=DAY)
         self._print_logins()
 
     @transaction.atomic
