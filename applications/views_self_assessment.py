@@ -28,7 +28,6 @@ from scoring.components import (
     level_names,
     mark_is_incomplete,
     mark_row_response,
-    render_sheet_pdf,
     sheet_context,
 )
 from scoring.models import MarkEvidence, Metric
@@ -304,12 +303,7 @@ def self_assessment_revise(request, public_id):
 @role_required("applicant")
 def self_assessment_pdf(request, public_id):
     assessment = selectors.self_assessment_get_for_user(request.user, public_id)
-    pdf = render_sheet_pdf(
-        assessment.sheet,
-        title=assessment.title,
-        owner_line=assessment.organisation.legal_name,
-        base_url=request.build_absolute_uri("/"),
-    )
+    pdf = services.self_assessment_pdf(assessment=assessment, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="self-assessment-{assessment.public_id}.pdf"'
     return response

@@ -13,6 +13,7 @@ import io
 import random
 import re
 import secrets
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,9 +25,20 @@ from django.utils.translation import gettext_lazy as _
 SAMPLE_MIN = 10
 SAMPLE_MAX = 20
 # A list far beyond any sample's needs is a mistake (a whole CRM export);
-# the limit keeps one upload from storing hundreds of thousands of rows.
-MAX_ROWS = 10000
+# the limit (the setting CUSTOMER_LIST_MAX_ROWS) keeps one upload from
+# storing hundreds of thousands of rows. Blank rows count: a small file can
+# hold a million of them.
+DEFAULT_MAX_ROWS = 20000
 MAX_CELL = 255
+# Columns read from each row: the four named ones sit among the first few,
+# and a row spread over 16,384 columns must not cost 16,384 cells.
+MAX_COLUMNS = 26
+# An XLSX is a zip: a few kilobytes can unpack to gigabytes of XML.
+MAX_XLSX_UNPACKED = 64 * 1024 * 1024
+# Files read within the request (well under a second); larger ones are read
+# by a background task. An XLSX is measured unpacked.
+INLINE_CSV_BYTES = 256 * 1024
+INLINE_XLSX_UNPACKED = 1024 * 1024
 
 COLUMNS = ("name", "contact", "product", "service_date")
 # Header spellings, compared after normalising (case, spaces, underscores).
@@ -150,26 +162,24 @@ def _header_map(cells):
     return found
 
 
-def parse_rows(records: Iterable[tuple[int, Sequence]], *, kind, encoding=""):
+def parse_rows(records: Iterable[tuple[int, Sequence]], *, kind, encoding="", max_rows=DEFAULT_MAX_ROWS):
     """Rows of cells, each with its row number, into a ParsedList. The first
     row with any content is the header; wholly blank rows are skipped (they
-    are no customer)."""
+    are no customer) but count towards `max_rows`."""
     parsed = ParsedList(kind=kind, encoding=encoding)
     columns = None
-    count = 0
     for row_number, cells in records:
-        cells = list(cells)
+        if row_number > max_rows + 1:
+            raise CustomerListError(
+                _("The list has more than %(limit)s rows (blank rows count too); upload at most %(limit)s rows.")
+                % {"limit": max_rows}
+            )
+        cells = list(cells[:MAX_COLUMNS])
         if not any(_cell_text(cell) for cell in cells):
             continue
         if columns is None:
             columns = _header_map(cells)
             continue
-        count += 1
-        if count > MAX_ROWS:
-            raise CustomerListError(
-                _("The list has more than %(limit)s customers; upload at most %(limit)s rows.")
-                % {"limit": MAX_ROWS}
-            )
 
         values = {
             column: cells[index] if index < len(cells) else None for column, index in columns.items()
@@ -215,21 +225,47 @@ def decode_text(data: bytes):
     raise CustomerListError(_("The file is neither UTF-8 nor GB18030 text; save it as CSV UTF-8 and try again."))
 
 
-def parse_csv(data: bytes):
+def parse_csv(data: bytes, max_rows=DEFAULT_MAX_ROWS):
     text, encoding = decode_text(data)
     first_line = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return parse_rows(enumerate(reader, start=1), kind="csv", encoding=encoding)
+        return parse_rows(enumerate(reader, start=1), kind="csv", encoding=encoding, max_rows=max_rows)
     except csv.Error as exc:
         raise CustomerListError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
 
 
-def parse_xlsx(data: bytes):
+def xlsx_unpacked_size(data: bytes):
+    """The bytes an XLSX's parts take unpacked (as its zip directory says)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise CustomerListError(_("The workbook cannot be opened; save it again as XLSX.")) from exc
+
+
+def check_size(data: bytes, kind: str):
+    """Refuse a workbook that unpacks to more than any real list needs."""
+    if kind == "xlsx" and xlsx_unpacked_size(data) > MAX_XLSX_UNPACKED:
+        raise CustomerListError(
+            _("The workbook unpacks to more than %(size)s MB; save only the customer list in it.")
+            % {"size": MAX_XLSX_UNPACKED // (1024 * 1024)}
+        )
+
+
+def reads_slowly(data: bytes, kind: str):
+    """Whether reading the file takes long enough to leave to a background task."""
+    if kind == "xlsx":
+        return xlsx_unpacked_size(data) > INLINE_XLSX_UNPACKED
+    return len(data) > INLINE_CSV_BYTES
+
+
+def parse_xlsx(data: bytes, max_rows=DEFAULT_MAX_ROWS):
     """The first worksheet of a workbook, with cell values (not formulas)."""
     import openpyxl  # imported here: only XLSX uploads need it
 
+    check_size(data, "xlsx")
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -239,18 +275,20 @@ def parse_xlsx(data: bytes):
         # Some programs write a wrong size into the file; read what is there.
         sheet.reset_dimensions()
         return parse_rows(
-            enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1), kind="xlsx"
+            enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), start=1),
+            kind="xlsx",
+            max_rows=max_rows,
         )
     finally:
         workbook.close()
 
 
-def parse_customer_list(data: bytes, kind: str):
+def parse_customer_list(data: bytes, kind: str, max_rows=DEFAULT_MAX_ROWS):
     """Parse a file whose kind (csv or xlsx) was decided by its bytes."""
     if kind == "xlsx":
-        return parse_xlsx(data)
+        return parse_xlsx(data, max_rows)
     if kind == "csv":
-        return parse_csv(data)
+        return parse_csv(data, max_rows)
     raise CustomerListError(_("Upload the customer list as CSV or XLSX."))
 
 

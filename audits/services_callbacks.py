@@ -11,10 +11,12 @@ and writes no second event.
 
 import hashlib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,8 +27,11 @@ from audits.models import Audit, CallBack, CustomerList, CustomerRow
 from audits.models.callbacks import LIST_KINDS
 from audits.selectors_callbacks import callback_calls
 from audits.services import _locked_audit, _require_lead
+from certify import uploads
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
+from certify.notifications import notify
+from certify.outbox import enqueue
 from certify.uploads import validate_upload
 from scoring.models import Gate, Metric
 from scoring.services import metric_set
@@ -37,6 +42,8 @@ RATE_METRICS = (Gate.Metric.CUSTOMER_SATISFACTION, Gate.Metric.FIRST_TIME_RESOLU
 
 CALLBACK_VERBS = {
     "callback.list_uploaded": gettext_lazy("Customer list uploaded"),
+    "callback.list_read": gettext_lazy("Customer list read"),
+    "callback.list_unreadable": gettext_lazy("Customer list cannot be read"),
     "callback.sample_drawn": gettext_lazy("Call-back sample drawn"),
     "callback.recorded": gettext_lazy("Call-back recorded"),
     "callback.corrected": gettext_lazy("Call-back corrected"),
@@ -71,9 +78,10 @@ def customer_list_upload(*, actor, audit, upload):
 
     The file is checked by its bytes (CSV or XLSX) and stored; every row is
     kept — good rows with their position in uploaded order, bad rows with
-    their row number and problems. Replacing is refused once a call is
-    recorded; uploading the same file again changes nothing.
-    Raises CertifyError with what to fix.
+    their row number and problems. A large file is stored as being read and
+    read by a background task (`customer_list_read`), so no request spends
+    long on it. Replacing is refused once a call is recorded; uploading the
+    same file again changes nothing. Raises CertifyError with what to fix.
     """
     try:
         kind = validate_upload(upload, kinds=LIST_KINDS)
@@ -86,10 +94,12 @@ def customer_list_upload(*, actor, audit, upload):
     upload.seek(0)
     digest = hashlib.sha256(data).hexdigest()
     try:
-        parsed = callbacks.parse_customer_list(data, kind)
+        callbacks.check_size(data, kind)
+        in_background = callbacks.reads_slowly(data, kind)
+        parsed = None if in_background else callbacks.parse_customer_list(data, kind, settings.CUSTOMER_LIST_MAX_ROWS)
     except callbacks.CustomerListError as exc:
         raise CertifyError(str(exc.message)) from exc
-    with transaction.atomic():
+    with uploads.atomic():
         audit = _locked_audit(audit)
         if not case_is_member(actor, audit.case):
             raise NotAllowed(_("Only the organisation's members upload its customer list."))
@@ -102,7 +112,7 @@ def customer_list_upload(*, actor, audit, upload):
                 raise InvalidTransition(
                     _("Calls have already been made from this list; it can no longer be replaced.")
                 )
-            old_file = existing.file.name
+            old_file = existing.file
             existing.rows.all().delete()
             customer_list = existing
             customer_list.sample_size = customer_list.sample_seed = None
@@ -113,47 +123,100 @@ def customer_list_upload(*, actor, audit, upload):
         customer_list.file = upload
         customer_list.original_name = (getattr(upload, "name", "") or "customers")[:255]
         customer_list.kind = kind
-        customer_list.encoding = parsed.encoding
         customer_list.sha256 = digest
         customer_list.uploaded_at = timezone.now()
         customer_list.uploaded_by = actor
-        customer_list.good_rows = sum(1 for row in parsed.rows if row.is_good)
-        customer_list.bad_rows = len(parsed.rows) - customer_list.good_rows
-        customer_list.save()
-        position = 0
-        rows = []
-        for row in parsed.rows:
-            if row.is_good:
-                position += 1
-            rows.append(
-                CustomerRow(
-                    customer_list=customer_list,
-                    row_number=row.row_number,
-                    position=position if row.is_good else None,
-                    name=row.name,
-                    contact=row.contact,
-                    product=row.product,
-                    service_date=row.service_date,
-                    service_date_text=row.service_date_text,
-                    problems=list(row.problems),
-                )
-            )
-        CustomerRow.objects.bulk_create(rows, batch_size=500)
-        event_record(
-            actor=actor,
-            obj=audit,
-            verb="callback.list_uploaded",
-            data={
-                "name": customer_list.original_name,
-                "good": len(parsed.good),
-                "bad": len(parsed.bad),
-                "replaced": old_file is not None,
-            },
-        )
-        if old_file and old_file != customer_list.file.name:
-            storage = customer_list.file.storage
-            transaction.on_commit(lambda: storage.delete(old_file))
+        data = {"name": customer_list.original_name, "replaced": old_file is not None}
+        if parsed is None:
+            customer_list.status = CustomerList.Status.READING
+            customer_list.problem = customer_list.encoding = ""
+            customer_list.good_rows = customer_list.bad_rows = 0
+            customer_list.save()
+            enqueue("audits.tasks.customer_list_read", customer_list.pk, digest)
+            data["reading"] = True
+        else:
+            _rows_store(customer_list, parsed)
+            data.update(good=customer_list.good_rows, bad=customer_list.bad_rows)
+        event_record(actor=actor, obj=audit, verb="callback.list_uploaded", data=data)
+        if old_file and old_file.name != customer_list.file.name:
+            uploads.delete_on_commit(old_file)
     return customer_list
+
+
+def _rows_store(customer_list, parsed):
+    """Save the list as read, with every row of `parsed`."""
+    customer_list.status = CustomerList.Status.READY
+    customer_list.problem = ""
+    customer_list.encoding = parsed.encoding
+    customer_list.good_rows = sum(1 for row in parsed.rows if row.is_good)
+    customer_list.bad_rows = len(parsed.rows) - customer_list.good_rows
+    customer_list.save()
+    position = 0
+    rows = []
+    for row in parsed.rows:
+        if row.is_good:
+            position += 1
+        rows.append(
+            CustomerRow(
+                customer_list=customer_list,
+                row_number=row.row_number,
+                position=position if row.is_good else None,
+                name=row.name,
+                contact=row.contact,
+                product=row.product,
+                service_date=row.service_date,
+                service_date_text=row.service_date_text,
+                problems=list(row.problems),
+            )
+        )
+    CustomerRow.objects.bulk_create(rows, batch_size=500)
+
+
+def _reading(list_id, sha256):
+    return CustomerList.objects.filter(pk=list_id, sha256=sha256, status=CustomerList.Status.READING)
+
+
+def customer_list_read(*, list_id, sha256):
+    """Read a large list stored by `customer_list_upload` (its background
+    task). Idempotent: a list already read, or replaced by another file
+    since, is left alone. A file that cannot be read is marked so, with the
+    reason in the uploader's language, and the uploader is told."""
+    customer_list = _reading(list_id, sha256).select_related("uploaded_by").first()
+    if customer_list is None:
+        return
+    with customer_list.file.open("rb") as stream:
+        data = stream.read()
+    uploader = customer_list.uploaded_by
+    with translation.override(uploader.language or settings.LANGUAGE_CODE):
+        try:
+            parsed = callbacks.parse_customer_list(data, customer_list.kind, settings.CUSTOMER_LIST_MAX_ROWS)
+            problem = ""
+        except callbacks.CustomerListError as exc:
+            parsed, problem = None, str(exc.message)
+    with transaction.atomic():
+        customer_list = _reading(list_id, sha256).select_for_update().first()
+        if customer_list is None:
+            return
+        audit = Audit.objects.select_related("case").get(pk=customer_list.audit_id)
+        if parsed is not None:
+            _rows_store(customer_list, parsed)
+            event_record(
+                actor=None,
+                obj=audit,
+                verb="callback.list_read",
+                data={"good": customer_list.good_rows, "bad": customer_list.bad_rows},
+            )
+            return
+        customer_list.status = CustomerList.Status.UNREADABLE
+        customer_list.problem = problem
+        customer_list.save(update_fields=["status", "problem"])
+        event_record(actor=None, obj=audit, verb="callback.list_unreadable", data={"problem": problem})
+        notify(
+            [uploader],
+            template="customer_list_unreadable",
+            context={"audit": audit, "case": audit.case, "customer_list": customer_list},
+            url=reverse("audits:callbacks", args=[audit.public_id]),
+        )
 
 
 # --- the sample ----------------------------------------------------------------------
@@ -178,6 +241,10 @@ def callback_sample_draw(*, actor, audit, size, redraw=False):
         customer_list = CustomerList.objects.select_for_update().filter(audit=audit).first()
         if customer_list is None:
             raise CertifyError(_("The applicant has not uploaded the customer list yet."))
+        if customer_list.status == CustomerList.Status.READING:
+            raise CertifyError(_("The customer list is still being read; draw the sample in a moment."))
+        if customer_list.status == CustomerList.Status.UNREADABLE:
+            raise CertifyError(_("The customer list cannot be read; ask the applicant to upload a corrected list."))
         if customer_list.is_sampled:
             if customer_list.sample_size == size and not redraw:
                 return customer_list

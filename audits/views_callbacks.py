@@ -77,7 +77,7 @@ def _page(request, audit, is_staff, **forms):
                 "recorded": rates.calls,
                 "rates": rates,
                 "rates_ready": bool(rows) and rates.calls == len(rows) and rates.reached > 0,
-                "can_draw": is_lead and is_open and customer_list is not None and not calls_made,
+                "can_draw": is_lead and is_open and customer_list is not None and customer_list.is_ready and not calls_made,
                 "sample_size": getattr(customer_list, "sample_size", None) or SAMPLE_MIN,
                 "sample_min": SAMPLE_MIN,
                 "sample_max": SAMPLE_MAX,
@@ -124,6 +124,12 @@ def callback_list_upload(request, public_id):
         except CertifyError as exc:
             form.add_error("file", exc.message)
         else:
+            if not customer_list.is_ready:
+                messages.info(
+                    request,
+                    _("The customer list is uploaded. It is large, so it is being read; its rows appear here in a moment."),
+                )
+                return redirect(_page_url(audit, "customer-list"))
             summary = selectors.customer_list_summary(customer_list)
             message = _("The customer list is uploaded: %(good)s usable rows, %(bad)s with problems.") % {
                 "good": summary["good"],

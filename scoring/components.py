@@ -5,12 +5,14 @@ context here and renders `scoring/components/*.html` under its own URLs.
 `scoring` serves by itself only the managers' scheme editor.
 """
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certify.i18n import localized
@@ -265,14 +267,26 @@ def _target(result, levels, target_level_code, names, categories):
     }
 
 
+def sheet_pdf_html(sheet, *, title, owner_line="", generated_at=None):
+    """The score sheet's PDF as HTML; without `generated_at` it names no
+    time, so two renderings of an unchanged sheet are the same text."""
+    context = sheet_context(sheet, editable=False)
+    context.update(
+        {"title": title, "owner_line": owner_line, "body_profile": body_profile_get(), "generated_at": generated_at}
+    )
+    return render_to_string("scoring/pdf/sheet.html", context)
+
+
+def sheet_pdf_fingerprint(sheet, *, title, owner_line=""):
+    """What the sheet's PDF would show, as a SHA-256: it changes when a mark,
+    an evidence file, a deduction or the wording changes."""
+    html = sheet_pdf_html(sheet, title=title, owner_line=owner_line)
+    return hashlib.sha256(html.encode()).hexdigest()
+
+
 def render_sheet_pdf(sheet, *, title, owner_line="", base_url=None):
     """The score sheet as PDF bytes (WeasyPrint, Chinese fonts first)."""
-    # Imported here: WeasyPrint takes half a second to import, which every
-    # web process and management command would otherwise pay at start-up.
-
-    context = sheet_context(sheet, editable=False)
-    context.update({"title": title, "owner_line": owner_line, "body_profile": body_profile_get()})
-    html = render_to_string("scoring/pdf/sheet.html", context)
+    html = sheet_pdf_html(sheet, title=title, owner_line=owner_line, generated_at=timezone.localtime())
     return html_to_pdf(html, base_url=base_url)
 
 

@@ -27,6 +27,10 @@ class SelfAssessment(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # The last PDF rendered, and the fingerprint of what it shows
+    # (scoring.components.sheet_pdf_fingerprint).
+    pdf = models.FileField(_("PDF"), upload_to="applications/self_assessments/", blank=True)
+    pdf_fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("self-assessment")

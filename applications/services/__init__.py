@@ -41,6 +41,7 @@ from applications.services.organisation import (
 from applications.services.self_assessment import (
     self_assessment_create,
     self_assessment_finish,
+    self_assessment_pdf,
     self_assessment_revise,
 )
 
@@ -81,5 +82,6 @@ __all__ = [
     "service_outlet_update",
     "self_assessment_create",
     "self_assessment_finish",
+    "self_assessment_pdf",
     "self_assessment_revise",
 ]

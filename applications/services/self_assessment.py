@@ -1,11 +1,14 @@
 """Self-assessments: an organisation scores itself with a score sheet."""
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from applications.models import Membership, SelfAssessment
+from certify import uploads
 from certify.events import event_record
 from certify.exceptions import CertifyError, NotAllowed
+from scoring.components import render_sheet_pdf, sheet_pdf_fingerprint
 from scoring.models import ScoreSheet
 from scoring.services import score_sheet_correct, score_sheet_create, score_sheet_submit
 
@@ -74,3 +77,25 @@ def self_assessment_revise(*, actor, assessment):
         assessment.save(update_fields=["sheet"])
         event_record(actor=actor, obj=assessment, verb="self_assessment.revised")
     return assessment
+
+
+def self_assessment_pdf(*, assessment, base_url=None):
+    """The self-assessment as PDF bytes. The PDF is stored with the
+    fingerprint of what it shows and rendered again only when that changed
+    (a mark, evidence, the language it is asked in), since rendering takes
+    a second or two; the stored file is replaced, never kept twice."""
+    title, owner_line = assessment.title, assessment.organisation.legal_name
+    fingerprint = sheet_pdf_fingerprint(assessment.sheet, title=title, owner_line=owner_line)
+    if assessment.pdf and assessment.pdf_fingerprint == fingerprint:
+        with assessment.pdf.open("rb") as stream:
+            return stream.read()
+    data = render_sheet_pdf(assessment.sheet, title=title, owner_line=owner_line, base_url=base_url)
+    with uploads.atomic():
+        locked = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+        if locked.pdf_fingerprint == fingerprint and locked.pdf:
+            return data  # another request stored the same just now
+        uploads.delete_on_commit(locked.pdf)
+        locked.pdf.save(f"self-assessment-{locked.public_id}.pdf", ContentFile(data), save=False)
+        locked.pdf_fingerprint = fingerprint
+        locked.save(update_fields=["pdf", "pdf_fingerprint"])
+    return data

@@ -17,7 +17,16 @@ class CustomerList(models.Model):
     can be repeated and checked). A re-upload replaces it until a call is
     recorded."""
 
+    class Status(models.TextChoices):
+        # A large file is stored at once and read by a background task.
+        READING = "reading", _("Being read")
+        READY = "ready", _("Read")
+        UNREADABLE = "unreadable", _("Cannot be read")
+
     audit = models.OneToOneField(Audit, on_delete=models.PROTECT, related_name="customer_list")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.READY)
+    # Why the background reading refused the file, in the uploader's language.
+    problem = models.TextField(_("problem"), blank=True)
     file = models.FileField(
         _("customer list"), upload_to=upload_path, validators=[UploadValidator(kinds=LIST_KINDS)]
     )
@@ -60,6 +69,10 @@ class CustomerList(models.Model):
     @property
     def is_sampled(self):
         return self.sample_seed is not None
+
+    @property
+    def is_ready(self):
+        return self.status == self.Status.READY
 
 
 class CustomerRow(models.Model):

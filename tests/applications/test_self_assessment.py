@@ -238,3 +238,42 @@ def test_an_english_page_names_the_scheme_in_english(client, applicant, self_ass
     url = reverse("applications:self_assessment_detail", args=[self_assessment.public_id])
     content = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert scheme.name_en and scheme.name_en in content and scheme.name_zh not in content
+
+
+def _pdf(client, assessment):
+    return client.get(reverse("applications:self_assessment_pdf", args=[assessment.public_id])).content
+
+
+def test_the_pdf_is_rendered_once_while_the_sheet_is_unchanged(client, applicant, self_assessment, monkeypatch):
+    from scoring import components
+
+    renders = []
+    render = components.html_to_pdf
+    monkeypatch.setattr(components, "html_to_pdf", lambda *a, **k: renders.append(1) or render(*a, **k))
+    client.force_login(applicant)
+
+    first, second = _pdf(client, self_assessment), _pdf(client, self_assessment)
+
+    assert first == second
+    assert len(renders) == 1
+    self_assessment.refresh_from_db()
+    assert self_assessment.pdf.read() == first
+
+
+def test_a_changed_mark_renders_the_pdf_again_and_replaces_the_stored_one(
+    client, applicant, self_assessment, settings, django_capture_on_commit_callbacks
+):
+    client.force_login(applicant)
+    _pdf(client, self_assessment)
+    self_assessment.refresh_from_db()
+    old = self_assessment.pdf.path
+
+    item = Item.objects.get(indicator__category__version=self_assessment.sheet.version, code="A1.1")
+    mark_set(actor=applicant, sheet=self_assessment.sheet, item_id=item.pk, result="conforming")
+    with django_capture_on_commit_callbacks(execute=True):
+        _pdf(client, self_assessment)
+
+    self_assessment.refresh_from_db()
+    assert self_assessment.pdf.path != old
+    stored = list((settings.MEDIA_ROOT / "applications" / "self_assessments").iterdir())
+    assert [path.name for path in stored] == [self_assessment.pdf.path.rsplit("/", 1)[1]]
