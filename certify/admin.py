@@ -4,6 +4,8 @@ state change goes through a service function and leaves an event."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat import models as beat_models
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from certify.models import Event, Notification, OutboxMessage, User, WorkingDayOverride
@@ -55,6 +57,12 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 class WorkingDayOverrideAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = ["date", "is_working_day", "note"]
 
+
+# Second-factor devices hold the secret keys an authenticator computes codes
+# from: nobody reads them, a manager resets them on the person's page.
+for model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 # The schedule is code (settings.CELERY_BEAT_SCHEDULE); a periodic task edited
 # or run from the admin would be work nobody reviewed. Each run is recorded on

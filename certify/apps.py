@@ -8,9 +8,14 @@ class CertifyConfig(AppConfig):
 
     def ready(self):
         # Registers the path converters every app's urls use.
+        from django.contrib.auth.signals import user_logged_in
+
         from certify import converters  # noqa: F401
         from certify.events import verb_register
         from certify.jobs import job_labels_register
+        from certify.second_factor import remember_on_login
+
+        user_logged_in.connect(remember_on_login, dispatch_uid="certify.second_factor")
 
         job_labels_register(
             {
@@ -27,6 +32,9 @@ class CertifyConfig(AppConfig):
                 "user.password_reset": _("Password reset"),
                 "user.staff_created": _("Staff account created"),
                 "user.roles_changed": _("Roles changed"),
+                "user.second_factor_enrolled": _("Second factor set up"),
+                "user.recovery_code_used": _("Recovery code used"),
+                "user.second_factor_reset": _("Second factor reset"),
                 "body_profile.updated": _("Body profile updated"),
                 "calendar.override_set": _("Working day entered"),
                 "calendar.override_removed": _("Working day removed"),

@@ -10,6 +10,8 @@ def shell(request):
     signed_in = user is not None and user.is_authenticated
     return {
         "body_profile": SimpleLazyObject(body_profile_get),
+        # Set by SecondFactorMiddleware: such a user sees no role's navigation yet.
+        "second_factor_pending": getattr(request, "second_factor_pending", False),
         "unread_notifications": SimpleLazyObject(
             lambda: notification_unread_count(user) if signed_in else 0
         ),

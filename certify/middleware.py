@@ -1,6 +1,9 @@
-from django.http import HttpResponseBadRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.template import loader
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class RefuseNulMiddleware:
@@ -62,3 +65,48 @@ class UserLanguageMiddleware:
         if user is not None and user.is_authenticated and user.language:
             response.headers.setdefault("Content-Language", user.language)
         return response
+
+
+class SecondFactorMiddleware:
+    """A staff member who must verify a second factor (certify.second_factor)
+    and has not in this session reaches only the views that need none: the
+    second-factor page, logout, the language switch and the public pages.
+    Anything else, the admin and JSON endpoints included, sends them to the
+    second-factor page (a JSON caller gets a 403 saying so)."""
+
+    OPEN_VIEWS = frozenset(
+        {
+            "second_factor",
+            "logout",
+            "language_set",
+            "healthz",
+            "healthz_live",
+            "body_logo",
+            "verify",
+            "verify_certificate",
+            "public_register",
+            "complaints:complaint_new",
+            "complaints:complaint_thanks",
+            "complaints:page",
+        }
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from certify.second_factor import second_factor_pending
+
+        request.second_factor_pending = second_factor_pending(request)
+        if not request.second_factor_pending or request.resolver_match.view_name in self.OPEN_VIEWS:
+            return None
+        if request.path_info.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse(
+                {"detail": str(_("Verify your second factor first."))}, status=403
+            )
+        return redirect_to_login(
+            request.get_full_path(), login_url=reverse("second_factor"), redirect_field_name="next"
+        )

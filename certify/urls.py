@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from certify.views import accounts, background, body, calendar, health, notifications, staff
+from certify.views import (
+    accounts,
+    background,
+    body,
+    calendar,
+    health,
+    notifications,
+    second_factor,
+    staff,
+)
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -40,6 +49,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/profile/", accounts.profile, name="profile"),
+    path("accounts/second-factor/", second_factor.second_factor, name="second_factor"),
     path("language/", accounts.language_set, name="language_set"),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path(
@@ -55,6 +65,11 @@ urlpatterns = [
     path("staff/users/", staff.user_list_view, name="user_list"),
     path("staff/users/new/", staff.staff_create, name="staff_create"),
     path("staff/users/<uuid:public_id>/", staff.user_roles, name="user_roles"),
+    path(
+        "staff/users/<uuid:public_id>/second-factor/reset/",
+        second_factor.second_factor_reset,
+        name="second_factor_reset",
+    ),
     path("staff/body/", body.body_profile_edit, name="body_profile"),
     path("body/logo/", body.body_logo, name="body_logo"),
     path("staff/background/", background.background_work_view, name="background_work"),

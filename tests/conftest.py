@@ -33,6 +33,8 @@ def _test_settings(settings, tmp_path):
     }
     settings.SECURE_SSL_REDIRECT = False
     settings.SITE_URL = "http://testserver"
+    # Off except in the second factor's own tests (tests/certify/test_second_factor.py).
+    settings.STAFF_OTP_REQUIRED = False
     # A local-memory cache outlives a test: start each with no rate-limit
     # counts left by an earlier one (every test client has one address).
     cache.clear()

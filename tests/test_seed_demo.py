@@ -94,6 +94,25 @@ def test_running_the_demo_twice_changes_nothing():
     assert counts() == first
     assert "manager@demo.certify.test" in output.getvalue()
     assert "changsha@demo.certify.test" in output.getvalue()
+    assert "Second factor for staff: not required" in output.getvalue()
+
+
+def test_with_the_second_factor_required_the_demo_gives_its_staff_a_key(settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from certificates.management.commands.seed_demo import DEMO_USERS, Command
+
+    settings.STAFF_OTP_REQUIRED = True
+    for email, name, roles in DEMO_USERS:
+        User.objects.create_user(email=email, password="x", full_name=name, **roles)
+    output = StringIO()
+
+    Command(stdout=output)._print_second_factor()
+
+    staff = User.objects.filter(is_manager=True) | User.objects.filter(is_auditor=True)
+    assert TOTPDevice.objects.filter(user__in=staff, confirmed=True).count() == staff.count() > 0
+    assert "Second factor for staff: required" in output.getvalue()
+    assert "manager@demo.certify.test" in output.getvalue().split("required")[1]
 
 
 def test_the_demo_has_an_appeal_and_complaints_for_the_uninvolved_manager():

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certify import services
+from certify import second_factor, services
 from certify.exceptions import CertifyError
 from certify.forms import (
     ChoosePasswordForm,
@@ -158,7 +158,13 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("profile")
-    return render(request, "certify/profile.html", {"form": form})
+    context = {"form": form}
+    if request.user.is_staff_member:
+        context.update(
+            has_second_factor=second_factor.has_second_factor(request.user),
+            recovery_codes_left=second_factor.recovery_codes_left(request.user),
+        )
+    return render(request, "certify/profile.html", context)
 
 
 @require_POST

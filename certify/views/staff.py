@@ -8,6 +8,7 @@ from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.forms import RolesForm, StaffCreateForm
 from certify.models import User
+from certify.second_factor import has_second_factor
 from certify.selectors import user_list
 from certify.views.access import manager_required
 
@@ -63,5 +64,10 @@ def user_roles(request, public_id):
     return render(
         request,
         "certify/user_roles.html",
-        {"person": person, "form": form, "events": event_list_for_object(person)},
+        {
+            "person": person,
+            "form": form,
+            "events": event_list_for_object(person),
+            "has_second_factor": has_second_factor(person),
+        },
     )

@@ -37,6 +37,9 @@ PAGES = {
     "password_change": signed_in(200),
     "password_change_done": signed_in(200),
     "profile": signed_in(200),
+    # Staff only: with the second factor optional (as in tests) it offers the set-up.
+    "second_factor": expect(302, 404, 404, 404, 200, 200),
+    "second_factor_reset": expect(302, 403, 403, 403, 403, 405),
     "language_set": everyone(405),
     "notification_list": signed_in(200),
     "notification_read": signed_in(405),
@@ -65,6 +68,7 @@ def page_url(db, applicant):
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},
         "notification_read": {"notification_id": 1},
         "user_roles": {"public_id": applicant.public_id},
+        "second_factor_reset": {"public_id": applicant.public_id},
         "calendar_override_delete": {"override_id": 1},
         "background_job_retry": {"message_id": 1},
         "job_run_retry": {"run_id": 1},

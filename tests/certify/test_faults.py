@@ -41,7 +41,12 @@ from tests.audits.helpers import quotable, running_onsite
 from tests.brokers import worker
 from tests.certificates.helpers import issued_certificate, reason, report_submitted
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# Their own Redis, queue and database; under pytest-xdist, one worker of their own.
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group(name="faults"),
+]
 
 # What a person waits for at most, Redis down or hung (PDF downloads aside).
 PAGE_SECONDS = 2

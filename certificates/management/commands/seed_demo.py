@@ -7,6 +7,7 @@ may call every app's demo module."""
 
 from datetime import date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
@@ -29,6 +30,7 @@ from certify.housekeeping import housekeeping
 from certify.jobs import DAY, periodic_run
 from certify.models import BodyProfile, User
 from certify.outbox import outbox_sweep
+from certify.second_factor import authenticator_ensure, key_text
 from certify.selectors import body_profile_get
 from scoring.catalogue import EXAMPLE_TEN_STAR, GBT27922
 from scoring.models import Item
@@ -158,6 +160,22 @@ class Command(BaseCommand):
         enterprises = DEMO_ENTERPRISES + AUDIT_ENTERPRISES + CERTIFICATE_ENTERPRISES
         for email, name, legal_name, *_rest in enterprises:
             self.stdout.write(f"  {email:32} {DEMO_PASSWORD}   {name}, {legal_name}")
+        self._print_second_factor()
+
+    def _print_second_factor(self):
+        if not settings.STAFF_OTP_REQUIRED:
+            self.stdout.write(
+                "Second factor for staff: not required (STAFF_OTP_REQUIRED is off, as under DEBUG); "
+                "staff may set one up on their profile."
+            )
+            return
+        self.stdout.write(
+            "Second factor for staff: required. Add each key to an authenticator app (time-based, 6 digits):"
+        )
+        for email, _name, _roles in DEMO_USERS:
+            user = User.objects.get(email=email)
+            if user.is_staff_member:
+                self.stdout.write(f"  {email:32} {key_text(authenticator_ensure(user))}")
 
     def _profile_and_people(self, applicant, colleague, organisation):
         """A full profile, two outlets, a second member and a pending
