@@ -279,6 +279,10 @@ def parse_xlsx(data: bytes, max_rows=DEFAULT_MAX_ROWS):
             kind="xlsx",
             max_rows=max_rows,
         )
+    except CustomerListError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet fails while it is read, in many ways
+        raise CustomerListError(_("The workbook cannot be read; save it again as XLSX.")) from exc
     finally:
         workbook.close()
 

@@ -104,9 +104,11 @@ def customer_list_upload(*, actor, audit, upload):
         if not case_is_member(actor, audit.case):
             raise NotAllowed(_("Only the organisation's members upload its customer list."))
         _require_callback_work(audit)
-        existing = CustomerList.objects.filter(audit=audit).first()
+        existing = CustomerList.objects.select_for_update().filter(audit=audit).first()
         if existing is not None:
             if existing.sha256 == digest:
+                if existing.status == CustomerList.Status.UNREADABLE:
+                    raise CertifyError(existing.problem)
                 return existing
             if _calls_recorded(existing):
                 raise InvalidTransition(
@@ -184,8 +186,13 @@ def customer_list_read(*, list_id, sha256):
     customer_list = _reading(list_id, sha256).select_related("uploaded_by").first()
     if customer_list is None:
         return
-    with customer_list.file.open("rb") as stream:
-        data = stream.read()
+    try:
+        with customer_list.file.open("rb") as stream:
+            data = stream.read()
+    except FileNotFoundError:
+        if _reading(list_id, sha256).exists():
+            raise
+        return  # replaced (and its file deleted) since it was looked up
     uploader = customer_list.uploaded_by
     with translation.override(uploader.language or settings.LANGUAGE_CODE):
         try:
@@ -194,10 +201,11 @@ def customer_list_read(*, list_id, sha256):
         except callbacks.CustomerListError as exc:
             parsed, problem = None, str(exc.message)
     with transaction.atomic():
+        # The audit first, then the list: the order an upload locks them in.
+        audit = Audit.objects.select_for_update().select_related("case").get(pk=customer_list.audit_id)
         customer_list = _reading(list_id, sha256).select_for_update().first()
         if customer_list is None:
             return
-        audit = Audit.objects.select_related("case").get(pk=customer_list.audit_id)
         if parsed is not None:
             _rows_store(customer_list, parsed)
             event_record(

@@ -124,6 +124,8 @@ def callback_list_upload(request, public_id):
         except CertifyError as exc:
             form.add_error("file", exc.message)
         else:
+            # Without a worker (the embedded default) a large list was read after commit.
+            customer_list.refresh_from_db()
             if not customer_list.is_ready:
                 messages.info(
                     request,

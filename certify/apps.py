@@ -8,14 +8,9 @@ class CertifyConfig(AppConfig):
 
     def ready(self):
         # Registers the path converters every app's urls use.
-        from django.contrib.auth.signals import user_logged_in
-
         from certify import converters  # noqa: F401
         from certify.events import verb_register
         from certify.jobs import job_labels_register
-        from certify.second_factor import remember_on_login
-
-        user_logged_in.connect(remember_on_login, dispatch_uid="certify.second_factor")
 
         job_labels_register(
             {

@@ -9,6 +9,7 @@ not when it is needed.
 """
 
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -48,6 +49,10 @@ def _pg_args():
     env = {**os.environ}
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
+    # libpq's environment carries the connection's TLS options to the tools.
+    for option, variable in (("sslmode", "PGSSLMODE"), ("sslrootcert", "PGSSLROOTCERT")):
+        if db.get("OPTIONS", {}).get(option):
+            env[variable] = str(db["OPTIONS"][option])
     return args, env
 
 
@@ -77,25 +82,47 @@ def media_hashes(root):
     }
 
 
+def _media_archive(media_root, archive_path):
+    """Archive every file under `media_root`, hashing the bytes archived (one
+    read each, so the manifest matches the archive even while files change);
+    a file deleted meanwhile is left out with its row's deletion."""
+    files = {}
+    with tarfile.open(archive_path, "w") as archive:
+        for path in sorted(media_root.rglob("*")) if media_root.exists() else []:
+            if not path.is_file():
+                continue
+            name = path.relative_to(media_root).as_posix()
+            try:
+                data = path.read_bytes()
+                info = archive.gettarinfo(str(path), arcname=name)
+            except FileNotFoundError:
+                continue
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+            files[name] = hashlib.sha256(data).hexdigest()
+    return files
+
+
 def backup_write(output_dir):
-    """Write a backup into a new directory under `output_dir`; return its path."""
+    """Write a backup into a new directory under `output_dir`; return its path.
+    The directory is readable by its owner only: it holds password hashes
+    and second-factor keys."""
     _require_postgresql()
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S-%f")
     target = Path(output_dir) / f"certify-{stamp}"
-    target.mkdir(parents=True, exist_ok=False)
-    args, env = _pg_args()
-    _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(target / DUMP), *args], env)
-    media_root = Path(settings.MEDIA_ROOT)
-    files = media_hashes(media_root)
-    with tarfile.open(target / MEDIA, "w") as archive:
-        for name in files:
-            archive.add(media_root / name, arcname=name, recursive=False)
-    manifest = {
-        "created_at": timezone.localtime().isoformat(),
-        "database": connection.settings_dict["NAME"],
-        "files": files,
-    }
-    (target / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    try:
+        target.mkdir(parents=True, mode=0o700)
+        args, env = _pg_args()
+        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(target / DUMP), *args], env)
+        files = _media_archive(Path(settings.MEDIA_ROOT), target / MEDIA)
+        manifest = {
+            "created_at": timezone.localtime().isoformat(),
+            "database": connection.settings_dict["NAME"],
+            "files": files,
+        }
+        (target / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    except OSError as exc:
+        raise BackupError(f"The backup could not be written to {target}: {exc}") from exc
     return target
 
 
@@ -126,10 +153,13 @@ def backup_restore(source):
     args, env = _pg_args()
     connection.close()  # pg_restore works on its own connection
     _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", *args, str(source / DUMP)], env)
-    media_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(source / MEDIA) as archive:
-        archive.extractall(media_root, filter="data")
-    restored = media_hashes(media_root)
+    try:
+        media_root.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(source / MEDIA) as archive:
+            archive.extractall(media_root, filter="data")
+        restored = media_hashes(media_root)
+    except (OSError, tarfile.TarError) as exc:
+        raise BackupError(f"The files could not be restored into {media_root}: {exc}") from exc
     if restored != manifest["files"]:
         wrong = sorted(set(restored.items()) ^ set(manifest["files"].items()))
         raise BackupError(f"The restored files differ from the backup's manifest: {wrong[:5]}")

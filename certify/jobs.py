@@ -3,7 +3,8 @@
 However many schedulers fire (two beats by mistake, a restarted one catching
 up), a period's row can be inserted once, so each period runs once. A run
 left `running` longer than the task time limit belonged to a worker that
-died: the next firing in the same period takes it over.
+died: the next firing in the same period takes it over, and any job's next
+run records it as failed once its period has passed.
 """
 
 import logging
@@ -52,11 +53,26 @@ def _claim(job, period):
         return JobRun.objects.get(job=job, period=period) if taken else None
 
 
+STOPPED = "Stopped without finishing: the worker was killed or ran out of time."
+
+
+def _stopped_runs_fail(job, period):
+    """Record as failed the runs left `running` past the task time limit (a
+    worker killed mid-run), so they are listed with a retry; the one this
+    firing may take over is left to `_claim`."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    JobRun.objects.filter(outcome=JobRun.Outcome.RUNNING, started_at__lt=stale).exclude(
+        job=job, period=period
+    ).update(outcome=JobRun.Outcome.FAILED, ended_at=now, error=STOPPED)
+
+
 def periodic_run(job, work, *, every, period=None):
     """Run `work()` once for this period of `job`; None when the period's run
     belongs to someone else. The run's outcome and error are recorded, and a
     failure is raised after that, so the task or command fails visibly."""
     period = period or period_of(every)
+    _stopped_runs_fail(job, period)
     run = _claim(job, period)
     if run is None:
         logger.info("%s: the run of period %s is another scheduler's", job, period)

@@ -95,12 +95,13 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from certify.second_factor import second_factor_pending
+
+        # Also read by the navigation of error pages, which no view serves.
+        request.second_factor_pending = second_factor_pending(request)
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from certify.second_factor import second_factor_pending
-
-        request.second_factor_pending = second_factor_pending(request)
         if not request.second_factor_pending or request.resolver_match.view_name in self.OPEN_VIEWS:
             return None
         if request.path_info.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):

@@ -31,6 +31,7 @@ CLAIM_SECONDS = 30
 # Minutes to wait after the first, second, third… failed attempt.
 BACKOFF_MINUTES = (1, 5, 15, 60)
 RUN_TASK = "certify.tasks.outbox_run"
+STOPPED = "The worker stopped during every attempt (killed, out of memory or out of time)."
 
 
 def enqueue(task_name, *args):
@@ -72,22 +73,25 @@ def publish(message_id):
         outbox_run(message_id)
         return True
 
+    # Published before it is sent: a worker quick enough to fail it first
+    # leaves it queued for its next attempt, not overwritten as published.
+    OutboxMessage.objects.filter(pk=message_id, status=Status.QUEUED).update(
+        status=Status.PUBLISHED, published_at=timezone.now(), claimed_until=None
+    )
+
     def send():
         app.send_task(RUN_TASK, args=[message_id], retry=False)
         return True
 
     def not_now():
-        OutboxMessage.objects.filter(pk=message_id).update(
-            claimed_until=None, last_error="The broker is not available; the sweep will publish it."
+        OutboxMessage.objects.filter(pk=message_id, status=Status.PUBLISHED).update(
+            status=Status.QUEUED,
+            published_at=None,
+            last_error="The broker is not available; the sweep will publish it.",
         )
         return False
 
-    if not broker_breaker.call(send, not_now):
-        return False
-    OutboxMessage.objects.filter(pk=message_id, status=Status.QUEUED).update(
-        status=Status.PUBLISHED, published_at=timezone.now(), claimed_until=None
-    )
-    return True
+    return broker_breaker.call(send, not_now)
 
 
 def _next_attempt(attempts):
@@ -106,6 +110,11 @@ def outbox_run(message_id):
 
     message = OutboxMessage.objects.filter(pk=message_id).first()
     if message is None or message.status in (Status.DONE, Status.FAILED):
+        return
+    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        # Every attempt ended without recording an outcome: the worker died
+        # running it (killed, out of memory, out of time).
+        OutboxMessage.objects.filter(pk=message_id).update(status=Status.FAILED, last_error=STOPPED)
         return
     OutboxMessage.objects.filter(pk=message_id).update(attempts=F("attempts") + 1)
     try:
@@ -139,10 +148,12 @@ def outbox_sweep(limit=500):
     """Publish the jobs that are due, after taking back those handed to the
     worker too long ago; return how many were handed over or run."""
     now = timezone.now()
-    OutboxMessage.objects.filter(
+    unfinished = OutboxMessage.objects.filter(
         status=Status.PUBLISHED,
         published_at__lt=now - timedelta(seconds=settings.OUTBOX_RUN_TIMEOUT),
-    ).update(status=Status.QUEUED, next_attempt_at=now)
+    )
+    unfinished.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(status=Status.FAILED, last_error=STOPPED)
+    unfinished.update(status=Status.QUEUED, next_attempt_at=now)
     due = OutboxMessage.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now).order_by(
         "next_attempt_at", "id"
     )

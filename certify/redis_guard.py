@@ -31,6 +31,9 @@ class Breaker:
     def __init__(self, name):
         self.name = name
         self._closed_until = 0.0
+        # Set on a failure, cleared by the first use after it: what the
+        # service holds may predate changes made while it was skipped.
+        self.missed_changes = False
 
     @property
     def is_open(self):
@@ -38,9 +41,11 @@ class Breaker:
 
     def reset(self):
         self._closed_until = 0.0
+        self.missed_changes = False
 
     def trip(self, exc):
         self._closed_until = time.monotonic() + settings.REDIS_PAUSE_SECONDS
+        self.missed_changes = True
         logger.warning(
             "%s unavailable (%s: %s); not used for %s s",
             self.name,
@@ -73,7 +78,15 @@ class GuardedRedisCache(RedisCache):
     write that did not happen, or (for `incr`) a missing key."""
 
     def _guarded(self, name, fallback, *args, **kwargs):
-        return cache_breaker.call(lambda: getattr(RedisCache, name)(self, *args, **kwargs), fallback)
+        def action():
+            if cache_breaker.missed_changes:
+                # While Redis was skipped, `certify.cache.changed()` could not
+                # mark figures stale: start again from an empty cache.
+                RedisCache.clear(self)
+                cache_breaker.missed_changes = False
+            return getattr(RedisCache, name)(self, *args, **kwargs)
+
+        return cache_breaker.call(action, fallback)
 
     def get(self, key, default=None, version=None):
         return self._guarded("get", _miss(default), key, default, version)

@@ -32,11 +32,6 @@ def has_second_factor(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-# Whether the signed-in staff member has an authenticator, kept in the
-# session so a page costs no query to find out.
-SESSION_KEY = "certify_second_factor"
-
-
 def second_factor_required(user):
     """Whether `user` must verify a second factor (one query unless required for all)."""
     if not (user.is_authenticated and user.is_staff_member):
@@ -45,26 +40,33 @@ def second_factor_required(user):
 
 
 def second_factor_pending(request):
-    """Whether this request's user must verify a second factor and has not."""
+    """Whether this request's user must verify a second factor and has not.
+    Asked of the database each time, not kept in the session: a factor set
+    up in another browser must close this one too."""
     user = request.user
-    if not (user.is_authenticated and user.is_staff_member):
-        return False
     is_verified = getattr(user, "is_verified", None)
     if is_verified is not None and is_verified():
         return False
-    if settings.STAFF_OTP_REQUIRED:
-        return True
-    enrolled = request.session.get(SESSION_KEY)
-    if enrolled is None:
-        enrolled = request.session[SESSION_KEY] = has_second_factor(user)
-    return enrolled
+    return second_factor_required(user)
 
 
-def enrolment_device(user):
-    """The authenticator being set up: a new key until its first code is
-    confirmed (the same key across reloads of the page)."""
-    device = TOTPDevice.objects.filter(user=user, name=AUTHENTICATOR, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name=AUTHENTICATOR, confirmed=False)
+# The authenticator being set up belongs to one session: another session
+# with the same password must never see the key the person will scan.
+ENROLMENT_KEY = "certify_enrolment_device"
+
+
+def enrolment_device(request):
+    """The authenticator this session is setting up: a new key for each
+    session (any other unconfirmed one is discarded), the same one across
+    reloads of the page."""
+    user = request.user
+    device_id = request.session.get(ENROLMENT_KEY)
+    device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first() if device_id else None
+    if device is None:
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR, confirmed=False)
+        request.session[ENROLMENT_KEY] = device.pk
+    return device
 
 
 def authenticator_ensure(user):
@@ -97,20 +99,21 @@ def second_factor_enrol(*, request, device, token):
     """Confirm the authenticator with its first code, verify this session and
     return ten recovery codes, shown once (only their use is kept)."""
     user = request.user
-    if device.user_id != user.pk or device.confirmed:
+    if device.user_id != user.pk or device.pk != request.session.get(ENROLMENT_KEY):
         raise NotAllowed(_("This set-up has ended; start again."))
-    _checked(device, _digits(token), _("That code is not right. Enter the six digits your app shows now."))
+    device = _checked(device, _digits(token), _("That code is not right. Enter the six digits your app shows now."))
     with transaction.atomic():
+        if not TOTPDevice.objects.filter(pk=device.pk, confirmed=False).update(confirmed=True):
+            raise NotAllowed(_("This set-up has ended; start again."))
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         StaticDevice.objects.filter(user=user).delete()
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
         recovery = StaticDevice.objects.create(user=user, name=RECOVERY, confirmed=True)
         codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
         StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
         event_record(actor=user, obj=user, verb="user.second_factor_enrolled")
+    request.session.pop(ENROLMENT_KEY, None)
+    device.confirmed = True
     otp_login(request, device)
-    request.session[SESSION_KEY] = True
     return codes
 
 
@@ -128,12 +131,22 @@ def _throttled(device):
 
 
 def _checked(device, token, wrong):
-    """Verify `token` on `device`, raising CertifyError with `wrong` or the wait."""
-    waiting = _throttled(device)
+    """Verify `token` on `device` under a lock on its row, so two requests
+    can neither spend one code twice nor both escape the count of failures;
+    the failure is committed before CertifyError (`wrong`, or the wait) is
+    raised. Returns the device as verified."""
+    with transaction.atomic():
+        locked = type(device).objects.select_for_update().filter(pk=device.pk).first()
+        if locked is None:
+            waiting, verified = _("This second factor was reset; sign in again to set up a new one."), False
+        else:
+            waiting = _throttled(locked)
+            verified = not waiting and locked.verify_token(token)
     if waiting:
         raise CertifyError(waiting)
-    if not device.verify_token(token):
+    if not verified:
         raise CertifyError(wrong)
+    return locked
 
 
 def second_factor_verify(*, request, token):
@@ -147,13 +160,10 @@ def second_factor_verify(*, request, token):
     if authenticator is None:
         raise CertifyError(_("You have no authenticator set up yet."))
     if token.isdigit() and len(token) == authenticator.digits:
-        _checked(authenticator, token, _("That code is not right. Enter the code your app shows now."))
-        device = authenticator
+        device = _checked(authenticator, token, _("That code is not right. Enter the code your app shows now."))
     elif recovery is not None and token:
-        # Not in a transaction: a wrong code's count towards the wait must stay.
-        _checked(recovery, token.lower(), _("That recovery code is not right, or it was used already."))
+        device = _checked(recovery, token.lower(), _("That recovery code is not right, or it was used already."))
         event_record(actor=user, obj=user, verb="user.recovery_code_used", data={"left": recovery.token_set.count()})
-        device = recovery
     else:
         raise CertifyError(_("Enter the six digits your app shows, or one of your recovery codes."))
     otp_login(request, device)
@@ -178,10 +188,3 @@ def second_factor_reset(*, actor, user):
         StaticDevice.objects.filter(user=user).delete()
         event_record(actor=actor, obj=user, verb="user.second_factor_reset", data={"at": timezone.now().isoformat()})
     return removed
-
-
-def remember_on_login(sender, request, user, **kwargs):
-    """At sign-in, note in the session whether the staff member has an
-    authenticator (connected in CertifyConfig.ready)."""
-    if request is not None and hasattr(request, "session") and user.is_staff_member:
-        request.session[SESSION_KEY] = has_second_factor(user)

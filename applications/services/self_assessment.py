@@ -87,8 +87,11 @@ def self_assessment_pdf(*, assessment, base_url=None):
     title, owner_line = assessment.title, assessment.organisation.legal_name
     fingerprint = sheet_pdf_fingerprint(assessment.sheet, title=title, owner_line=owner_line)
     if assessment.pdf and assessment.pdf_fingerprint == fingerprint:
-        with assessment.pdf.open("rb") as stream:
-            return stream.read()
+        try:
+            with assessment.pdf.open("rb") as stream:
+                return stream.read()
+        except FileNotFoundError:
+            pass  # replaced by another request's rendering since this one read the row
     data = render_sheet_pdf(assessment.sheet, title=title, owner_line=owner_line, base_url=base_url)
     with uploads.atomic():
         locked = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)

@@ -42,10 +42,7 @@ def second_factor(request):
         return redirect(next_url)
     form = SecondFactorForm(request.POST or None)
     if enrolling:
-        if not settings.STAFF_OTP_REQUIRED:
-            # Optional here: the page is a choice, not a gate, until set up.
-            request.session[factor.SESSION_KEY] = False
-        device = factor.enrolment_device(user)
+        device = factor.enrolment_device(request)
         if request.method == "POST" and form.is_valid():
             try:
                 codes = factor.second_factor_enrol(request=request, device=device, token=form.cleaned_data["code"])

@@ -188,3 +188,32 @@ def test_a_few_kilobytes_of_blank_rows_never_hold_the_upload_request(
     assert elapsed < 2
     assert 'data-testid="list-reading"' in response.content.decode()
     assert CustomerList.objects.get().status == CustomerList.Status.READING
+
+
+def test_a_workbook_damaged_inside_its_sheet_is_refused_with_a_reason():
+    source = xlsx_bytes([["姓名", "联系方式", "产品", "服务日期"], ["张三", "1", "空调", "2026-01-05"]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # cut off mid-row
+            new.writestr(item, data)
+
+    with pytest.raises(callbacks.CustomerListError, match="cannot be read"):
+        callbacks.parse_xlsx(out.getvalue())
+
+
+@pytest.mark.usefixtures("read_in_background")
+def test_the_same_unreadable_file_again_is_refused_with_its_reason(
+    onsite, applicant, django_capture_on_commit_callbacks
+):
+    audit, _lead = onsite
+    applicant.language = "en"
+    applicant.save(update_fields=["language"])
+    bad = "name,contact\nA,1\nB,2\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.customer_list_upload(actor=applicant, audit=audit, upload=csv_upload(bad, name="bad.csv"))
+
+    with pytest.raises(CertifyError, match="The first row must name the columns"):
+        services.customer_list_upload(actor=applicant, audit=audit, upload=csv_upload(bad, name="bad.csv"))

@@ -81,6 +81,19 @@ def test_a_run_still_within_its_time_limit_is_not_taken_over():
     assert work.runs == 0
 
 
+@pytest.mark.django_db
+def test_a_run_a_dead_worker_left_in_a_past_period_is_recorded_as_failed_by_the_next_run_of_any_job(settings):
+    killed = JobRun.objects.create(
+        job="daily", period="2026-12-06", started_at=timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 61)
+    )
+
+    periodic_run("sweep", Work(), every=60, period="p1")
+
+    killed.refresh_from_db()
+    assert killed.outcome == JobRun.Outcome.FAILED
+    assert "Stopped without finishing" in killed.error
+
+
 def test_a_daily_period_is_the_day_in_china():
     late_evening_utc = datetime(2026, 12, 7, 17, 0, tzinfo=ZoneInfo("UTC"))
 

@@ -340,3 +340,60 @@ def test_a_failed_job_tried_again_gets_fresh_attempts(smtp_down, settings, djang
 
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Status.DONE, 1)
+
+
+# --- A worker that dies running a job ----------------------------------------------------
+
+
+def test_a_job_whose_worker_died_in_every_attempt_is_failed_when_delivered_again(
+    broker, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_email()
+    message = OutboxMessage.objects.get()
+    # Two deliveries whose worker was killed after counting its attempt.
+    OutboxMessage.objects.filter(pk=message.pk).update(attempts=2)
+
+    outbox.outbox_run(message.pk)
+
+    message.refresh_from_db()
+    assert message.status == Status.FAILED
+    assert "worker stopped" in message.last_error
+    assert mail.outbox == []
+
+
+def test_the_sweep_fails_an_unfinished_job_that_used_its_attempts_instead_of_handing_it_over_again(
+    broker, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_email()
+    message = OutboxMessage.objects.get()
+    OutboxMessage.objects.filter(pk=message.pk).update(attempts=settings.OUTBOX_MAX_ATTEMPTS)
+    broker.send_task.reset_mock()
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.OUTBOX_RUN_TIMEOUT + 1)):
+        assert outbox.outbox_sweep() == 0
+
+    assert OutboxMessage.objects.get(pk=message.pk).status == Status.FAILED
+    broker.send_task.assert_not_called()
+
+
+def test_a_job_failed_by_a_quick_worker_before_the_publisher_finished_stays_waiting(
+    broker, django_capture_on_commit_callbacks
+):
+    def worker_fails_at_once(name, args, **kwargs):
+        OutboxMessage.objects.filter(pk=args[0]).update(
+            status=Status.QUEUED, attempts=1, next_attempt_at=timezone.now() + timedelta(minutes=1)
+        )
+
+    broker.send_task.side_effect = worker_fails_at_once
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_email()
+    message = OutboxMessage.objects.get()
+
+    message.refresh_from_db()
+    assert message.status == Status.QUEUED
+    with after(1):
+        broker.send_task.side_effect = None
+        assert outbox.outbox_sweep() == 1

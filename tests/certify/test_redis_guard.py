@@ -76,3 +76,19 @@ def test_the_managers_pages_answer(client, redis_cache_down, manager):
     client.force_login(manager)
 
     assert client.get("/manage/").status_code == 200
+
+
+@pytest.mark.services
+def test_the_first_use_of_the_cache_after_an_outage_empties_it(own_redis, settings):
+    """A change made while Redis was skipped could not mark cached figures
+    stale; they must not be served once it is back."""
+    from django.conf import settings as django_settings
+
+    settings.CACHES = {"default": {**django_settings.REDIS_CACHE, "LOCATION": own_redis.url(1)}}
+    cache.set("figure", "before the outage")
+    cache_breaker.trip(ConnectionError("Redis went away"))
+    cache_breaker._closed_until = 0.0  # the pause is over
+
+    assert cache.get("figure") is None
+    cache.set("figure", "after")
+    assert cache.get("figure") == "after"

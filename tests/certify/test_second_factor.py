@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -274,3 +275,39 @@ def test_wrong_recovery_codes_are_throttled_too(english_client, manager):
 
     assert "Too many wrong codes in a row" in response.content.decode()
     assert StaticToken.objects.filter(token=codes[0]).exists()
+
+
+@pytest.mark.usefixtures("required")
+def test_each_session_sets_up_its_own_key(english_client, manager):
+    client = Client()
+    english_client.force_login(manager)
+    client.force_login(manager)
+
+    first = english_client.get(PAGE).content.decode().split('data-testid="totp-key">')[1].split("<")[0]
+    second = client.get(PAGE).content.decode().split('data-testid="totp-key">')[1].split("<")[0]
+
+    assert first != second
+    assert TOTPDevice.objects.filter(user=manager).count() == 1
+    # The first session's key is gone: it can no longer confirm it.
+    device_key = b32encode(TOTPDevice.objects.get(user=manager).bin_key).decode().rstrip("=")
+    assert first.replace(" ", "") != device_key
+
+
+def test_a_factor_set_up_in_another_browser_closes_a_session_already_signed_in(english_client, manager):
+    client = Client()
+    client.force_login(manager)
+    assert client.get("/manage/").status_code == 200
+
+    enrol(english_client, manager)
+
+    assert client.get("/manage/")["Location"] == f"{PAGE}?next=/manage/"
+
+
+@pytest.mark.usefixtures("required")
+def test_an_unverified_manager_sees_no_role_navigation_on_a_missing_page(english_client, manager):
+    english_client.force_login(manager)
+
+    response = english_client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert reverse("applications:case_list") not in response.content.decode()
