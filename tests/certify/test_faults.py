@@ -36,6 +36,7 @@ from certificates.models import Certificate
 from certify.models import Email, Event, OutboxMessage
 from certify.outbox import outbox_sweep
 from certify.redis_guard import broker_breaker, cache_breaker
+from certify.views import health
 from tests.applications.case_helpers import complete, draft_case
 from tests.audits.helpers import quotable, running_onsite
 from tests.brokers import worker
@@ -206,6 +207,11 @@ def test_every_role_completes_its_steps_with_redis_stopped_then_hung_and_everyth
     pages.crawl(client, "/", case_url("case_detail", case), reverse("certificates:certificate_detail", args=[certificate.public_id]))
     client.logout()
     pages.crawl(client, reverse("verify_certificate", args=[certificate.token]))
+    # The operator's probe says what is down, promptly (its answer is kept 5 s).
+    health._memo["body"] = None
+    response, elapsed = timed(lambda: client.get("/healthz"))
+    assert (response.status_code, response.json()["broker"]) == (503, "error")
+    assert elapsed < PAGE_SECONDS
 
     assert pages.problems == []
     assert pages.count > 40
