@@ -15,6 +15,9 @@ MANAGE      := $(PY) manage.py
 ADDR        ?= 127.0.0.1:8000
 # Extra arguments for pytest, e.g. `make test ARGS="-k uscc -x"`.
 ARGS        ?=
+# Test processes (pytest-xdist, one database each): one per core; 0 runs
+# the suite in this process, e.g. to use a debugger.
+TEST_WORKERS ?= auto
 
 # Stamps: a step runs again only when its inputs are newer than its stamp.
 PY_STAMP    := $(VENV)/.requirements.stamp
@@ -106,8 +109,8 @@ $(MO_STAMP): $(PO_FILES) | $(PY_STAMP)
 
 test: deps mo ## run the test suite (pytest; SQLite and eager Celery unless the environment says otherwise)
 	@mkdir -p var
-	@echo "$(PY) -m pytest $(ARGS)"; \
-	$(PY) -m pytest $(ARGS); rc=$$?; \
+	@echo "$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(ARGS)"; \
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that counts as a failure" >&2; fi; \
 	if [ -n "$${PYTEST_EXIT_FILE:-}" ]; then echo $$rc > "$$PYTEST_EXIT_FILE"; fi; \
 	exit $$rc
