@@ -323,7 +323,11 @@ def case_submit(request, public_id):
 @require_POST
 def case_withdraw(request, public_id):
     form = WithdrawForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        # Withdrawing cannot be undone: never on a reason that was not taken.
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("applications:case_detail", public_id=public_id)
     return _member_action(
         request,
         public_id,

@@ -36,6 +36,7 @@ class AuditsConfig(AppConfig):
                 "audit.finding_added": _("Finding recorded"),
                 "audit.report_submitted": _("Audit report submitted"),
                 "audit.closed": _("Audit closed"),
+                "audit.special_deduction": _("Special deduction recorded"),
                 "declaration.made": _("No-conflict declaration made"),
                 "declaration.requested": _("Declaration requested"),
             }

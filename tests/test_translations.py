@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.factories import PASSWORD
+from tests.tools import needs
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
@@ -47,7 +48,7 @@ def test_the_chinese_catalogue_translates_every_entry():
     assert _untranslated(polib.pofile(str(CATALOGUE))) == []
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext is not installed")
+@needs("xgettext", "gettext")
 def test_every_string_in_the_source_is_in_the_chinese_catalogue(tmp_path, settings):
     """Extract the strings afresh into a copy of the catalogue: anything new
     arrives untranslated and fails here."""

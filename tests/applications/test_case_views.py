@@ -1,5 +1,4 @@
 import hashlib
-import shutil
 import subprocess
 
 import pytest
@@ -11,6 +10,7 @@ from scoring.catalogue import GBT27922
 from scoring.selectors import scheme_version_latest_published
 from tests.applications.case_helpers import complete, draft_case, under_review_case
 from tests.samples import MINIMAL_PDF, WINDOWS_EXECUTABLE
+from tests.tools import needs
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def test_the_review_form_accepts_the_application(client, applicant, organisation
     assert case.status == Case.Status.ACCEPTED
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+@needs("pdftotext", "poppler-utils")
 def test_the_supplement_notice_pdf_names_the_material_and_the_due_date(
     client, applicant, organisation, manager, tmp_path, django_capture_on_commit_callbacks
 ):
@@ -192,3 +192,31 @@ def test_a_case_shows_its_open_supplement_request_apart_from_the_answered_ones(a
     open_request = SupplementRequest.objects.create(case=case, due_date=due, requested_by=manager)
 
     assert case_supplements(case) == (open_request, [second, first])
+
+
+def test_a_withdrawal_with_a_reason_too_long_is_refused_on_the_page_and_nothing_is_withdrawn(
+    english_client, applicant, organisation
+):
+    case = draft_case(applicant, organisation)
+    english_client.force_login(applicant)
+
+    response = english_client.post(
+        reverse("applications:case_withdraw", args=[case.public_id]), {"reason": "x" * 2001}, follow=True
+    )
+
+    assert "at most 2000 characters" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == Case.Status.DRAFT
+
+
+def test_a_withdrawal_keeps_its_reason(english_client, applicant, organisation):
+    from certify.models import Event
+
+    case = draft_case(applicant, organisation)
+    english_client.force_login(applicant)
+
+    english_client.post(reverse("applications:case_withdraw", args=[case.public_id]), {"reason": "暂缓申请"})
+
+    case.refresh_from_db()
+    assert case.status == Case.Status.WITHDRAWN
+    assert Event.objects.get(object_id=case.pk, verb="case.withdrawn").note == "暂缓申请"

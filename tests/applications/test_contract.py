@@ -1,5 +1,4 @@
 import datetime
-import shutil
 import subprocess
 from decimal import Decimal
 
@@ -16,6 +15,7 @@ from applications.services.deadlines import case_deadlines_notify
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import Event, Notification
 from tests.applications.case_helpers import all_accepted, submitted_case, under_review_case
+from tests.tools import needs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -179,7 +179,7 @@ def test_the_prepayment_cannot_be_recorded_before_acceptance(accepted_case, mana
         contract_services.case_prepayment_record(actor=manager, case=accepted_case, amount="10800")
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+@needs("pdftotext", "poppler-utils")
 def test_the_contract_pdf_holds_the_parties_and_the_fees(accepted_case, manager, applicant, client, tmp_path, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         contract_services.case_contract_send(actor=manager, case=accepted_case)

@@ -1,4 +1,3 @@
-import shutil
 import subprocess
 
 import pytest
@@ -16,6 +15,7 @@ from scoring.selectors import scheme_version_latest_published
 from scoring.services import mark_set
 from tests.samples import WINDOWS_EXECUTABLE
 from tests.scoring.builders import published_version
+from tests.tools import needs
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +180,7 @@ def test_the_comparison_shows_two_self_assessments_side_by_side(client, applican
     assert len(response.context["comparison"]["rows"]) == 15
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+@needs("pdftotext", "poppler-utils")
 def test_the_pdf_holds_the_organisation_the_score_and_the_level_in_chinese(client, applicant, organisation, self_assessment, tmp_path):
     mark_everything(self_assessment, applicant)
     client.force_login(applicant)

@@ -1,4 +1,3 @@
-import shutil
 import subprocess
 
 import pytest
@@ -11,6 +10,7 @@ from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from scoring.models import Item, ScoreSheet
 from scoring.services import mark_set
 from tests.audits.helpers import START, running_onsite, signed_case
+from tests.tools import needs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -129,7 +129,7 @@ def test_submitting_the_report_twice_changes_nothing(onsite):
     assert Event.objects.filter(verb="audit.report_submitted", object_id=audit.pk).count() == 1
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+@needs("pdftotext", "poppler-utils")
 def test_the_report_pdf_holds_the_organisation_score_and_recommendation(onsite, tmp_path, django_capture_on_commit_callbacks):
     audit, lead, _member = onsite
     mark_everything(audit, lead, nonconforming={"C2.1"})
