@@ -3,7 +3,7 @@ and its notices, the application for renewal (a renewal case prefilled from
 the certificate), the suspension limit, and the daily job that runs every
 sweep (DESIGN.md "The certificate"; DOMAIN.md 5.3, 5.7)."""
 
-import logging
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -17,11 +17,10 @@ from certificates.models import Certificate, Renewal
 from certificates.services_surveillance import surveillances_sweep
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
+from certify.jobs import each_of
 from certify.notifications import notify
 from certify.selectors import active_managers
 from scoring.selectors import process_settings_get, scheme_version_latest_published
-
-logger = logging.getLogger(__name__)
 
 # A reminder this many days before expiry when no renewal was applied for.
 RENEWAL_REMINDER_DAYS = 30
@@ -148,9 +147,6 @@ def suspensions_over_limit_sweep(*, today=None):
 def certificates_daily(*, today=None):
     """Every daily sweep of the certificates app, in order; idempotent."""
     today = today or timezone.localdate()
-    for sweep in (surveillances_sweep, renewal_window_sweep, suspensions_over_limit_sweep, services.certificates_expire):
-        # Each sweep on its own: a failure in one still lets the others run.
-        try:
-            sweep(today=today)
-        except Exception:
-            logger.exception("The daily sweep %s failed", sweep.__name__)
+    sweeps = (surveillances_sweep, renewal_window_sweep, suspensions_over_limit_sweep, services.certificates_expire)
+    # Each sweep on its own: a failure in one still lets the others run.
+    each_of((sweep.__name__, partial(sweep, today=today)) for sweep in sweeps)

@@ -3,8 +3,8 @@ year's surveillance audit, reminds, flags overdue surveillances and
 proposes suspension; and the outcome a manager records (DESIGN.md "The
 certificate"; DOMAIN.md 5.3, 5.7)."""
 
-import logging
 from datetime import timedelta
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -17,12 +17,11 @@ from certificates import services
 from certificates.models import Certificate, Surveillance
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
+from certify.jobs import each_of
 from certify.notifications import notify
 from certify.permissions import require_manager
 from certify.selectors import active_managers
 from scoring.selectors import process_settings_get
-
-logger = logging.getLogger(__name__)
 
 # Days before the due date on which the holder is reminded, most urgent last.
 REMINDER_DAYS = (60, 30, 7)
@@ -137,12 +136,8 @@ def surveillances_sweep(*, today=None):
     pending = Surveillance.objects.filter(
         outcome="", certificate__status__in=Certificate.CURRENT, due_on__lte=horizon
     ).values_list("pk", flat=True)
-    for pk in list(pending):
-        # One broken row must not hold up every other certificate's reminders.
-        try:
-            _sweep_one(pk, today)
-        except Exception:
-            logger.exception("Surveillance %s could not be brought up to date", pk)
+    # One broken row must not hold up every other certificate's reminders.
+    each_of((f"surveillance {pk}", partial(_sweep_one, pk, today)) for pk in list(pending))
 
 
 OUTCOMES_NEEDING_REPORT = {Surveillance.Outcome.MAINTAINED, Surveillance.Outcome.LEVEL_LOWERED}

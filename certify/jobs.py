@@ -56,6 +56,29 @@ def _claim(job, period):
 STOPPED = "Stopped without finishing: the worker was killed or ran out of time."
 
 
+class SweepFailed(Exception):
+    """A sweep did every part it could and names the parts that failed."""
+
+    def __init__(self, failures):
+        self.failures = failures
+        super().__init__("; ".join(failures))
+
+
+def each_of(parts):
+    """Run every (name, callable) of a sweep, each on its own so one failure
+    holds up none of the others; then raise one SweepFailed naming every
+    part that failed, so the job, command or task fails visibly."""
+    failures = []
+    for name, part in parts:
+        try:
+            part()
+        except Exception as exc:  # noqa: BLE001 - gathered, then raised together below
+            logger.exception("%s failed", name)
+            failures.append(f"{name}: {type(exc).__name__}: {exc}")
+    if failures:
+        raise SweepFailed(failures)
+
+
 def _stopped_runs_fail(job, period):
     """Record as failed the runs left `running` past the task time limit (a
     worker killed mid-run), so they are listed with a retry; the one this

@@ -3,16 +3,18 @@ surveillance, a suspension and a reinstatement, a revision, the renewal and
 an expiry — the public page following each change at once."""
 
 import datetime
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 
 from applications import services as case_services
 from applications.models import Case
 from applications.services import contract as contract_services
 from audits import services as audit_services
 from certificates import services, services_renewal, services_surveillance
-from certificates.models import Certificate
+from certificates.models import Certificate, Surveillance
 from scoring.models import Item
 from scoring.services import mark_set
 from tests.applications.case_helpers import all_accepted, complete
@@ -235,3 +237,26 @@ def test_a_manager_who_led_the_surveillance_audit_cannot_maintain_the_certificat
         audit_services.audit_report_submit(actor=lead, audit=first.audit, recommendation="star3", reason="保持")
         with pytest.raises(NotAllowed, match="another manager"):
             services_surveillance.surveillance_outcome_record(actor=lead, surveillance=first, outcome="maintained")
+
+
+def test_a_daily_job_with_one_broken_surveillance_does_the_rest_then_fails_naming_it(certificate, monkeypatch):
+    broken = Surveillance.objects.filter(certificate=certificate).order_by("due_on").first()
+    sweep_one = services_surveillance._sweep_one
+
+    def fails_for_one(pk, today):
+        if pk == broken.pk:
+            raise RuntimeError("a broken row")
+        return sweep_one(pk, today)
+
+    monkeypatch.setattr(services_surveillance, "_sweep_one", fails_for_one)
+    expired = []
+
+    def certificates_expire(today):
+        expired.append(today)
+
+    monkeypatch.setattr(services_renewal.services, "certificates_expire", certificates_expire)
+
+    with pytest.raises(CommandError, match=f"surveillance {broken.pk}: RuntimeError: a broken row"):
+        call_command("certificates_daily", stdout=StringIO())
+
+    assert len(expired) == 1  # the later sweeps still ran

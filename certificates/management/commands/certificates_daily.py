@@ -3,6 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from certificates.services_renewal import certificates_daily
+from certify.jobs import SweepFailed
 
 
 class Command(BaseCommand):
@@ -21,5 +22,8 @@ class Command(BaseCommand):
                 today = datetime.date.fromisoformat(options["date"])
             except ValueError as exc:
                 raise CommandError("--date must be YYYY-MM-DD.") from exc
-        certificates_daily(today=today)
+        try:
+            certificates_daily(today=today)
+        except SweepFailed as exc:
+            raise CommandError(f"The daily job finished with failures: {exc}") from exc
         self.stdout.write(self.style.SUCCESS("Certificates' daily job done."))
