@@ -55,10 +55,6 @@ def _team(audit):
     return list(User.objects.filter(audit_assignments__audit=audit, is_active=True))
 
 
-def _managers():
-    return list(active_managers())
-
-
 def _notify_after_commit(recipients, *, template, nonconformity, **context):
     """Notifications go out once the change is committed (DESIGN.md step 4)."""
     transaction.on_commit(
@@ -413,7 +409,7 @@ def nonconformity_reminders(*, today=None):
                             audit_assignments__role=TeamMember.Role.LEAD,
                         )
                     )
-                    recipients += [u for u in lead + _managers() if u not in recipients]
+                    recipients += [u for u in lead + list(active_managers()) if u not in recipients]
                     event_record(
                         actor=None,
                         obj=nonconformity,

@@ -29,10 +29,6 @@ REMINDER_DAYS = (60, 30, 7)
 PROPOSED_AUDIT_DAYS_BEFORE_DUE = 14
 
 
-def _managers():
-    return list(active_managers())
-
-
 def _locked(surveillance):
     return (
         # Only this row is locked: the audit is an outer join.
@@ -56,7 +52,7 @@ def _audit_create(surveillance, actor):
         data={"surveillance": surveillance.number, "due": surveillance.due_on.isoformat()},
     )
     notify(
-        _managers(),
+        list(active_managers()),
         template="surveillance_audit_created",
         context={"surveillance": surveillance, "certificate": certificate},
         url=services.certificate_url(certificate),
@@ -107,7 +103,7 @@ def _sweep_one(pk, today):
             surveillance.overdue_at = timezone.now()
             surveillance.save(update_fields=["overdue_at"])
             event_record(actor=None, obj=certificate, verb="surveillance.overdue", data={"surveillance": surveillance.number})
-            notify(_managers(), template="surveillance_overdue", context={"surveillance": surveillance, "certificate": certificate}, url=url)
+            notify(list(active_managers()), template="surveillance_overdue", context={"surveillance": surveillance, "certificate": certificate}, url=url)
         grace_end = surveillance.due_on + relativedelta(months=settings.grace_months)
         if today > grace_end and certificate.status == Certificate.Status.ACTIVE:
             if surveillance.suspension_candidate_at is None:
@@ -121,7 +117,7 @@ def _sweep_one(pk, today):
                 surveillance.managers_reminded_on = today
                 surveillance.save(update_fields=["managers_reminded_on"])
                 notify(
-                    _managers(),
+                    list(active_managers()),
                     template="surveillance_suspension_candidate",
                     context={"surveillance": surveillance, "certificate": certificate, "grace_end": grace_end},
                     url=url,

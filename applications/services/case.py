@@ -111,10 +111,6 @@ def _members(case):
     return organisation_members(case.organisation_id)
 
 
-def _managers():
-    return active_managers()
-
-
 def _check_scope_parts(organisation, outlets, categories):
     if any(outlet.organisation_id != organisation.pk for outlet in outlets) or any(
         category.organisation_id != organisation.pk for category in categories
@@ -369,7 +365,7 @@ def case_submit(*, actor, case):
                 answered_at=timezone.now()
             )
         notify(
-            _managers(),
+            active_managers(),
             template="case_resubmitted" if resubmission else "case_submitted",
             context={"case": case},
             url=_case_url(case),
@@ -386,7 +382,7 @@ def case_withdraw(*, actor, case, reason=""):
         case.withdrawn_at = timezone.now()
         case.save(update_fields=["status", "withdrawn_at"])
         if case.submitted_at:
-            notify(_managers(), template="case_withdrawn", context={"case": case}, url=_case_url(case))
+            notify(active_managers(), template="case_withdrawn", context={"case": case}, url=_case_url(case))
     return case
 
 
@@ -617,7 +613,7 @@ def case_documents_revised(*, actor, case):
             pk__in=CaseAccess.objects.filter(case=case).values("user_id"), is_active=True
         )
         notify(
-            list(staff) + list(_managers().exclude(pk__in=staff.values("pk"))),
+            list(staff) + list(active_managers().exclude(pk__in=staff.values("pk"))),
             template="case_documents_revised",
             context={"case": case},
             url=_case_url(case),
@@ -631,7 +627,7 @@ def case_document_review_pass(*, actor, case):
         case = _locked(case)
         if _move(case, Case.Status.ONSITE_PLANNED, actor=actor, verb="case.document_review_passed"):
             case.save(update_fields=["status"])
-            notify(_managers(), template="case_document_review_passed", context={"case": case}, url=_case_url(case))
+            notify(active_managers(), template="case_document_review_passed", context={"case": case}, url=_case_url(case))
     return case
 
 
@@ -659,7 +655,7 @@ def case_onsite_done(*, actor, case, nonconformities_raised):
         case.save(update_fields=["status", "decision_due", "overdue_notified_at"])
         notify(_members(case), template="case_onsite_done", context={"case": case}, url=_case_url(case))
         if case.status == Case.Status.DECISION_PENDING:
-            notify(_managers(), template="case_decision_pending", context={"case": case}, url=_case_url(case))
+            notify(active_managers(), template="case_decision_pending", context={"case": case}, url=_case_url(case))
     return case
 
 
@@ -669,7 +665,7 @@ def case_rectification_done(*, actor, case):
         case = _locked(case)
         if _to_decision(case, actor):
             case.save(update_fields=["status", "decision_due", "overdue_notified_at"])
-            notify(_managers(), template="case_decision_pending", context={"case": case}, url=_case_url(case))
+            notify(active_managers(), template="case_decision_pending", context={"case": case}, url=_case_url(case))
     return case
 
 

@@ -13,7 +13,6 @@ from applications.models import Case, Contract, FeeBand, FeeSchedule, SchemeFee
 from applications.services.case import (
     _case_url,
     _locked,
-    _managers,
     _members,
     _move,
     _require_member,
@@ -25,6 +24,7 @@ from certify.notifications import notify
 from certify.outbox import enqueue
 from certify.pdf import pdf_store_once
 from certify.permissions import require_manager
+from certify.selectors import active_managers
 
 
 def fee_schedule_update(*, actor, per_additional_outlet, surveillance_percent, prepayment_percent, payment_terms, bands, multipliers):
@@ -128,7 +128,7 @@ def case_contract_accept(*, actor, case, typed_name, ip_address):
         contract.accepted_ip = ip_address
         contract.save(update_fields=["accepted_at", "accepted_by", "accepted_name", "accepted_ip"])
         case.save(update_fields=["status"])
-        notify(_managers(), template="case_contract_accepted", context={"case": case, "contract": contract}, url=_case_url(case))
+        notify(active_managers(), template="case_contract_accepted", context={"case": case, "contract": contract}, url=_case_url(case))
     return contract
 
 
