@@ -30,6 +30,7 @@ from audits.selectors import audit_role
 from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required
+from certify.views.actions import run_action
 
 
 def _page_url(audit, anchor=""):
@@ -98,17 +99,6 @@ def callbacks(request, public_id):
     return _page(request, audit, is_staff)
 
 
-def _run(request, audit, action, success, anchor=""):
-    try:
-        action()
-    except CertifyError as exc:
-        messages.error(request, exc.message)
-    else:
-        if success:
-            messages.success(request, success)
-    return redirect(_page_url(audit, anchor))
-
-
 @role_required("applicant")
 @require_POST
 def callback_list_upload(request, public_id):
@@ -161,14 +151,13 @@ def callback_sample_draw(request, public_id):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("size", [])))
         return redirect(_page_url(audit, "sample"))
-    return _run(
+    return run_action(
         request,
-        audit,
         lambda: services.callback_sample_draw(
             actor=request.user, audit=audit, size=form.cleaned_data["size"], redraw=bool(request.POST.get("redraw"))
         ),
-        _("The sample is drawn."),
-        "sample",
+        success=_("The sample is drawn."),
+        back=_page_url(audit, "sample"),
     )
 
 
@@ -182,12 +171,11 @@ def callback_record(request, public_id, row_id):
         errors = [str(error) for field_errors in form.errors.values() for error in field_errors]
         messages.error(request, " ".join(errors))
         return redirect(_page_url(audit, anchor))
-    return _run(
+    return run_action(
         request,
-        audit,
         lambda: services.callback_record(actor=request.user, audit=audit, row_id=row_id, **form.cleaned_data),
-        _("The call is recorded."),
-        anchor,
+        success=_("The call is recorded."),
+        back=_page_url(audit, anchor),
     )
 
 
@@ -195,12 +183,11 @@ def callback_record(request, public_id, row_id):
 @require_POST
 def callback_rates_confirm(request, public_id):
     audit, _is_staff = selectors.callback_audit_get_for_user(request.user, public_id)
-    return _run(
+    return run_action(
         request,
-        audit,
         lambda: services.callback_rates_confirm(actor=request.user, audit=audit),
-        _("The call-back rates are in the score sheet."),
-        "metrics",
+        success=_("The call-back rates are in the score sheet."),
+        back=_page_url(audit, "metrics"),
     )
 
 
@@ -250,10 +237,9 @@ def callback_complaints_record(request, public_id):
 @require_POST
 def callback_months_confirm(request, public_id):
     audit, _is_staff = selectors.callback_audit_get_for_user(request.user, public_id)
-    return _run(
+    return run_action(
         request,
-        audit,
         lambda: services.months_in_operation_confirm(actor=request.user, audit=audit, on=timezone.localdate()),
-        _("Months in operation are in the score sheet."),
-        "metrics",
+        success=_("Months in operation are in the score sheet."),
+        back=_page_url(audit, "metrics"),
     )
