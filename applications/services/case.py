@@ -9,7 +9,6 @@ notifies after commit.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,10 +24,10 @@ from applications.models import (
 from applications.selectors import (
     months_in_operation,
     months_registered,
-    organisation_members,
     was_member,
 )
 from applications.selectors_case import material_types
+from applications.services._base import case_members, case_url
 from certify import transitions, uploads
 from certify.calendar import add_working_days
 from certify.events import event_record
@@ -101,14 +100,6 @@ def _move(case, to_state, *, actor, verb, note="", data=None):
         data=data or {},
     )
     return True
-
-
-def _case_url(case):
-    return reverse("applications:case_detail", args=[case.public_id])
-
-
-def _members(case):
-    return organisation_members(case.organisation_id)
 
 
 def _check_scope_parts(organisation, outlets, categories):
@@ -368,7 +359,7 @@ def case_submit(*, actor, case):
             active_managers(),
             template="case_resubmitted" if resubmission else "case_submitted",
             context={"case": case},
-            url=_case_url(case),
+            url=case_url(case),
         )
     return case
 
@@ -382,7 +373,7 @@ def case_withdraw(*, actor, case, reason=""):
         case.withdrawn_at = timezone.now()
         case.save(update_fields=["status", "withdrawn_at"])
         if case.submitted_at:
-            notify(active_managers(), template="case_withdrawn", context={"case": case}, url=_case_url(case))
+            notify(active_managers(), template="case_withdrawn", context={"case": case}, url=case_url(case))
     return case
 
 
@@ -466,10 +457,10 @@ def case_request_supplement(*, actor, case, reviews, note=""):
         case.save(update_fields=["status", "supplement_due", "overdue_notified_at"])
         supplement_notice_queue(request=request)
         notify(
-            _members(case),
+            case_members(case),
             template="case_supplement_requested",
             context={"case": case, "supplement": request},
-            url=_case_url(case),
+            url=case_url(case),
         )
     return case
 
@@ -514,7 +505,7 @@ def case_accept(*, actor, case, reviews=None):
         _move(case, Case.Status.ACCEPTED, actor=actor, verb="case.accepted")
         case.accepted_at = timezone.now()
         case.save(update_fields=["status", "accepted_at"])
-        notify(_members(case), template="case_accepted", context={"case": case}, url=_case_url(case))
+        notify(case_members(case), template="case_accepted", context={"case": case}, url=case_url(case))
     return case
 
 
@@ -530,7 +521,7 @@ def case_reject(*, actor, case, reason):
         case.rejected_at = timezone.now()
         case.rejection_reason = reason
         case.save(update_fields=["status", "rejected_at", "rejection_reason"])
-        notify(_members(case), template="case_rejected", context={"case": case}, url=_case_url(case))
+        notify(case_members(case), template="case_rejected", context={"case": case}, url=case_url(case))
     return case
 
 
@@ -592,10 +583,10 @@ def case_document_revision_request(*, actor, case, due, note=""):
         case.overdue_notified_at = None
         case.save(update_fields=["status", "supplement_due", "overdue_notified_at"])
         notify(
-            _members(case),
+            case_members(case),
             template="case_document_revision_requested",
             context={"case": case, "due": due, "note": note},
-            url=_case_url(case),
+            url=case_url(case),
         )
     return case
 
@@ -616,7 +607,7 @@ def case_documents_revised(*, actor, case):
             list(staff) + list(active_managers().exclude(pk__in=staff.values("pk"))),
             template="case_documents_revised",
             context={"case": case},
-            url=_case_url(case),
+            url=case_url(case),
         )
     return case
 
@@ -627,7 +618,7 @@ def case_document_review_pass(*, actor, case):
         case = _locked(case)
         if _move(case, Case.Status.ONSITE_PLANNED, actor=actor, verb="case.document_review_passed"):
             case.save(update_fields=["status"])
-            notify(active_managers(), template="case_document_review_passed", context={"case": case}, url=_case_url(case))
+            notify(active_managers(), template="case_document_review_passed", context={"case": case}, url=case_url(case))
     return case
 
 
@@ -653,9 +644,9 @@ def case_onsite_done(*, actor, case, nonconformities_raised):
         else:
             _to_decision(case, actor)
         case.save(update_fields=["status", "decision_due", "overdue_notified_at"])
-        notify(_members(case), template="case_onsite_done", context={"case": case}, url=_case_url(case))
+        notify(case_members(case), template="case_onsite_done", context={"case": case}, url=case_url(case))
         if case.status == Case.Status.DECISION_PENDING:
-            notify(active_managers(), template="case_decision_pending", context={"case": case}, url=_case_url(case))
+            notify(active_managers(), template="case_decision_pending", context={"case": case}, url=case_url(case))
     return case
 
 
@@ -665,7 +656,7 @@ def case_rectification_done(*, actor, case):
         case = _locked(case)
         if _to_decision(case, actor):
             case.save(update_fields=["status", "decision_due", "overdue_notified_at"])
-            notify(active_managers(), template="case_decision_pending", context={"case": case}, url=_case_url(case))
+            notify(active_managers(), template="case_decision_pending", context={"case": case}, url=case_url(case))
     return case
 
 

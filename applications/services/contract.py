@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 
 from applications.fees import fee_schedule_get, quote_for_case
 from applications.models import Case, Contract, FeeBand, FeeSchedule, SchemeFee
+from applications.services._base import case_members, case_url
 from applications.services.case import (
-    _case_url,
     _locked,
-    _members,
     _move,
     _require_member,
 )
@@ -97,7 +96,7 @@ def case_contract_send(*, actor, case):
         )
         case.save(update_fields=["status"])
         enqueue("applications.tasks.contract_render_pdf", contract.pk)
-        notify(_members(case), template="case_contract_sent", context={"case": case, "contract": contract}, url=_case_url(case))
+        notify(case_members(case), template="case_contract_sent", context={"case": case, "contract": contract}, url=case_url(case))
     return contract
 
 
@@ -128,7 +127,7 @@ def case_contract_accept(*, actor, case, typed_name, ip_address):
         contract.accepted_ip = ip_address
         contract.save(update_fields=["accepted_at", "accepted_by", "accepted_name", "accepted_ip"])
         case.save(update_fields=["status"])
-        notify(active_managers(), template="case_contract_accepted", context={"case": case, "contract": contract}, url=_case_url(case))
+        notify(active_managers(), template="case_contract_accepted", context={"case": case, "contract": contract}, url=case_url(case))
     return contract
 
 
@@ -167,7 +166,7 @@ def case_prepayment_record(*, actor, case, amount, reference=""):
             update_fields=["prepayment_received", "prepayment_reference", "prepayment_recorded_at", "prepayment_recorded_by"]
         )
         case.save(update_fields=["status"])
-        notify(_members(case), template="case_contract_signed", context={"case": case, "contract": contract}, url=_case_url(case))
+        notify(case_members(case), template="case_contract_signed", context={"case": case, "contract": contract}, url=case_url(case))
     return contract
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from applications.models import Case
 from applications.selectors_case import overdue_condition
-from applications.services.case import _case_url, _members
+from applications.services._base import case_members, case_url
 from certify.events import event_record
 from certify.notifications import notify
 from certify.selectors import active_managers
@@ -37,16 +37,16 @@ def case_deadlines_notify(*, today=None):
                 event_record(
                     actor=None, obj=case, verb="case.supplement_overdue", data={"due": case.supplement_due.isoformat()}
                 )
-                recipients = list(_members(case)) + list(active_managers())
-                notify(recipients, template="case_supplement_overdue", context={"case": case}, url=_case_url(case))
+                recipients = list(case_members(case)) + list(active_managers())
+                notify(recipients, template="case_supplement_overdue", context={"case": case}, url=case_url(case))
             elif case.status == Case.Status.DECISION_PENDING:
                 event_record(
                     actor=None, obj=case, verb="case.decision_overdue", data={"due": case.decision_due.isoformat()}
                 )
-                notify(active_managers(), template="case_decision_overdue", context={"case": case}, url=_case_url(case))
+                notify(active_managers(), template="case_decision_overdue", context={"case": case}, url=case_url(case))
             else:
                 event_record(
                     actor=None, obj=case, verb="case.review_overdue", data={"due": case.review_due.isoformat()}
                 )
-                notify(active_managers(), template="case_review_overdue", context={"case": case}, url=_case_url(case))
+                notify(active_managers(), template="case_review_overdue", context={"case": case}, url=case_url(case))
     return flagged
