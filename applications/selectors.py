@@ -238,6 +238,17 @@ def months_registered(organisation, on=None):
     return whole_months_between(organisation.registration_date, on or timezone.localdate())
 
 
+def is_member(user, organisation_id):
+    """Whether `user` is an active applicant belonging to the organisation:
+    the one check behind every "members only" page and service."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_applicant
+        and Membership.objects.filter(user=user, organisation_id=organisation_id).exists()
+    )
+
+
 def organisation_is_admin(user, organisation):
     return Membership.objects.filter(
         user=user, organisation=organisation, role=Membership.Role.ADMIN

@@ -6,8 +6,10 @@ from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from applications.models import Case, CaseAccess, Material, MaterialType, SupplementRequest
+from certify import transitions
 from certify.cache import versioned
 from scoring.selectors import settled, version_keys, version_read_with
 
@@ -71,12 +73,6 @@ def case_get_for_user(user, public_id, *, related=()):
     case = get_object_or_404(queryset, public_id=public_id)
     case.version = version_read_with(case, case.version_id)
     return case
-
-
-def case_is_member(user, case):
-    return user.is_authenticated and user.is_applicant and case.organisation.memberships.filter(
-        user=user
-    ).exists()
 
 
 def material_types(version):
@@ -184,3 +180,111 @@ def case_is_overdue(case, today=None):
     return False
 
 
+
+
+# --- What may happen now ------------------------------------------------------------
+
+# The applicant edits the application and its declarations while it is theirs;
+# uploads also answer a document revision.
+EDITABLE = frozenset({Case.Status.DRAFT, Case.Status.SUPPLEMENT_REQUESTED})
+UPLOADS_ALLOWED = EDITABLE | {Case.Status.DOCUMENT_REVISION}
+
+
+def case_actions_for(user, case, *, member):
+    """The actions `user` may take on `case` now, from the case's table, the
+    user's role and their membership (`member`, as the page already knows
+    it). The services enforce the same rules; the page only offers these."""
+    actions = set()
+    if member:
+        if case.status in EDITABLE:
+            actions |= {"edit", "declare", "submit"}
+        if case.status in UPLOADS_ALLOWED:
+            actions.add("upload")
+        if transitions.allowed(case, Case.Status.WITHDRAWN):
+            actions.add("withdraw")
+        if transitions.allowed(case, Case.Status.CONTRACT_ACCEPTED):
+            actions.add("contract_accept")
+        if case.status == Case.Status.DOCUMENT_REVISION:
+            actions.add("documents_revised")
+    if user.is_manager:
+        if transitions.allowed(case, Case.Status.UNDER_REVIEW):
+            actions.add("review_start")
+        if transitions.allowed(case, Case.Status.ACCEPTED):
+            actions |= {"review_decide", "reject"}
+        if transitions.allowed(case, Case.Status.CONTRACT_SENT):
+            actions.add("contract_send")
+        if transitions.allowed(case, Case.Status.CONTRACT_SIGNED):
+            actions.add("prepayment_record")
+        # The audits app plans the audits, the certificates app decides; the
+        # case page links to them in the states that wait for them.
+        if case.status == Case.Status.CONTRACT_SIGNED:
+            actions.add("plan_document_review")
+        if case.status == Case.Status.ONSITE_PLANNED:
+            actions.add("plan_onsite")
+        if transitions.allowed(case, Case.Status.CERTIFIED):
+            actions.add("decide")
+    return frozenset(actions)
+
+
+# The next step in each state, and the date it is due by (a field of the case).
+MANAGER_NEXT = {
+    Case.Status.SUBMITTED: (gettext_lazy("Start the review."), "review_due"),
+    Case.Status.UNDER_REVIEW: (
+        gettext_lazy("Review each material, then request a supplement, accept or reject."),
+        "review_due",
+    ),
+    Case.Status.ACCEPTED: (gettext_lazy("Check the quote and send the contract."), None),
+    Case.Status.CONTRACT_ACCEPTED: (gettext_lazy("Record the prepayment when it arrives."), None),
+    Case.Status.CONTRACT_SIGNED: (gettext_lazy("Plan the document review and its team."), None),
+    Case.Status.ONSITE_PLANNED: (gettext_lazy("Plan the on-site audit and its team."), None),
+    Case.Status.DECISION_PENDING: (
+        gettext_lazy("Decide: a manager who was on none of the audit teams reviews the results and decides."),
+        "decision_due",
+    ),
+}
+NEXT = {
+    Case.Status.DRAFT: (gettext_lazy("Upload the materials, make the declarations, then submit."), None),
+    Case.Status.SUBMITTED: (gettext_lazy("The certification body starts the review."), "review_due"),
+    Case.Status.UNDER_REVIEW: (gettext_lazy("The certification body reviews the application."), "review_due"),
+    Case.Status.SUPPLEMENT_REQUESTED: (
+        gettext_lazy("Upload what the reviewer asked for, then resubmit."),
+        "supplement_due",
+    ),
+    Case.Status.ACCEPTED: (gettext_lazy("The certification body prepares the contract."), None),
+    Case.Status.CONTRACT_SENT: (gettext_lazy("Read the contract and accept it."), None),
+    Case.Status.CONTRACT_ACCEPTED: (gettext_lazy("Pay the prepayment; the certification body records it."), None),
+    Case.Status.CONTRACT_SIGNED: (gettext_lazy("The contract is signed. The document review comes next."), None),
+    Case.Status.DOCUMENT_REVIEW: (gettext_lazy("The lead auditor reviews the system documents."), None),
+    Case.Status.DOCUMENT_REVISION: (
+        gettext_lazy("Revise the documents as the auditor asked, upload them, then report them revised."),
+        "supplement_due",
+    ),
+    Case.Status.ONSITE_PLANNED: (
+        gettext_lazy("The documents passed. The certification body plans the on-site audit."),
+        None,
+    ),
+    Case.Status.ONSITE_IN_PROGRESS: (gettext_lazy("The on-site audit is in progress."), None),
+    Case.Status.ONSITE_DONE: (gettext_lazy("The audit team prepares the report."), None),
+    Case.Status.RECTIFICATION: (
+        gettext_lazy("Answer each nonconformity with its correction and evidence; the auditors verify them."),
+        None,
+    ),
+    Case.Status.DECISION_PENDING: (
+        gettext_lazy("The audit is complete. A manager who did not audit decides on the certification."),
+        "decision_due",
+    ),
+    Case.Status.CERTIFIED: (gettext_lazy("Certified. The certificate can be downloaded from its page."), None),
+    Case.Status.NOT_CERTIFIED: (gettext_lazy("The certification body decided not to certify."), None),
+    Case.Status.REJECTED: (gettext_lazy("The application was rejected: %(reason)s"), None),
+    Case.Status.WITHDRAWN: (gettext_lazy("The application was withdrawn."), None),
+}
+
+
+def case_next_step(user, case, *, member):
+    """What should happen next and by when, for the case page's banner: the
+    manager's own step where there is one, else what the case waits for."""
+    steps = MANAGER_NEXT if user.is_manager and not member and case.status in MANAGER_NEXT else NEXT
+    text, due_field = steps[case.status]
+    if case.status == Case.Status.REJECTED:
+        text = text % {"reason": case.rejection_reason}
+    return text, getattr(case, due_field) if due_field else None

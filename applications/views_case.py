@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications import selectors, selectors_case, services
@@ -26,7 +25,7 @@ from applications.forms_case import (
     RejectForm,
     WithdrawForm,
 )
-from applications.models import Case, Contract, MaterialType, SupplementRequest
+from applications.models import Contract, MaterialType, SupplementRequest
 from applications.services import contract as contract_services
 from applications.services.case import case_missing
 from certify.client import client_ip
@@ -43,69 +42,6 @@ from scoring.selectors import version_structure
 
 def _detail(case):
     return redirect("applications:case_detail", public_id=case.public_id)
-
-
-MANAGER_NEXT = {
-    Case.Status.SUBMITTED: gettext_lazy("Start the review."),
-    Case.Status.UNDER_REVIEW: gettext_lazy("Review each material, then request a supplement, accept or reject."),
-    Case.Status.ACCEPTED: gettext_lazy("Check the quote and send the contract."),
-    Case.Status.CONTRACT_ACCEPTED: gettext_lazy("Record the prepayment when it arrives."),
-    Case.Status.CONTRACT_SIGNED: gettext_lazy("Plan the document review and its team."),
-    Case.Status.ONSITE_PLANNED: gettext_lazy("Plan the on-site audit and its team."),
-    Case.Status.DECISION_PENDING: gettext_lazy(
-        "Decide: a manager who was on none of the audit teams reviews the results and decides."
-    ),
-}
-
-
-def _next_action(case, is_member, user):
-    """What should happen next, and who does it — shown on the case page."""
-    status = case.status
-    if user.is_manager and not is_member and status in MANAGER_NEXT:
-        if case.is_open_for_review:
-            deadline = case.review_due
-        else:
-            deadline = case.decision_due if status == Case.Status.DECISION_PENDING else None
-        return MANAGER_NEXT[status], deadline
-    if status == Case.Status.DRAFT:
-        return _("Upload the materials, make the declarations, then submit."), None
-    if status == Case.Status.SUBMITTED:
-        return _("The certification body starts the review."), case.review_due
-    if status == Case.Status.UNDER_REVIEW:
-        return _("The certification body reviews the application."), case.review_due
-    if status == Case.Status.SUPPLEMENT_REQUESTED:
-        return _("Upload what the reviewer asked for, then resubmit."), case.supplement_due
-    if status == Case.Status.ACCEPTED:
-        return _("The certification body prepares the contract."), None
-    if status == Case.Status.CONTRACT_SENT:
-        return _("Read the contract and accept it."), None
-    if status == Case.Status.CONTRACT_ACCEPTED:
-        return _("Pay the prepayment; the certification body records it."), None
-    if status == Case.Status.CONTRACT_SIGNED:
-        return _("The contract is signed. The document review comes next."), None
-    if status == Case.Status.DOCUMENT_REVIEW:
-        return _("The lead auditor reviews the system documents."), None
-    if status == Case.Status.DOCUMENT_REVISION:
-        return _("Revise the documents as the auditor asked, upload them, then report them revised."), case.supplement_due
-    if status == Case.Status.ONSITE_PLANNED:
-        return _("The documents passed. The certification body plans the on-site audit."), None
-    if status == Case.Status.ONSITE_IN_PROGRESS:
-        return _("The on-site audit is in progress."), None
-    if status == Case.Status.ONSITE_DONE:
-        return _("The audit team prepares the report."), None
-    if status == Case.Status.RECTIFICATION:
-        return _("Answer each nonconformity with its correction and evidence; the auditors verify them."), None
-    if status == Case.Status.DECISION_PENDING:
-        return _("The audit is complete. A manager who did not audit decides on the certification."), case.decision_due
-    if status == Case.Status.CERTIFIED:
-        return _("Certified. The certificate can be downloaded from its page."), None
-    if status == Case.Status.NOT_CERTIFIED:
-        return _("The certification body decided not to certify."), None
-    if status == Case.Status.REJECTED:
-        return _("The application was rejected: %(reason)s") % {"reason": case.rejection_reason}, None
-    if status == Case.Status.WITHDRAWN:
-        return _("The application was withdrawn."), None
-    return case.get_status_display(), None
 
 
 @role_required("applicant", "manager", "auditor")
@@ -177,17 +113,18 @@ def case_create(request):
 @login_required
 def case_detail(request, public_id):
     case = selectors_case.case_get_for_user(request.user, public_id, related=["contract"])
-    is_member = selectors_case.case_is_member(request.user, case)
-    editable = is_member and case.status in services.case.EDITABLE
-    uploads_allowed = is_member and case.status in services.case.UPLOADS_ALLOWED
-    next_action, deadline = _next_action(case, is_member, request.user)
+    is_member = selectors.is_member(request.user, case.organisation_id)
+    actions = selectors_case.case_actions_for(request.user, case, member=is_member)
+    editable = "edit" in actions
+    next_action, deadline = selectors_case.case_next_step(request.user, case, member=is_member)
     supplement, past_supplements = selectors_case.case_supplements(case)
     context = {
         "case": case,
         "is_member": is_member,
         "is_manager": request.user.is_manager,
+        "actions": actions,
         "editable": editable,
-        "uploads_allowed": uploads_allowed,
+        "uploads_allowed": "upload" in actions,
         "checklist": selectors_case.case_checklist(case),
         "missing": case_missing(case) if editable else [],
         "supplement": supplement,
@@ -218,17 +155,17 @@ def case_detail(request, public_id):
         )
         if editable
         else None,
-        "withdraw_form": WithdrawForm() if is_member and case.status in Case.WITHDRAWABLE else None,
-        "reject_form": RejectForm() if request.user.is_manager and case.status == Case.Status.UNDER_REVIEW else None,
+        "withdraw_form": WithdrawForm() if "withdraw" in actions else None,
+        "reject_form": RejectForm() if "reject" in actions else None,
         "contract": getattr(case, "contract", None),
         "accept_form": ContractAcceptForm(initial={"typed_name": request.user.full_name})
-        if is_member and case.status == Case.Status.CONTRACT_SENT
+        if "contract_accept" in actions
         else None,
         "prepayment_form": PrepaymentForm()
-        if request.user.is_manager and case.status == Case.Status.CONTRACT_ACCEPTED
+        if "prepayment_record" in actions
         else None,
     }
-    if request.user.is_manager and case.status == Case.Status.ACCEPTED:
+    if "contract_send" in actions:
         try:
             context["quote"] = quote_for_case(case)
         except CertifyError as exc:

@@ -8,7 +8,8 @@ from operator import or_
 from django.db.models import F, Q
 from django.http import Http404
 
-from applications.selectors_case import case_get_for_user, case_is_member
+from applications.selectors import is_member
+from applications.selectors_case import case_get_for_user
 from audits import callbacks
 from audits.models import Audit, CallBack, CustomerList, CustomerRow
 from audits.selectors import audit_get_for_user
@@ -48,7 +49,7 @@ def callback_audit_get_for_user(user, public_id):
         # organisation's members see the list (staff with case access but
         # not on this audit's team see nothing here).
         case = case_get_for_user(user, audit.case.public_id)
-        if case.pk != audit.case_id or not case_is_member(user, case):
+        if case.pk != audit.case_id or not is_member(user, case.organisation_id):
             raise Http404
         is_staff = False
     if audit.kind not in CALLBACK_KINDS:

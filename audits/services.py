@@ -393,22 +393,11 @@ def audit_start(*, actor, audit):
         if audit.status == Audit.Status.IN_PROGRESS:
             transitions.already_moved(audit, Audit.Status.IN_PROGRESS)
             return audit
-        if audit.status != Audit.Status.PLANNED:
-            raise InvalidTransition(_("Only a planned audit can start."))
-        audit.status = Audit.Status.IN_PROGRESS
-        audit.started_at = timezone.now()
-        update = ["status", "started_at"]
+        transitions.require_allowed(audit, Audit.Status.IN_PROGRESS)
+        changes = {"started_at": timezone.now()}
         if audit.kind in SCORED_KINDS:
-            audit.sheet = score_sheet_create(actor=actor, version=audit.case.version)
-            update.append("sheet")
-        audit.save(update_fields=update)
-        event_record(
-            actor=actor,
-            obj=audit,
-            verb="audit.started",
-            from_state=Audit.Status.PLANNED,
-            to_state=Audit.Status.IN_PROGRESS,
-        )
+            changes["sheet"] = score_sheet_create(actor=actor, version=audit.case.version)
+        transitions.apply(audit, Audit.Status.IN_PROGRESS, actor=actor, verb="audit.started", changes=changes)
         if audit.kind == Audit.Kind.ONSITE:
             case_services.case_onsite_start(actor=actor, case=audit.case)
     return audit
@@ -539,16 +528,13 @@ def document_review_pass(*, actor, audit):
             )
         if any(c.outcome == DocumentReviewComment.Outcome.REVISE for c in comments):
             raise CertifyError(_("Some indicators need revision: request the revisions instead."))
-        audit.status = Audit.Status.CLOSED
-        audit.closed_at = timezone.now()
-        audit.save(update_fields=["status", "closed_at"])
-        event_record(
+        transitions.apply(
+            audit,
+            Audit.Status.CLOSED,
             actor=actor,
-            obj=audit,
             verb="audit.document_review_passed",
-            from_state=Audit.Status.IN_PROGRESS,
-            to_state=Audit.Status.CLOSED,
             data={"round": audit.review_round},
+            changes={"closed_at": timezone.now()},
         )
         case_services.case_document_review_pass(actor=actor, case=audit.case)
     return audit
@@ -624,18 +610,14 @@ def audits_cancel_for_withdrawn_cases(*, today=None):
             audit = Audit.objects.select_for_update().get(pk=audit_id)
             if audit.status not in Audit.OPEN:
                 continue
-            from_state = audit.status
-            audit.status = Audit.Status.CANCELLED
-            audit.cancelled_at = timezone.now()
-            audit.cancel_reason = str(_("The application was withdrawn."))
-            audit.save(update_fields=["status", "cancelled_at", "cancel_reason"])
-            event_record(
+            reason = str(_("The application was withdrawn."))
+            transitions.apply(
+                audit,
+                Audit.Status.CANCELLED,
                 actor=None,
-                obj=audit,
                 verb="audit.cancelled",
-                from_state=from_state,
-                to_state=Audit.Status.CANCELLED,
-                note=audit.cancel_reason,
+                note=reason,
+                changes={"cancelled_at": timezone.now(), "cancel_reason": reason},
             )
             case_access_follow_team(
                 actor=None,
@@ -706,22 +688,19 @@ def audit_report_submit(*, actor, audit, recommendation, reason):
         sheet = _submit_sheet(actor, audit.sheet)
         _check_recommendation(audit, sheet, recommendation, reason)
         raised = audit.nonconformities.exists()
-        audit.recommendation = recommendation
-        audit.recommendation_reason = reason.strip()
-        audit.report_submitted_at = timezone.now()
-        audit.status = Audit.Status.CLOSED if not raised else Audit.Status.REPORT_SUBMITTED
-        if not raised:
-            audit.closed_at = audit.report_submitted_at
-        audit.save(
-            update_fields=["recommendation", "recommendation_reason", "report_submitted_at", "status", "closed_at"]
-        )
-        event_record(
+        now = timezone.now()
+        transitions.apply(
+            audit,
+            Audit.Status.REPORT_SUBMITTED if raised else Audit.Status.CLOSED,
             actor=actor,
-            obj=audit,
             verb="audit.report_submitted",
-            from_state=Audit.Status.IN_PROGRESS,
-            to_state=audit.status,
             data={"score": str(sheet.score), "level": sheet.level_code, "recommendation": recommendation},
+            changes={
+                "recommendation": recommendation,
+                "recommendation_reason": reason.strip(),
+                "report_submitted_at": now,
+                "closed_at": None if raised else now,
+            },
         )
         enqueue("audits.tasks.audit_report_render", audit.pk)
         # A surveillance audit watches a certified case and never moves it.
@@ -769,18 +748,17 @@ def audit_final_submit(*, actor, audit, recommendation, reason):
             raise CertifyError(_("A major nonconformity needs a closed follow-up audit first."))
         sheet = _submit_sheet(actor, audit.sheet)
         _check_recommendation(audit, sheet, recommendation, reason)
-        audit.recommendation = recommendation
-        audit.recommendation_reason = reason.strip()
-        audit.status = Audit.Status.CLOSED
-        audit.closed_at = timezone.now()
-        audit.save(update_fields=["recommendation", "recommendation_reason", "status", "closed_at"])
-        event_record(
+        transitions.apply(
+            audit,
+            Audit.Status.CLOSED,
             actor=actor,
-            obj=audit,
             verb="audit.closed",
-            from_state=Audit.Status.REPORT_SUBMITTED,
-            to_state=Audit.Status.CLOSED,
             data={"score": str(sheet.score), "level": sheet.level_code, "recommendation": recommendation},
+            changes={
+                "recommendation": recommendation,
+                "recommendation_reason": reason.strip(),
+                "closed_at": timezone.now(),
+            },
         )
         if audit.kind == Audit.Kind.ONSITE:
             case_services.case_rectification_done(actor=actor, case=audit.case)
@@ -798,16 +776,8 @@ def audit_follow_up_close(*, actor, audit, note=""):
             return audit
         if audit.kind != Audit.Kind.FOLLOW_UP or audit.status != Audit.Status.IN_PROGRESS:
             raise InvalidTransition(_("Only a follow-up audit in progress is closed this way."))
-        audit.status = Audit.Status.CLOSED
-        audit.closed_at = timezone.now()
-        audit.save(update_fields=["status", "closed_at"])
-        event_record(
-            actor=actor,
-            obj=audit,
-            verb="audit.closed",
-            from_state=Audit.Status.IN_PROGRESS,
-            to_state=Audit.Status.CLOSED,
-            note=note,
+        transitions.apply(
+            audit, Audit.Status.CLOSED, actor=actor, verb="audit.closed", note=note, changes={"closed_at": timezone.now()}
         )
     return audit
 

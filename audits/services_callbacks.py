@@ -20,8 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.selectors import months_in_operation
-from applications.selectors_case import case_is_member
+from applications.selectors import is_member, months_in_operation
 from audits import callbacks
 from audits.models import Audit, CallBack, CustomerList, CustomerRow
 from audits.models.callbacks import LIST_KINDS
@@ -101,7 +100,7 @@ def customer_list_upload(*, actor, audit, upload):
         raise CertifyError(str(exc.message)) from exc
     with uploads.atomic():
         audit = _locked_audit(audit)
-        if not case_is_member(actor, audit.case):
+        if not is_member(actor, audit.case.organisation_id):
             raise NotAllowed(_("Only the organisation's members upload its customer list."))
         _require_callback_work(audit)
         existing = CustomerList.objects.select_for_update().filter(audit=audit).first()

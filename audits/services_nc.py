@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Case, Membership
-from applications.selectors import organisation_members
+from applications.models import Case
+from applications.selectors import is_member, organisation_members
 from audits.models import (
     Audit,
     Finding,
@@ -198,15 +198,6 @@ def nonconformity_raise(
     return nonconformity
 
 
-def _is_member(actor, case):
-    return (
-        actor.is_authenticated
-        and actor.is_active
-        and actor.is_applicant
-        and Membership.objects.filter(user=actor, organisation_id=case.organisation_id).exists()
-    )
-
-
 def nonconformity_answer(*, actor, nonconformity, correction, root_cause, corrective_action, files=()):
     """A member of the case's organisation answers an open nonconformity with
     the correction, its root cause and the corrective action (all required),
@@ -217,7 +208,7 @@ def nonconformity_answer(*, actor, nonconformity, correction, root_cause, correc
         "root_cause": (root_cause or "").strip(),
         "corrective_action": (corrective_action or "").strip(),
     }
-    if not _is_member(actor, nonconformity.audit.case):
+    if not is_member(actor, nonconformity.audit.case.organisation_id):
         raise NotAllowed(_("Only members of the applying organisation may answer."))
     if not all(texts.values()):
         raise CertifyError(_("Give the correction, the root cause and the corrective action."))
@@ -227,24 +218,20 @@ def nonconformity_answer(*, actor, nonconformity, correction, root_cause, correc
         if nonconformity.status == Nonconformity.Status.ANSWERED:
             transitions.already_moved(nonconformity, Nonconformity.Status.ANSWERED)
             return nonconformity.answers.order_by("-number").first()
-        if Nonconformity.Status.ANSWERED not in Nonconformity.ALLOWED_TRANSITIONS[nonconformity.status]:
-            raise InvalidTransition(_("This nonconformity is closed."))
+        transitions.require_allowed(nonconformity, Nonconformity.Status.ANSWERED)
         number = (nonconformity.answers.aggregate(top=Max("number"))["top"] or 0) + 1
         now = timezone.now()
         answer = NonconformityAnswer.objects.create(
             nonconformity=nonconformity, number=number, answered_by=actor, answered_at=now, **texts
         )
         _store_files(nonconformity, files, actor, answer=answer)
-        nonconformity.status = Nonconformity.Status.ANSWERED
-        nonconformity.answered_at = now
-        nonconformity.save(update_fields=["status", "answered_at"])
-        event_record(
+        transitions.apply(
+            nonconformity,
+            Nonconformity.Status.ANSWERED,
             actor=actor,
-            obj=nonconformity,
             verb="nonconformity.answered",
-            from_state=Nonconformity.Status.OPEN,
-            to_state=Nonconformity.Status.ANSWERED,
             data={"answer": number, "files": len(files)},
+            changes={"answered_at": now},
         )
         _notify_after_commit(
             _team(nonconformity.audit), template="nonconformity_answered", nonconformity=nonconformity
@@ -284,10 +271,9 @@ def nonconformity_verify(*, actor, nonconformity, accepted, comment=""):
             NonconformityAnswer.Verdict.ACCEPTED if accepted else NonconformityAnswer.Verdict.REJECTED
         ):
             return nonconformity
-        if nonconformity.status != Nonconformity.Status.ANSWERED or target not in (
-            Nonconformity.ALLOWED_TRANSITIONS[nonconformity.status]
-        ):
-            raise InvalidTransition(_("Only an answered nonconformity can be verified."))
+        # Rejecting an open one would be a "repeat" to apply; the table refuses it.
+        if not transitions.allowed(nonconformity, target):
+            raise InvalidTransition(transitions.refusal(nonconformity, target))
         now = timezone.now()
         latest.verdict = (
             NonconformityAnswer.Verdict.ACCEPTED if accepted else NonconformityAnswer.Verdict.REJECTED
@@ -296,21 +282,14 @@ def nonconformity_verify(*, actor, nonconformity, accepted, comment=""):
         latest.verified_by = actor
         latest.verified_at = now
         latest.save(update_fields=["verdict", "verdict_comment", "verified_by", "verified_at"])
-        nonconformity.status = target
-        fields = ["status"]
-        if accepted:
-            nonconformity.verified_at = now
-            nonconformity.verified_by = actor
-            fields += ["verified_at", "verified_by"]
-        nonconformity.save(update_fields=fields)
-        event_record(
+        transitions.apply(
+            nonconformity,
+            target,
             actor=actor,
-            obj=nonconformity,
             verb="nonconformity.accepted" if accepted else "nonconformity.rejected",
-            from_state=Nonconformity.Status.ANSWERED,
-            to_state=target,
             note=comment,
             data={"answer": latest.number},
+            changes={"verified_at": now, "verified_by": actor} if accepted else {},
         )
         _notify_after_commit(
             _organisation_members(nonconformity.audit.case),

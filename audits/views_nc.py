@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Case
-from applications.selectors_case import case_get_for_user, case_is_member
+from applications.selectors import is_member
+from applications.selectors_case import case_get_for_user
 from audits import selectors, selectors_nc, services_nc
 from audits.forms_nc import (
     NonconformityAnswerForm,
@@ -132,7 +133,7 @@ def case_nonconformities(request, case_public_id):
         "case": case,
         "nonconformities": list(selectors_nc.nonconformities_for_case(case)),
         "state": selectors_nc.case_rectification_state(case),
-        "is_member": case_is_member(request.user, case),
+        "is_member": is_member(request.user, case.organisation_id),
         "today": timezone.localdate(),
     }
     return render(request, "audits/nonconformities/case_list.html", context)
@@ -199,12 +200,12 @@ def _run(request, nonconformity, action, form):
 def nonconformity_detail(request, nc_public_id):
     nonconformity = selectors_nc.nonconformity_get_for_user(request.user, nc_public_id)
     case = nonconformity.audit.case
-    is_member = case_is_member(request.user, case)
-    allowed = _allowed_actions(request.user, nonconformity, is_member)
+    member = is_member(request.user, case.organisation_id)
+    allowed = _allowed_actions(request.user, nonconformity, member)
     forms = {action: ACTIONS[action]() for action in allowed}
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if not _may(request.user, nonconformity, action, is_member):
+        if not _may(request.user, nonconformity, action, member):
             raise PermissionDenied
         form = ACTIONS[action](request.POST, request.FILES)
         if form.is_valid():
@@ -216,12 +217,12 @@ def nonconformity_detail(request, nc_public_id):
                 messages.success(request, success)
                 return redirect("audits:nonconformity_detail", nc_public_id=nonconformity.public_id)
         forms[action] = form
-    is_staff_view = request.user.is_manager or (request.user.is_auditor and not is_member)
+    is_staff_view = request.user.is_manager or (request.user.is_auditor and not member)
     context = {
         "nc": nonconformity,
         "case": case,
         "audit": nonconformity.audit,
-        "is_member": is_member,
+        "is_member": member,
         "is_staff_view": is_staff_view,
         "forms": forms,
         "answers": selectors_nc.nonconformity_answers(nonconformity),

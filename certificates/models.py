@@ -236,6 +236,11 @@ class Certificate(ChoiceLabels, models.Model):
     def delete(self, *args, **kwargs):
         raise models.ProtectedError(_("Certificates are never deleted."), {self})
 
+    def transition_refused(self, to_state):
+        return _("This is not possible while the certificate is “%(status)s”.") % {
+            "status": self.get_status_display()
+        }
+
     @property
     def is_current(self):
         return self.status in self.CURRENT
@@ -259,6 +264,14 @@ class Surveillance(ChoiceLabels, models.Model):
         LEVEL_LOWERED = "level_lowered", _("Level lowered")
         SUSPENDED = "suspended", _("Suspended")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # A surveillance's state is its outcome: open ("") until a manager
+    # records one, then final.
+    STATE_FIELD = "outcome"
+    ALLOWED_TRANSITIONS = {
+        "": set(Outcome.values),
+        **{outcome: set() for outcome in Outcome.values},
+    }
 
     certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="surveillances")
     number = models.PositiveSmallIntegerField(_("surveillance"))
@@ -288,6 +301,9 @@ class Surveillance(ChoiceLabels, models.Model):
 
     def __str__(self):
         return f"{self.certificate} #{self.number}"
+
+    def transition_refused(self, to_state):
+        return _("The outcome of this surveillance is recorded already.")
 
     @property
     def is_open(self):

@@ -159,6 +159,12 @@ class Complaint(ChoiceLabels, models.Model):
     def delete(self, *args, **kwargs):
         raise models.ProtectedError(_("Complaints and appeals are never deleted."), {self})
 
+    def transition_refused(self, to_state):
+        return _("%(reference)s is “%(status)s”: this step is not possible now.") % {
+            "reference": self.reference,
+            "status": self.get_status_display(),
+        }
+
     @property
     def is_open(self):
         return self.status in self.OPEN

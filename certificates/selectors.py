@@ -146,15 +146,6 @@ def certificate_get_for_user(user, public_id):
     return certificate
 
 
-def is_holder(user, certificate):
-    """Whether `user` is a member of the organisation holding the certificate."""
-    return (
-        user.is_authenticated
-        and user.is_applicant
-        and Membership.objects.filter(user=user, organisation_id=certificate.organisation_id).exists()
-    )
-
-
 def revisions_of(certificate):
     """Every revision of the certificate's number, newest first, in one query."""
     return list(

@@ -244,8 +244,7 @@ def surveillance_schedule(certificate, *, interval_months):
 def _supersede(old, *, by, actor):
     """The renewal's or revision's certificate replaces `old`."""
     old = _locked(old)
-    if _move(old, Certificate.Status.SUPERSEDED, actor=actor, verb="certificate.superseded", data={"by": by.number}):
-        old.save(update_fields=MOVE_FIELDS)
+    _move_with_reason(old, Certificate.Status.SUPERSEDED, actor=actor, verb="certificate.superseded", data={"by": by.number})
 
 
 def _issue(*, actor, case, decision):
@@ -386,9 +385,8 @@ def certificate_revise(
             note=note,
             data={"reason": reason.code, "replaces": old.number, "level": new_level.code},
         )
-        _move(old, Certificate.Status.SUPERSEDED, actor=actor, verb="certificate.superseded", reason=reason, note=note,
+        _move_with_reason(old, Certificate.Status.SUPERSEDED, actor=actor, verb="certificate.superseded", reason=reason, note=note,
               data={"by": successor.number})
-        old.save(update_fields=MOVE_FIELDS)
         enqueue("certificates.tasks.certificate_render_pdf", successor.pk)
         notify(
             holders(old),
@@ -428,42 +426,33 @@ def _locked(certificate):
     return Certificate.objects.select_for_update().get(pk=certificate.pk)
 
 
-# What a status move changes; every caller saves these.
-MOVE_FIELDS = ["status", "status_changed_at", "status_reason", "status_note", "suspended_until", "withdrawal_proposed_at"]
-
-
-def _move(certificate, to_state, *, actor, verb, reason=None, note="", data=None):
-    """Change the status if the table allows it; return False for a repeat.
-    A suspension runs at most the scheme's longest suspension; any other
-    status has no suspension limit and no withdrawal proposal."""
-    if certificate.status == to_state:
-        transitions.already_moved(certificate, to_state)
-        return False
-    if to_state not in Certificate.ALLOWED_TRANSITIONS[certificate.status]:
-        raise InvalidTransition(
-            _("This is not possible while the certificate is “%(status)s”.")
-            % {"status": certificate.get_status_display()}
-        )
-    from_state = certificate.status
-    certificate.status = to_state
-    certificate.status_changed_at = timezone.now()
-    certificate.status_reason = reason
-    certificate.status_note = note
-    certificate.withdrawal_proposed_at = None
-    certificate.suspended_until = None
+def _status_fields(certificate, to_state, *, reason=None, note=""):
+    """What goes with a new status: when, why, and for a suspension until
+    when (at most the scheme's longest suspension). Any other status has no
+    suspension limit and no withdrawal proposal."""
+    suspended_until = None
     if to_state == Certificate.Status.SUSPENDED:
         months = process_settings_get(certificate.case.version).max_suspension_months
-        certificate.suspended_until = timezone.localdate() + relativedelta(months=months)
-    event_record(
+        suspended_until = timezone.localdate() + relativedelta(months=months)
+    return {
+        "status_changed_at": timezone.now(),
+        "status_reason": reason,
+        "status_note": note,
+        "suspended_until": suspended_until,
+        "withdrawal_proposed_at": None,
+    }
+
+
+def _move_with_reason(certificate, to_state, *, actor, verb, reason=None, note="", data=None):
+    return transitions.apply(
+        certificate,
+        to_state,
         actor=actor,
-        obj=certificate,
         verb=verb,
-        from_state=from_state,
-        to_state=to_state,
         note=note,
         data={**({"reason": reason.code} if reason else {}), **(data or {})},
+        changes=_status_fields(certificate, to_state, reason=reason, note=note),
     )
-    return True
 
 
 def _reason(action, reason_code):
@@ -482,9 +471,8 @@ def _status_change(*, actor, certificate, to_state, verb, action, reason_code, n
     reason = _reason(action, reason_code)
     with transaction.atomic():
         certificate = _locked(certificate)
-        if not _move(certificate, to_state, actor=actor, verb=verb, reason=reason, note=note):
+        if not _move_with_reason(certificate, to_state, actor=actor, verb=verb, reason=reason, note=note):
             return certificate
-        certificate.save(update_fields=MOVE_FIELDS)
         notify(
             holders(certificate),
             template="certificate_status_changed",
@@ -540,8 +528,7 @@ def certificates_expire(*, today=None):
             certificate = Certificate.objects.select_for_update().get(pk=pk)
             if certificate.status not in Certificate.CURRENT or certificate.expires_on >= today:
                 continue
-            _move(certificate, Certificate.Status.EXPIRED, actor=None, verb="certificate.expired")
-            certificate.save(update_fields=MOVE_FIELDS)
+            _move_with_reason(certificate, Certificate.Status.EXPIRED, actor=None, verb="certificate.expired")
             notify(
                 holders(certificate),
                 template="certificate_expired",

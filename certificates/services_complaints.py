@@ -19,8 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.models import Case
-from applications.selectors import was_member
-from applications.selectors_case import case_is_member
+from applications.selectors import is_member, was_member
 from certificates.models import Certificate, Decision, NumberCounter
 from certificates.models_complaints import Complaint, PublicPage
 from certificates.services import was_on_audit_team
@@ -211,7 +210,7 @@ def complaint_file(
 def appeal_file(*, actor, case, description, contact_phone="", language=None):
     """A member of the case's organisation appeals its decision (certified or
     not certified). One appeal per case is open at a time."""
-    if not case_is_member(actor, case):
+    if not is_member(actor, case.organisation_id):
         raise NotAllowed(_("Only a member of the applicant's organisation may appeal its decision."))
     description = (description or "").strip()
     if not description:
@@ -273,33 +272,17 @@ def _locked(complaint):
     )
 
 
-def _require_allowed(complaint, to_state):
-    if complaint.status != to_state and to_state not in Complaint.ALLOWED_TRANSITIONS[complaint.status]:
-        raise InvalidTransition(
-            _("%(reference)s is “%(status)s”: this step is not possible now.")
-            % {"reference": complaint.reference, "status": complaint.get_status_display()}
-        )
-
-
-def _move(complaint, to_state, *, actor, note="", data=None):
-    """Change the status if the table allows it and write the step's event;
-    return False for a repeat."""
-    if complaint.status == to_state:
-        transitions.already_moved(complaint, to_state)
-        return False
-    _require_allowed(complaint, to_state)
-    from_state = complaint.status
-    complaint.status = to_state
-    event_record(
+def _step(complaint, to_state, *, actor, note="", data=None, changes=None):
+    """A step of the complaint's table; its verb names the kind and the step."""
+    return transitions.apply(
+        complaint,
+        to_state,
         actor=actor,
-        obj=complaint,
         verb=f"{complaint.kind}.{to_state}",
-        from_state=from_state,
-        to_state=to_state,
         note=note,
-        data=data or {},
+        data=data,
+        changes=changes,
     )
-    return True
 
 
 # Before the investigation the body works out what a complaint is about.
@@ -352,11 +335,14 @@ def _step_by_manager(actor, complaint, to_state, stamp, note, *, notice):
     require_uninvolved_manager(actor, complaint)
     with transaction.atomic():
         complaint = _locked(complaint)
-        if not _move(complaint, to_state, actor=actor, note=(note or "").strip()):
+        if not _step(
+            complaint,
+            to_state,
+            actor=actor,
+            note=(note or "").strip(),
+            changes={f"{stamp}_at": timezone.now(), f"{stamp}_by": actor},
+        ):
             return complaint
-        setattr(complaint, f"{stamp}_at", timezone.now())
-        setattr(complaint, f"{stamp}_by", actor)
-        complaint.save(update_fields=["status", f"{stamp}_at", f"{stamp}_by"])
         _tell_filer(complaint, notice)
     return complaint
 
@@ -372,11 +358,14 @@ def complaint_investigate(*, actor, complaint, note=""):
                 _("%(name)s is already investigating %(reference)s.")
                 % {"name": complaint.handler.full_name, "reference": complaint.reference}
             )
-        if not _move(complaint, Complaint.Status.INVESTIGATING, actor=actor, note=(note or "").strip()):
+        if not _step(
+            complaint,
+            Complaint.Status.INVESTIGATING,
+            actor=actor,
+            note=(note or "").strip(),
+            changes={"handler": actor, "investigation_started_at": timezone.now()},
+        ):
             return complaint
-        complaint.handler = actor
-        complaint.investigation_started_at = timezone.now()
-        complaint.save(update_fields=["status", "handler", "investigation_started_at"])
         _tell_filer(complaint, "complaint_investigating")
     return complaint
 
@@ -392,7 +381,7 @@ def complaint_decide(*, actor, complaint, outcome, decision_text):
             if complaint.outcome == outcome and complaint.decision_text == decision_text:
                 return complaint
             raise InvalidTransition(_("%(reference)s has been decided already.") % {"reference": complaint.reference})
-        _require_allowed(complaint, Complaint.Status.DECIDED)
+        transitions.require_allowed(complaint, Complaint.Status.DECIDED)
         if complaint.handler_id != actor.pk:
             raise NotAllowed(
                 _("Only %(name)s, who investigated it, may decide %(reference)s.")
@@ -400,14 +389,15 @@ def complaint_decide(*, actor, complaint, outcome, decision_text):
             )
         if outcome not in Complaint.Outcome.values or not decision_text:
             raise CertifyError(_("Choose the outcome and write the decision with its reasons."))
-        if not _move(
-            complaint, Complaint.Status.DECIDED, actor=actor, note=decision_text, data={"outcome": outcome}
+        if not _step(
+            complaint,
+            Complaint.Status.DECIDED,
+            actor=actor,
+            note=decision_text,
+            data={"outcome": outcome},
+            changes={"outcome": outcome, "decision_text": decision_text, "decided_at": timezone.now()},
         ):
             return complaint
-        complaint.outcome = outcome
-        complaint.decision_text = decision_text
-        complaint.decided_at = timezone.now()
-        complaint.save(update_fields=["status", "outcome", "decision_text", "decided_at"])
         _tell_filer(complaint, "complaint_decided")
     return complaint
 

@@ -16,7 +16,7 @@ from certificates import services
 from certificates.models import Certificate, Renewal
 from certificates.services_surveillance import surveillances_sweep
 from certify.events import event_record
-from certify.exceptions import CertifyError, InvalidTransition
+from certify.exceptions import InvalidTransition
 from certify.jobs import each_of
 from certify.notifications import notify
 from certify.selectors import active_managers
@@ -31,6 +31,22 @@ ENDED = {Case.Status.REJECTED, Case.Status.WITHDRAWN, Case.Status.NOT_CERTIFIED}
 def renewal_window_opens(certificate):
     settings = process_settings_get(certificate.case.version)
     return certificate.expires_on - relativedelta(months=settings.renewal_window_months)
+
+
+def renewal_refusal(certificate, today):
+    """Why the holder may not apply for renewal of `certificate` on `today`,
+    or None when they may: the one rule behind the certificate page's button
+    and the service."""
+    if not certificate.is_current:
+        return _("A certificate that is “%(status)s” cannot be renewed; apply anew.") % {
+            "status": certificate.get_status_display()
+        }
+    if today > certificate.expires_on:
+        return _("The certificate has expired; apply anew.")
+    opens = renewal_window_opens(certificate)
+    if today < opens:
+        return _("Renewal can be applied for from %(date)s.") % {"date": opens.isoformat()}
+    return None
 
 
 def renewal_open_case(certificate):
@@ -52,18 +68,9 @@ def renewal_apply(*, actor, certificate, today=None):
     today = today or timezone.localdate()
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().select_related("case__version").get(pk=certificate.pk)
-        if not certificate.is_current:
-            raise InvalidTransition(
-                _("A certificate that is “%(status)s” cannot be renewed; apply anew.")
-                % {"status": certificate.get_status_display()}
-            )
-        if today > certificate.expires_on:
-            raise InvalidTransition(_("The certificate has expired; apply anew."))
-        opens = renewal_window_opens(certificate)
-        if today < opens:
-            raise CertifyError(
-                _("Renewal can be applied for from %(date)s.") % {"date": opens.isoformat()}
-            )
+        refusal = renewal_refusal(certificate, today)
+        if refusal:
+            raise InvalidTransition(refusal)
         existing = renewal_open_case(certificate)
         if existing is not None:
             return existing.case
@@ -96,8 +103,7 @@ def renewal_window_sweep(*, today=None):
     for pk in list(candidates):
         with transaction.atomic():
             certificate = Certificate.objects.select_for_update().select_related("case__version").get(pk=pk)
-            opens = renewal_window_opens(certificate)
-            if today < opens or renewal_open_case(certificate) is not None:
+            if renewal_refusal(certificate, today) or renewal_open_case(certificate) is not None:
                 continue
             notices = ["open"] + ([RENEWAL_REMINDER_DAYS] if (certificate.expires_on - today).days <= RENEWAL_REMINDER_DAYS else [])
             new = [notice for notice in notices if notice not in certificate.renewal_notices]
@@ -110,7 +116,7 @@ def renewal_window_sweep(*, today=None):
             notify(
                 services.holders(certificate),
                 template="certificate_renewal_window",
-                context={"certificate": certificate, "opens": opens},
+                context={"certificate": certificate, "opens": renewal_window_opens(certificate)},
                 url=services.certificate_url(certificate),
             )
             sent += 1

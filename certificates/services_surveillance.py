@@ -15,6 +15,7 @@ from audits.models import Audit
 from audits.services import audit_plan_surveillance
 from certificates import services
 from certificates.models import Certificate, Surveillance
+from certify import transitions
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
 from certify.jobs import each_of
@@ -147,12 +148,11 @@ def surveillance_outcome_record(*, actor, surveillance, outcome, note="", reason
     note = (note or "").strip()
     with transaction.atomic():
         surveillance = _locked(surveillance)
-        if surveillance.outcome:
-            if surveillance.outcome == outcome:
-                return surveillance
-            raise InvalidTransition(_("The outcome of this surveillance is recorded already."))
+        if surveillance.outcome == outcome:
+            return surveillance
         if outcome not in Surveillance.Outcome.values:
             raise CertifyError(_("Choose an outcome."))
+        transitions.require_allowed(surveillance, outcome)
         earlier = (
             Surveillance.objects.filter(certificate_id=surveillance.certificate_id, outcome="", number__lt=surveillance.number)
             .order_by("number")
@@ -181,20 +181,18 @@ def surveillance_outcome_record(*, actor, surveillance, outcome, note="", reason
             certificate = services.certificate_suspend(actor=actor, certificate=certificate, reason_code=reason_code, note=note)
         else:
             certificate = services.certificate_withdraw(actor=actor, certificate=certificate, reason_code=reason_code, note=note)
-        surveillance.outcome = outcome
-        surveillance.outcome_note = note
-        surveillance.outcome_at = timezone.now()
-        surveillance.outcome_by = actor
-        surveillance.save(update_fields=["outcome", "outcome_note", "outcome_at", "outcome_by"])
-        if outcome in OUTCOMES_NEEDING_REPORT:
-            Certificate.objects.filter(pk=certificate.pk).update(last_surveillance_on=timezone.localdate())
-        event_record(
+        transitions.apply(
+            surveillance,
+            outcome,
             actor=actor,
-            obj=certificate,
             verb="surveillance.outcome_recorded",
             note=note,
             data={"surveillance": surveillance.number, "outcome": outcome},
+            changes={"outcome_note": note, "outcome_at": timezone.now(), "outcome_by": actor},
+            told_in=certificate,
         )
+        if outcome in OUTCOMES_NEEDING_REPORT:
+            Certificate.objects.filter(pk=certificate.pk).update(last_surveillance_on=timezone.localdate())
         if outcome == Surveillance.Outcome.MAINTAINED:
             notify(
                 services.holders(certificate),

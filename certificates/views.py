@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications.models import Case
+from applications.selectors import is_member
 from applications.selectors_case import case_get_for_user
 from certificates import selectors, services, services_renewal, services_surveillance
 from certificates.documents import verify_url
@@ -186,7 +187,7 @@ def _outcome_form(certificate, surveillance, data=None):
 
 def _renewal_context(request, certificate):
     """What the holder sees about renewal on the certificate page."""
-    if not (certificate.is_current and selectors.is_holder(request.user, certificate)):
+    if not (certificate.is_current and is_member(request.user, certificate.organisation_id)):
         return {}
     today = timezone.localdate()
     opens = services_renewal.renewal_window_opens(certificate)
@@ -194,7 +195,7 @@ def _renewal_context(request, certificate):
     return {
         "renewal_opens": opens,
         "renewal_case": open_case.case if open_case else None,
-        "can_apply_for_renewal": open_case is None and opens <= today <= certificate.expires_on,
+        "can_apply_for_renewal": open_case is None and services_renewal.renewal_refusal(certificate, today) is None,
     }
 
 
@@ -297,7 +298,7 @@ def surveillance_audit_create(request, public_id, surveillance_id):
 @require_POST
 def renewal_apply(request, public_id):
     certificate = selectors.certificate_get_for_user(request.user, public_id)
-    if not selectors.is_holder(request.user, certificate):
+    if not is_member(request.user, certificate.organisation_id):
         raise PermissionDenied
     try:
         case = services_renewal.renewal_apply(actor=request.user, certificate=certificate)

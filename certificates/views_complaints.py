@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.fees import fee_schedule_get
-from applications.selectors_case import case_get_for_user, case_is_member
+from applications.selectors import is_member
+from applications.selectors_case import case_get_for_user
 from certificates import selectors_complaints as selectors
 from certificates import services_complaints as services
 from certificates.catalogue_pages import COMPLAINTS, FEES
@@ -83,7 +84,7 @@ def complaint_thanks(request):
 @role_required("applicant")
 def appeal_new(request, public_id):
     case = case_get_for_user(request.user, public_id)
-    if not case_is_member(request.user, case):
+    if not is_member(request.user, case.organisation_id):
         raise PermissionDenied
     decision = Decision.objects.filter(case=case).select_related("decided_by").first()
     if decision is None:

@@ -159,6 +159,14 @@ class SchemeVersion(ChoiceLabels, models.Model):
     def __str__(self):
         return f"{self.scheme.code} v{self.number}"
 
+    def transition_refused(self, to_state):
+        if to_state == self.Status.RETIRED:
+            return _("Only a published version can be retired.")
+        return _("Version %(number)s is %(status)s and can no longer be edited; clone it into a new draft.") % {
+            "number": self.number,
+            "status": self.get_status_display(),
+        }
+
     @property
     def is_editable(self):
         return self.status == self.Status.DRAFT
@@ -333,6 +341,11 @@ class ScoreSheet(ChoiceLabels, models.Model):
 
     def __str__(self):
         return f"{self.version} sheet {self.pk}"
+
+    def transition_refused(self, to_state):
+        if to_state == self.Status.SUBMITTED:
+            return _("This score sheet has been superseded.")
+        return _("Only a submitted sheet can be corrected.")
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Score sheets are never deleted."))

@@ -163,17 +163,13 @@ def scheme_version_publish(*, actor, version):
             raise CertifyError(
                 _("The version cannot be published: %(problem)s.") % {"problem": scheme_problem(exc)}
             ) from exc
-        version.status = SchemeVersion.Status.PUBLISHED
-        version.published_at = timezone.now()
-        version.published_by = actor
         version._history_user = actor
-        version.save(update_fields=["status", "published_at", "published_by"])
-        event_record(
+        transitions.apply(
+            version,
+            SchemeVersion.Status.PUBLISHED,
             actor=actor,
-            obj=version,
             verb="scheme_version.published",
-            from_state=SchemeVersion.Status.DRAFT,
-            to_state=SchemeVersion.Status.PUBLISHED,
+            changes={"published_at": timezone.now(), "published_by": actor},
         )
     return version
 
@@ -211,18 +207,8 @@ def scheme_version_retire(*, actor, version):
         if version.status == SchemeVersion.Status.RETIRED:
             transitions.already_moved(version, SchemeVersion.Status.RETIRED)
             return version
-        if version.status != SchemeVersion.Status.PUBLISHED:
-            raise InvalidTransition(_("Only a published version can be retired."))
-        version.status = SchemeVersion.Status.RETIRED
         version._history_user = actor
-        version.save(update_fields=["status"])
-        event_record(
-            actor=actor,
-            obj=version,
-            verb="scheme_version.retired",
-            from_state=SchemeVersion.Status.PUBLISHED,
-            to_state=SchemeVersion.Status.RETIRED,
-        )
+        transitions.apply(version, SchemeVersion.Status.RETIRED, actor=actor, verb="scheme_version.retired")
     return version
 
 
@@ -464,8 +450,7 @@ def score_sheet_submit(*, actor, sheet):
         if sheet.status == ScoreSheet.Status.SUBMITTED:
             transitions.already_moved(sheet, ScoreSheet.Status.SUBMITTED)
             return sheet
-        if sheet.status != ScoreSheet.Status.DRAFT:
-            raise InvalidTransition(_("This score sheet has been superseded."))
+        transitions.require_allowed(sheet, ScoreSheet.Status.SUBMITTED)
         unmarked = (
             Item.objects.filter(indicator__category__version=sheet.version_id).count()
             - Mark.objects.filter(sheet=sheet).count()
@@ -479,33 +464,26 @@ def score_sheet_submit(*, actor, sheet):
             result = sheet_rate(sheet, provisional=False)
         except engine.InvalidInput as exc:
             raise CertifyError(str(exc)) from exc
-        sheet.status = ScoreSheet.Status.SUBMITTED
-        sheet.score = result.score
-        sheet.level_code = result.level
-        sheet.result = engine.result_to_dict(result)
-        sheet.submitted_at = timezone.now()
-        sheet.submitted_by = actor
-        sheet.save(
-            update_fields=["status", "score", "level_code", "result", "submitted_at", "submitted_by"]
-        )
-        event_record(
+        transitions.apply(
+            sheet,
+            ScoreSheet.Status.SUBMITTED,
             actor=actor,
-            obj=sheet,
             verb="score_sheet.submitted",
-            from_state=ScoreSheet.Status.DRAFT,
-            to_state=ScoreSheet.Status.SUBMITTED,
             data={"score": str(result.score), "level": result.level},
+            changes={
+                "score": result.score,
+                "level_code": result.level,
+                "result": engine.result_to_dict(result),
+                "submitted_at": timezone.now(),
+                "submitted_by": actor,
+            },
         )
         if sheet.supersedes_id:
-            earlier = ScoreSheet.objects.select_for_update().get(pk=sheet.supersedes_id)
-            earlier.status = ScoreSheet.Status.SUPERSEDED
-            earlier.save(update_fields=["status"])
-            event_record(
+            transitions.apply(
+                ScoreSheet.objects.get(pk=sheet.supersedes_id),
+                ScoreSheet.Status.SUPERSEDED,
                 actor=actor,
-                obj=earlier,
                 verb="score_sheet.superseded",
-                from_state=ScoreSheet.Status.SUBMITTED,
-                to_state=ScoreSheet.Status.SUPERSEDED,
                 data={"by": sheet.pk},
             )
     return sheet

@@ -43,44 +43,28 @@ class Case(ChoiceLabels, models.Model):
         NOT_CERTIFIED = "not_certified", _("Not certified")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    # DESIGN.md "The case": every allowed move. Withdrawal is allowed from
-    # any state before decision_pending.
+    # DESIGN.md "The case": every allowed move (docs/ARCHITECTURE.md draws
+    # it). The applicant may withdraw until the decision is pending.
     ALLOWED_TRANSITIONS = {
-        Status.DRAFT: {Status.SUBMITTED},
-        Status.SUBMITTED: {Status.UNDER_REVIEW},
-        Status.UNDER_REVIEW: {Status.SUPPLEMENT_REQUESTED, Status.REJECTED, Status.ACCEPTED},
-        Status.SUPPLEMENT_REQUESTED: {Status.SUBMITTED},
-        Status.ACCEPTED: {Status.CONTRACT_SENT},
-        Status.CONTRACT_SENT: {Status.CONTRACT_ACCEPTED},
-        Status.CONTRACT_ACCEPTED: {Status.CONTRACT_SIGNED},
-        Status.CONTRACT_SIGNED: {Status.DOCUMENT_REVIEW},
-        Status.DOCUMENT_REVIEW: {Status.DOCUMENT_REVISION, Status.ONSITE_PLANNED},
-        Status.DOCUMENT_REVISION: {Status.DOCUMENT_REVIEW},
-        Status.ONSITE_PLANNED: {Status.ONSITE_IN_PROGRESS},
-        Status.ONSITE_IN_PROGRESS: {Status.ONSITE_DONE},
-        Status.ONSITE_DONE: {Status.RECTIFICATION, Status.DECISION_PENDING},
-        Status.RECTIFICATION: {Status.DECISION_PENDING},
+        Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
+        Status.SUBMITTED: {Status.UNDER_REVIEW, Status.WITHDRAWN},
+        Status.UNDER_REVIEW: {Status.SUPPLEMENT_REQUESTED, Status.REJECTED, Status.ACCEPTED, Status.WITHDRAWN},
+        Status.SUPPLEMENT_REQUESTED: {Status.SUBMITTED, Status.WITHDRAWN},
+        Status.ACCEPTED: {Status.CONTRACT_SENT, Status.WITHDRAWN},
+        Status.CONTRACT_SENT: {Status.CONTRACT_ACCEPTED, Status.WITHDRAWN},
+        Status.CONTRACT_ACCEPTED: {Status.CONTRACT_SIGNED, Status.WITHDRAWN},
+        Status.CONTRACT_SIGNED: {Status.DOCUMENT_REVIEW, Status.WITHDRAWN},
+        Status.DOCUMENT_REVIEW: {Status.DOCUMENT_REVISION, Status.ONSITE_PLANNED, Status.WITHDRAWN},
+        Status.DOCUMENT_REVISION: {Status.DOCUMENT_REVIEW, Status.WITHDRAWN},
+        Status.ONSITE_PLANNED: {Status.ONSITE_IN_PROGRESS, Status.WITHDRAWN},
+        Status.ONSITE_IN_PROGRESS: {Status.ONSITE_DONE, Status.WITHDRAWN},
+        Status.ONSITE_DONE: {Status.RECTIFICATION, Status.DECISION_PENDING, Status.WITHDRAWN},
+        Status.RECTIFICATION: {Status.DECISION_PENDING, Status.WITHDRAWN},
         Status.DECISION_PENDING: {Status.CERTIFIED, Status.NOT_CERTIFIED},
         Status.REJECTED: set(),
         Status.CERTIFIED: set(),
         Status.NOT_CERTIFIED: set(),
         Status.WITHDRAWN: set(),
-    }
-    WITHDRAWABLE = {
-        Status.DRAFT,
-        Status.SUBMITTED,
-        Status.UNDER_REVIEW,
-        Status.SUPPLEMENT_REQUESTED,
-        Status.ACCEPTED,
-        Status.CONTRACT_SENT,
-        Status.CONTRACT_ACCEPTED,
-        Status.CONTRACT_SIGNED,
-        Status.DOCUMENT_REVIEW,
-        Status.DOCUMENT_REVISION,
-        Status.ONSITE_PLANNED,
-        Status.ONSITE_IN_PROGRESS,
-        Status.ONSITE_DONE,
-        Status.RECTIFICATION,
     }
     # States whose deadline belongs to the body (review) or to the applicant.
     OPEN_FOR_REVIEW = {Status.SUBMITTED, Status.UNDER_REVIEW}
@@ -203,6 +187,11 @@ class Case(ChoiceLabels, models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Cases are never deleted; withdraw the application instead."))
+
+    def transition_refused(self, to_state):
+        return _("This is not possible while the application is “%(status)s”.") % {
+            "status": self.get_status_display()
+        }
 
     AUDIT_PHASE = {
         Status.DOCUMENT_REVIEW,

@@ -17,17 +17,17 @@ from applications.models import (
     CaseAccess,
     Material,
     MaterialType,
-    Membership,
     SupplementItem,
     SupplementRequest,
 )
 from applications.selectors import (
+    is_member,
     months_in_operation,
     months_registered,
     was_member,
 )
-from applications.selectors_case import material_types
-from applications.services._base import case_members, case_url
+from applications.selectors_case import EDITABLE, UPLOADS_ALLOWED, material_types
+from applications.services._base import case_locked, case_members, case_url, require_member
 from certify import transitions, uploads
 from certify.calendar import add_working_days
 from certify.events import event_record
@@ -43,22 +43,6 @@ from scoring.components import localized
 from scoring.models import SchemeVersion
 from scoring.selectors import process_settings_get
 
-EDITABLE = {Case.Status.DRAFT, Case.Status.SUPPLEMENT_REQUESTED}
-
-
-def _is_member(actor, organisation):
-    return (
-        actor.is_authenticated
-        and actor.is_applicant
-        and Membership.objects.filter(user=actor, organisation=organisation).exists()
-    )
-
-
-def _require_member(actor, case):
-    if not _is_member(actor, case.organisation):
-        raise NotAllowed(_("Only members of the applying organisation may do this."))
-
-
 
 def _require_impartial_reviewer(actor, case):
     require_manager(actor)
@@ -66,40 +50,6 @@ def _require_impartial_reviewer(actor, case):
         raise NotAllowed(
             _("You are or were a member of the applying organisation, so another manager must review it.")
         )
-
-
-def _locked(case):
-    return (
-        Case.objects.select_for_update()
-        .select_related("organisation", "version__scheme")
-        .get(pk=case.pk)
-    )
-
-
-def _move(case, to_state, *, actor, verb, note="", data=None):
-    """Change the state if the table allows it; return False for a repeat."""
-    if case.status == to_state:
-        transitions.already_moved(case, to_state)
-        return False
-    if to_state not in Case.ALLOWED_TRANSITIONS[case.status] and not (
-        to_state == Case.Status.WITHDRAWN and case.status in Case.WITHDRAWABLE
-    ):
-        raise InvalidTransition(
-            _("This is not possible while the application is “%(status)s”.")
-            % {"status": case.get_status_display()}
-        )
-    from_state = case.status
-    case.status = to_state
-    event_record(
-        actor=actor,
-        obj=case,
-        verb=verb,
-        from_state=from_state,
-        to_state=to_state,
-        note=note,
-        data=data or {},
-    )
-    return True
 
 
 def _check_scope_parts(organisation, outlets, categories):
@@ -114,7 +64,7 @@ def case_create(
 ):
     """An organisation's member starts an application (a draft)."""
     _check_scope_parts(organisation, outlets, categories)
-    if not _is_member(actor, organisation):
+    if not is_member(actor, organisation.pk):
         raise NotAllowed(_("Only members of the organisation may apply for it."))
     if version.status != SchemeVersion.Status.PUBLISHED:
         raise CertifyError(_("Applications use published schemes only."))
@@ -142,9 +92,9 @@ def case_create(
 
 
 def case_update(*, actor, case, target_level, scope, outlets=None, categories=None):
-    _require_member(actor, case)
+    require_member(actor, case.organisation_id)
     with transaction.atomic():
-        case = _locked(case)
+        case = case_locked(case)
         if case.status not in EDITABLE:
             raise InvalidTransition(_("The application can only be changed while it is with you."))
         if not case.version.levels.filter(code=target_level).exists():
@@ -182,9 +132,9 @@ DECLARATIONS = (
 
 def case_declare(*, actor, case, **declarations):
     """Record the eligibility declarations with who made them and when."""
-    _require_member(actor, case)
+    require_member(actor, case.organisation_id)
     with transaction.atomic():
-        case = _locked(case)
+        case = case_locked(case)
         if case.status not in EDITABLE:
             raise InvalidTransition(_("The application can only be changed while it is with you."))
         values = {name: bool(declarations.get(name)) for name in DECLARATIONS}
@@ -201,7 +151,7 @@ def case_declare(*, actor, case, **declarations):
 
 def material_upload(*, actor, case, material_type, upload):
     """Add a new version of a material; earlier versions are kept."""
-    _require_member(actor, case)
+    require_member(actor, case.organisation_id)
     if material_type.scheme_id != case.version.scheme_id:
         raise CertifyError(_("This material does not belong to the application's scheme."))
     try:
@@ -209,7 +159,7 @@ def material_upload(*, actor, case, material_type, upload):
     except ValidationError as exc:
         raise CertifyError(" ".join(exc.messages)) from exc
     with uploads.atomic():
-        case = _locked(case)
+        case = case_locked(case)
         if case.status not in UPLOADS_ALLOWED:
             raise InvalidTransition(
                 _("Materials can be uploaded while the application is a draft, a supplement is requested or documents are being revised.")
@@ -240,9 +190,9 @@ def material_upload(*, actor, case, material_type, upload):
 
 def material_remove(*, actor, case, material_id):
     """Remove an unreviewed upload while the application is with the applicant."""
-    _require_member(actor, case)
+    require_member(actor, case.organisation_id)
     with transaction.atomic():
-        case = _locked(case)
+        case = case_locked(case)
         if case.status not in EDITABLE:
             raise InvalidTransition(_("The application can only be changed while it is with you."))
         material = Material.objects.filter(case=case, pk=material_id).first()
@@ -316,11 +266,13 @@ def eligibility_problems(case, on=None):
     return problems
 
 
-def _start_review_clock(case):
+def _review_clock(case):
     settings = process_settings_get(case.version)
-    case.submitted_at = timezone.now()
-    case.review_due = add_working_days(timezone.localdate(), settings.application_review_working_days)
-    case.overdue_notified_at = None
+    return {
+        "submitted_at": timezone.now(),
+        "review_due": add_working_days(timezone.localdate(), settings.application_review_working_days),
+        "overdue_notified_at": None,
+    }
 
 
 def case_submit(*, actor, case):
@@ -328,9 +280,9 @@ def case_submit(*, actor, case):
 
     Raises CertifyError listing every missing material and declaration.
     """
-    _require_member(actor, case)
+    require_member(actor, case.organisation_id)
     with transaction.atomic():
-        case = _locked(case)
+        case = case_locked(case)
         if case.status == Case.Status.SUBMITTED:
             transitions.already_moved(case, Case.Status.SUBMITTED)
             return case
@@ -340,16 +292,12 @@ def case_submit(*, actor, case):
                 _("The application cannot be submitted yet:") + " " + " ".join(problems)
             )
         resubmission = case.status == Case.Status.SUPPLEMENT_REQUESTED
-        _move(
+        transitions.apply(
             case,
             Case.Status.SUBMITTED,
             actor=actor,
             verb="case.resubmitted" if resubmission else "case.submitted",
-        )
-        _start_review_clock(case)
-        case.supplement_due = None
-        case.save(
-            update_fields=["status", "submitted_at", "review_due", "supplement_due", "overdue_notified_at"]
+            changes={**_review_clock(case), "supplement_due": None},
         )
         if resubmission:
             SupplementRequest.objects.filter(case=case, answered_at__isnull=True).update(
@@ -365,13 +313,18 @@ def case_submit(*, actor, case):
 
 
 def case_withdraw(*, actor, case, reason=""):
-    _require_member(actor, case)
+    require_member(actor, case.organisation_id)
     with transaction.atomic():
-        case = _locked(case)
-        if not _move(case, Case.Status.WITHDRAWN, actor=actor, verb="case.withdrawn", note=reason):
+        case = case_locked(case)
+        if not transitions.apply(
+            case,
+            Case.Status.WITHDRAWN,
+            actor=actor,
+            verb="case.withdrawn",
+            note=reason,
+            changes={"withdrawn_at": timezone.now()},
+        ):
             return case
-        case.withdrawn_at = timezone.now()
-        case.save(update_fields=["status", "withdrawn_at"])
         if case.submitted_at:
             notify(active_managers(), template="case_withdrawn", context={"case": case}, url=case_url(case))
     return case
@@ -380,12 +333,14 @@ def case_withdraw(*, actor, case, reason=""):
 def case_review_start(*, actor, case):
     _require_impartial_reviewer(actor, case)
     with transaction.atomic():
-        case = _locked(case)
-        if not _move(case, Case.Status.UNDER_REVIEW, actor=actor, verb="case.review_started"):
-            return case
-        case.review_started_at = timezone.now()
-        case.reviewed_by = actor
-        case.save(update_fields=["status", "review_started_at", "reviewed_by"])
+        case = case_locked(case)
+        transitions.apply(
+            case,
+            Case.Status.UNDER_REVIEW,
+            actor=actor,
+            verb="case.review_started",
+            changes={"review_started_at": timezone.now(), "reviewed_by": actor},
+        )
     return case
 
 
@@ -423,19 +378,20 @@ def case_request_supplement(*, actor, case, reviews, note=""):
             _("Mark at least one material as needing a new version, or write what is missing.")
         )
     with transaction.atomic():
-        case = _locked(case)
+        case = case_locked(case)
         if case.status == Case.Status.SUPPLEMENT_REQUESTED:
             transitions.already_moved(case, Case.Status.SUPPLEMENT_REQUESTED)
             return case
         settings = process_settings_get(case.version)
         due = add_working_days(timezone.localdate(), settings.supplement_answer_working_days)
-        _move(
+        transitions.apply(
             case,
             Case.Status.SUPPLEMENT_REQUESTED,
             actor=actor,
             verb="case.supplement_requested",
             note=note,
             data={"due": due.isoformat(), "materials": sorted(types[t].code for t in commented)},
+            changes={"supplement_due": due, "overdue_notified_at": None},
         )
         latest = _apply_review(case, actor, reviews)
         request = SupplementRequest.objects.create(
@@ -452,9 +408,6 @@ def case_request_supplement(*, actor, case, reviews, note=""):
             for type_id, (accepted, comment) in reviews.items()
             if type_id in types
         )
-        case.supplement_due = due
-        case.overdue_notified_at = None
-        case.save(update_fields=["status", "supplement_due", "overdue_notified_at"])
         supplement_notice_queue(request=request)
         notify(
             case_members(case),
@@ -486,7 +439,7 @@ def case_accept(*, actor, case, reviews=None):
     """Accept the application; every required material must be accepted."""
     _require_impartial_reviewer(actor, case)
     with transaction.atomic():
-        case = _locked(case)
+        case = case_locked(case)
         if case.status == Case.Status.ACCEPTED:
             transitions.already_moved(case, Case.Status.ACCEPTED)
             return case
@@ -502,9 +455,9 @@ def case_accept(*, actor, case, reviews=None):
             raise CertifyError(
                 _("Accept every required material first: %(names)s.") % {"names": "、".join(not_accepted)}
             )
-        _move(case, Case.Status.ACCEPTED, actor=actor, verb="case.accepted")
-        case.accepted_at = timezone.now()
-        case.save(update_fields=["status", "accepted_at"])
+        transitions.apply(
+            case, Case.Status.ACCEPTED, actor=actor, verb="case.accepted", changes={"accepted_at": timezone.now()}
+        )
         notify(case_members(case), template="case_accepted", context={"case": case}, url=case_url(case))
     return case
 
@@ -515,12 +468,16 @@ def case_reject(*, actor, case, reason):
     if not reason:
         raise CertifyError(_("Give the reason for rejecting the application."))
     with transaction.atomic():
-        case = _locked(case)
-        if not _move(case, Case.Status.REJECTED, actor=actor, verb="case.rejected", note=reason):
+        case = case_locked(case)
+        if not transitions.apply(
+            case,
+            Case.Status.REJECTED,
+            actor=actor,
+            verb="case.rejected",
+            note=reason,
+            changes={"rejected_at": timezone.now(), "rejection_reason": reason},
+        ):
             return case
-        case.rejected_at = timezone.now()
-        case.rejection_reason = reason
-        case.save(update_fields=["status", "rejected_at", "rejection_reason"])
         notify(case_members(case), template="case_rejected", context={"case": case}, url=case_url(case))
     return case
 
@@ -553,35 +510,31 @@ def case_access_revoke(*, actor, case, user, reason):
 
 # --- Moves made by the audits app (it calls these; never the reverse) --------
 
-UPLOADS_ALLOWED = EDITABLE | {Case.Status.DOCUMENT_REVISION}
 
 
 def case_document_review_begin(*, actor, case):
     """The manager planned the document review: the case leaves contract_signed."""
     require_manager(actor)
     with transaction.atomic():
-        case = _locked(case)
-        if _move(case, Case.Status.DOCUMENT_REVIEW, actor=actor, verb="case.document_review_started"):
-            case.save(update_fields=["status"])
+        case = case_locked(case)
+        transitions.apply(case, Case.Status.DOCUMENT_REVIEW, actor=actor, verb="case.document_review_started")
     return case
 
 
 def case_document_revision_request(*, actor, case, due, note=""):
     """The lead auditor asks for revised system documents by `due`."""
     with transaction.atomic():
-        case = _locked(case)
-        if not _move(
+        case = case_locked(case)
+        if not transitions.apply(
             case,
             Case.Status.DOCUMENT_REVISION,
             actor=actor,
             verb="case.document_revision_requested",
             note=note,
             data={"due": due.isoformat()},
+            changes={"supplement_due": due, "overdue_notified_at": None},
         ):
             return case
-        case.supplement_due = due
-        case.overdue_notified_at = None
-        case.save(update_fields=["status", "supplement_due", "overdue_notified_at"])
         notify(
             case_members(case),
             template="case_document_revision_requested",
@@ -593,13 +546,13 @@ def case_document_revision_request(*, actor, case, due, note=""):
 
 def case_documents_revised(*, actor, case):
     """The applicant reports the documents revised; the review repeats."""
-    _require_member(actor, case)
+    require_member(actor, case.organisation_id)
     with transaction.atomic():
-        case = _locked(case)
-        if not _move(case, Case.Status.DOCUMENT_REVIEW, actor=actor, verb="case.documents_revised"):
+        case = case_locked(case)
+        if not transitions.apply(
+            case, Case.Status.DOCUMENT_REVIEW, actor=actor, verb="case.documents_revised", changes={"supplement_due": None}
+        ):
             return case
-        case.supplement_due = None
-        case.save(update_fields=["status", "supplement_due"])
         staff = User.objects.filter(
             pk__in=CaseAccess.objects.filter(case=case).values("user_id"), is_active=True
         )
@@ -615,9 +568,8 @@ def case_documents_revised(*, actor, case):
 def case_document_review_pass(*, actor, case):
     """The document review passed: the on-site audit can be planned."""
     with transaction.atomic():
-        case = _locked(case)
-        if _move(case, Case.Status.ONSITE_PLANNED, actor=actor, verb="case.document_review_passed"):
-            case.save(update_fields=["status"])
+        case = case_locked(case)
+        if transitions.apply(case, Case.Status.ONSITE_PLANNED, actor=actor, verb="case.document_review_passed"):
             notify(active_managers(), template="case_document_review_passed", context={"case": case}, url=case_url(case))
     return case
 
@@ -625,9 +577,8 @@ def case_document_review_pass(*, actor, case):
 def case_onsite_start(*, actor, case):
     """The lead auditor started the on-site audit."""
     with transaction.atomic():
-        case = _locked(case)
-        if _move(case, Case.Status.ONSITE_IN_PROGRESS, actor=actor, verb="case.onsite_started"):
-            case.save(update_fields=["status"])
+        case = case_locked(case)
+        transitions.apply(case, Case.Status.ONSITE_IN_PROGRESS, actor=actor, verb="case.onsite_started")
     return case
 
 
@@ -635,15 +586,14 @@ def case_onsite_done(*, actor, case, nonconformities_raised):
     """The on-site report is in: on to rectification when nonconformities were
     raised, otherwise straight to the decision."""
     with transaction.atomic():
-        case = _locked(case)
+        case = case_locked(case)
         if case.status in (Case.Status.RECTIFICATION, Case.Status.DECISION_PENDING):
             return case
-        _move(case, Case.Status.ONSITE_DONE, actor=actor, verb="case.onsite_done")
+        transitions.apply(case, Case.Status.ONSITE_DONE, actor=actor, verb="case.onsite_done")
         if nonconformities_raised:
-            _move(case, Case.Status.RECTIFICATION, actor=actor, verb="case.rectification_started")
+            transitions.apply(case, Case.Status.RECTIFICATION, actor=actor, verb="case.rectification_started")
         else:
             _to_decision(case, actor)
-        case.save(update_fields=["status", "decision_due", "overdue_notified_at"])
         notify(case_members(case), template="case_onsite_done", context={"case": case}, url=case_url(case))
         if case.status == Case.Status.DECISION_PENDING:
             notify(active_managers(), template="case_decision_pending", context={"case": case}, url=case_url(case))
@@ -653,21 +603,23 @@ def case_onsite_done(*, actor, case, nonconformities_raised):
 def case_rectification_done(*, actor, case):
     """Every nonconformity is verified and the final score given."""
     with transaction.atomic():
-        case = _locked(case)
+        case = case_locked(case)
         if _to_decision(case, actor):
-            case.save(update_fields=["status", "decision_due", "overdue_notified_at"])
             notify(active_managers(), template="case_decision_pending", context={"case": case}, url=case_url(case))
     return case
 
 
 def _to_decision(case, actor):
     """Move to decision_pending with the scheme's working days for the
-    decision (DOMAIN.md: 5–10 working days after the audit). The caller saves."""
-    if not _move(case, Case.Status.DECISION_PENDING, actor=actor, verb="case.decision_pending"):
-        return False
-    case.decision_due = add_working_days(timezone.localdate(), process_settings_get(case.version).decision_working_days)
-    case.overdue_notified_at = None
-    return True
+    decision (DOMAIN.md: 5–10 working days after the audit)."""
+    due = add_working_days(timezone.localdate(), process_settings_get(case.version).decision_working_days)
+    return transitions.apply(
+        case,
+        Case.Status.DECISION_PENDING,
+        actor=actor,
+        verb="case.decision_pending",
+        changes={"decision_due": due, "overdue_notified_at": None},
+    )
 
 
 # --- The move made by the certificates app ------------------------------------
@@ -685,8 +637,6 @@ def case_decide(*, actor, case, decision):
     certified = decision.outcome == Case.Status.CERTIFIED
     to_state = Case.Status.CERTIFIED if certified else Case.Status.NOT_CERTIFIED
     with transaction.atomic():
-        case = _locked(case)
-        if not _move(case, to_state, actor=actor, verb="case.decided", note=decision.reason):
-            return case
-        case.save(update_fields=["status"])
+        case = case_locked(case)
+        transitions.apply(case, to_state, actor=actor, verb="case.decided", note=decision.reason)
     return case

@@ -10,12 +10,7 @@ from django.utils.translation import gettext as _
 
 from applications.fees import fee_schedule_get, quote_for_case
 from applications.models import Case, Contract, FeeBand, FeeSchedule, SchemeFee
-from applications.services._base import case_members, case_url
-from applications.services.case import (
-    _locked,
-    _move,
-    _require_member,
-)
+from applications.services._base import case_locked, case_members, case_url, require_member
 from certify import transitions
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
@@ -71,7 +66,7 @@ def case_contract_send(*, actor, case):
     """Send the contract with the quote computed now; its PDF is rendered after commit."""
     require_manager(actor)
     with transaction.atomic():
-        case = _locked(case)
+        case = case_locked(case)
         if case.status == Case.Status.CONTRACT_SENT:
             transitions.already_moved(case, Case.Status.CONTRACT_SENT)
             return case.contract
@@ -87,14 +82,13 @@ def case_contract_send(*, actor, case):
             prepayment=quote.prepayment,
             sent_by=actor,
         )
-        _move(
+        transitions.apply(
             case,
             Case.Status.CONTRACT_SENT,
             actor=actor,
             verb="case.contract_sent",
             data={"contract": contract.number, "fee": str(quote.certification_fee)},
         )
-        case.save(update_fields=["status"])
         enqueue("applications.tasks.contract_render_pdf", contract.pk)
         notify(case_members(case), template="case_contract_sent", context={"case": case, "contract": contract}, url=case_url(case))
     return contract
@@ -102,19 +96,19 @@ def case_contract_send(*, actor, case):
 
 def case_contract_accept(*, actor, case, typed_name, ip_address):
     """The applicant accepts the contract by typing their name."""
-    _require_member(actor, case)
+    require_member(actor, case.organisation_id)
     typed_name = " ".join((typed_name or "").split())
     if not typed_name:
         raise CertifyError(_("Type your full name to accept the contract."))
     with transaction.atomic():
-        case = _locked(case)
+        case = case_locked(case)
         if case.status == Case.Status.CONTRACT_ACCEPTED:
             transitions.already_moved(case, Case.Status.CONTRACT_ACCEPTED)
             return case.contract
         if case.status != Case.Status.CONTRACT_SENT:
             raise InvalidTransition(_("A contract can be accepted once the certification body has sent it."))
         contract = Contract.objects.select_for_update().get(case=case)
-        _move(
+        transitions.apply(
             case,
             Case.Status.CONTRACT_ACCEPTED,
             actor=actor,
@@ -126,7 +120,6 @@ def case_contract_accept(*, actor, case, typed_name, ip_address):
         contract.accepted_name = typed_name
         contract.accepted_ip = ip_address
         contract.save(update_fields=["accepted_at", "accepted_by", "accepted_name", "accepted_ip"])
-        case.save(update_fields=["status"])
         notify(active_managers(), template="case_contract_accepted", context={"case": case, "contract": contract}, url=case_url(case))
     return contract
 
@@ -141,7 +134,7 @@ def case_prepayment_record(*, actor, case, amount, reference=""):
     if amount <= 0:
         raise CertifyError(_("Enter the amount received."))
     with transaction.atomic():
-        case = _locked(case)
+        case = case_locked(case)
         if case.status == Case.Status.CONTRACT_SIGNED:
             transitions.already_moved(case, Case.Status.CONTRACT_SIGNED)
             return case.contract
@@ -151,7 +144,7 @@ def case_prepayment_record(*, actor, case, amount, reference=""):
                 _("The prepayment is %(due)s yuan; %(amount)s yuan is not enough.")
                 % {"due": contract.prepayment, "amount": amount}
             )
-        _move(
+        transitions.apply(
             case,
             Case.Status.CONTRACT_SIGNED,
             actor=actor,
@@ -165,7 +158,6 @@ def case_prepayment_record(*, actor, case, amount, reference=""):
         contract.save(
             update_fields=["prepayment_received", "prepayment_reference", "prepayment_recorded_at", "prepayment_recorded_by"]
         )
-        case.save(update_fields=["status"])
         notify(case_members(case), template="case_contract_signed", context={"case": case, "contract": contract}, url=case_url(case))
     return contract
 

@@ -4,27 +4,19 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from applications.models import Membership, SelfAssessment
+from applications.models import SelfAssessment
+from applications.services._base import require_member
 from certify import uploads
 from certify.events import event_record
-from certify.exceptions import CertifyError, NotAllowed
+from certify.exceptions import CertifyError
 from scoring.components import render_sheet_pdf, sheet_pdf_fingerprint
 from scoring.models import ScoreSheet
 from scoring.services import score_sheet_correct, score_sheet_create, score_sheet_submit
 
 
-def _require_member(actor, organisation):
-    if not (
-        actor.is_authenticated
-        and actor.is_applicant
-        and Membership.objects.filter(user=actor, organisation=organisation).exists()
-    ):
-        raise NotAllowed(_("Only members of the organisation may do this."))
-
-
 def self_assessment_create(*, actor, organisation, version, title, target_level=""):
     """Start a self-assessment against a published scheme version."""
-    _require_member(actor, organisation)
+    require_member(actor, organisation.pk)
     title = " ".join((title or "").split())
     if not title:
         raise CertifyError(_("Give the self-assessment a title."))
@@ -50,7 +42,7 @@ def self_assessment_create(*, actor, organisation, version, title, target_level=
 
 def self_assessment_finish(*, actor, assessment):
     """Submit the sheet: every item must be marked; the result is frozen."""
-    _require_member(actor, assessment.organisation)
+    require_member(actor, assessment.organisation_id)
     with transaction.atomic():
         sheet = score_sheet_submit(actor=actor, sheet=assessment.sheet)
         event_record(
@@ -65,7 +57,7 @@ def self_assessment_finish(*, actor, assessment):
 def self_assessment_revise(*, actor, assessment):
     """Reopen a finished self-assessment as a correcting sheet; the finished
     one stays readable."""
-    _require_member(actor, assessment.organisation)
+    require_member(actor, assessment.organisation_id)
     with transaction.atomic():
         assessment = SelfAssessment.objects.select_for_update().select_related("sheet").get(
             pk=assessment.pk

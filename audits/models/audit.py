@@ -238,6 +238,11 @@ class Audit(ChoiceLabels, models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Audits are never deleted; cancel them instead."))
 
+    def transition_refused(self, to_state):
+        if to_state == self.Status.IN_PROGRESS:
+            return _("Only a planned audit can start.")
+        return _("This is not possible while the audit is “%(status)s”.") % {"status": self.get_status_display()}
+
     @property
     def is_open(self):
         return self.status in self.OPEN

@@ -100,6 +100,11 @@ class Nonconformity(ChoiceLabels, models.Model):
     def __str__(self):
         return f"{self.get_severity_display()} · {self.description[:60]}"
 
+    def transition_refused(self, to_state):
+        if to_state == self.Status.ANSWERED:
+            return _("This nonconformity is closed.")
+        return _("Only an answered nonconformity can be verified.")
+
     def delete(self, *args, **kwargs):
         from django.core.exceptions import ValidationError
 
