@@ -8,7 +8,7 @@ class AuditsConfig(AppConfig):
 
     def ready(self):
         from audits.models import NONCONFORMITY_VERBS, Audit, Nonconformity
-        from audits.services_callbacks import CALLBACK_VERBS
+        from audits.services._base import CALLBACK_VERBS
         from certify.events import state_register, verb_register
         from certify.jobs import job_labels_register
 

@@ -13,10 +13,10 @@ from applications.demo import build_case, seed_enterprises
 from applications.models import Case
 from applications.uscc import uscc_check_char
 from audits import services
-from audits import services_callbacks as callback_services
+from audits import services as callback_services
 from audits.models import Audit, AuditorQualification, DeclarationRequest
 from audits.selectors_callbacks import callback_calls
-from audits.services_nc import nonconformity_answer, nonconformity_raise
+from audits.services.nonconformity import nonconformity_answer, nonconformity_raise
 from scoring.models import Indicator, Item
 from scoring.selectors import sheet_rate
 from scoring.services import mark_set

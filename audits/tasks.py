@@ -2,8 +2,8 @@ from celery import shared_task
 
 from audits.documents import audit_report_pdf
 from audits.services import audit_report_pdf_store, audits_cancel_for_withdrawn_cases
-from audits.services_callbacks import customer_list_read as customer_list_read_service
-from audits.services_nc import nonconformity_reminders as nonconformity_reminders_sweep
+from audits.services.customer_lists import customer_list_read as customer_list_read_service
+from audits.services.nonconformity import nonconformity_reminders as nonconformity_reminders_sweep
 from certify.jobs import DAY, periodic_run
 
 

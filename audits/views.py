@@ -13,6 +13,7 @@ from applications.selectors_case import case_checklist, case_list_for_user
 from audits import selectors, selectors_nc, services
 from audits.forms import AuditDaysBandFormSet, AuditDaysTableForm, AuditPlanForm, DeclarationForm
 from audits.models import Audit, DocumentReviewComment, TeamMember
+from audits.services.planning import PLANNED_FROM
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.models import User
@@ -41,7 +42,7 @@ def my_audits(request):
 @manager_required
 def audit_plan(request, case_public_id, kind):
     case = get_object_or_404(case_list_for_user(request.user), public_id=case_public_id)
-    if kind not in services.PLANNED_FROM:
+    if kind not in PLANNED_FROM:
         raise Http404
     computed, basis = services.audit_days_compute(case, kind)
     form = AuditPlanForm(request.POST or None, initial={"days": computed})

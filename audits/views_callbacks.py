@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from applications.selectors import months_in_operation
 from audits import selectors_callbacks as selectors
-from audits import services_callbacks as services
+from audits import services
 from audits.callbacks import SAMPLE_MAX, SAMPLE_MIN
 from audits.forms_callbacks import (
     CallForm,
@@ -27,6 +27,7 @@ from audits.forms_callbacks import (
 )
 from audits.models import TeamMember
 from audits.selectors import audit_role
+from audits.services._base import CALLBACK_OPEN
 from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required
@@ -50,7 +51,7 @@ def _page(request, audit, is_staff, **forms):
         calls_made = any(selectors.row_call(row) is not None for row in rows)
     else:
         calls_made = customer_list is not None and selectors.callbacks_recorded(customer_list)
-    is_open = audit.status in services.CALLBACK_OPEN
+    is_open = audit.status in CALLBACK_OPEN
     can_upload = not is_staff and is_open and not calls_made
     context = {
         "audit": audit,

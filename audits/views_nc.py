@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from applications.models import Case
 from applications.selectors import is_member
 from applications.selectors_case import case_get_for_user
-from audits import selectors, selectors_nc, services_nc
+from audits import selectors, selectors_nc
 from audits.forms_nc import (
     NonconformityAnswerForm,
     NonconformityEscalateForm,
@@ -20,6 +20,7 @@ from audits.forms_nc import (
     NonconformityVerifyForm,
 )
 from audits.models import Finding, Nonconformity
+from audits.services import nonconformity as services_nc
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.i18n import localized

@@ -6,7 +6,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audits import services
-from audits import services_callbacks as callbacks
+from audits import services as callbacks
 from audits.models import Audit
 from tests.audits.helpers import START, declared_auditor, passed_document_review, signed_case
 

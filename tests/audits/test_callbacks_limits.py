@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audits import callbacks
-from audits import services_callbacks as services
+from audits import services as services
 from audits.models import CustomerList
 from certify.exceptions import CertifyError
 from certify.models import Event

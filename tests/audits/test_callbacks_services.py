@@ -7,7 +7,7 @@ import pytest
 
 from applications import services as case_services
 from audits import callbacks, selectors_callbacks
-from audits import services_callbacks as services
+from audits import services as services
 from audits.models import CallBack, CustomerList, CustomerRow
 from audits.selectors_callbacks import callback_calls
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications import services as case_services
-from audits import services_callbacks as services
+from audits import services as services
 from audits.models import CallBack, CustomerList
 from audits.selectors_callbacks import callback_calls
 from audits.urls_callbacks import urlpatterns

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from applications.models import Case
-from audits import selectors_nc, services_nc
+from audits import selectors_nc
 from audits.models import (
     Audit,
     Nonconformity,
@@ -21,6 +21,7 @@ from audits.models import (
     TeamMember,
 )
 from audits.services import declaration_current
+from audits.services import nonconformity as services_nc
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import Event, Notification
 from scoring.models import Item

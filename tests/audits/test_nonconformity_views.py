@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from audits import services, services_nc
+from audits import services
 from audits.models import Nonconformity, NonconformityEvidence
+from audits.services import nonconformity as services_nc
 from audits.urls_nc import urlpatterns
 from tests.access import client_as, url_names
 from tests.audits.helpers import running_onsite, signed_case

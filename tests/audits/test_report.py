@@ -5,7 +5,11 @@ import pytest
 from applications.models import Case
 from audits import services
 from audits.models import Audit
-from audits.services_nc import nonconformity_answer, nonconformity_raise, nonconformity_verify
+from audits.services.nonconformity import (
+    nonconformity_answer,
+    nonconformity_raise,
+    nonconformity_verify,
+)
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from scoring.models import Item, ScoreSheet
 from scoring.services import mark_set

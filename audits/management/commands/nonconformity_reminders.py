@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from audits.services_nc import nonconformity_reminders
+from audits.services.nonconformity import nonconformity_reminders
 
 
 class Command(BaseCommand):
