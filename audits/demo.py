@@ -15,7 +15,7 @@ from applications.uscc import uscc_check_char
 from audits import services
 from audits import services as callback_services
 from audits.models import Audit, AuditorQualification, DeclarationRequest
-from audits.selectors_callbacks import callback_calls
+from audits.selectors.callbacks import callback_calls
 from audits.services.nonconformity import nonconformity_answer, nonconformity_raise
 from scoring.models import Indicator, Item
 from scoring.selectors import sheet_rate

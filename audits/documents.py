@@ -3,7 +3,7 @@
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from audits.selectors import findings_for_audit
+from audits.selectors.audit import findings_for_audit
 from certify.pdf import html_to_pdf
 from certify.selectors import body_profile_get
 from scoring.components import sheet_context
@@ -11,8 +11,8 @@ from scoring.components import sheet_context
 
 def audit_report_pdf(audit):
 
-    from audits.selectors_callbacks import callback_calls, callback_rates_for
-    from audits.selectors_nc import nonconformities_for_audit
+    from audits.selectors.callbacks import callback_calls, callback_rates_for
+    from audits.selectors.nonconformity import nonconformities_for_audit
 
     with translation.override("zh-hans"):
         context = sheet_context(audit.sheet, editable=False)

@@ -1,9 +1,7 @@
 from django.urls import path
 
-from audits import views
-from audits import views_onsite as onsite
-from audits.urls_callbacks import urlpatterns as callback_urlpatterns
-from audits.urls_nc import urlpatterns as nc_urlpatterns
+from audits.views import audit as views
+from audits.views import callbacks, nonconformity, onsite
 
 app_name = "audits"
 
@@ -58,7 +56,31 @@ urlpatterns = [
         onsite.finding_evidence_file,
         name="finding_evidence_file",
     ),
+    # Customer call-backs
+    path("<uuid:public_id>/call-backs/", callbacks.callbacks, name="callbacks"),
+    path("<uuid:public_id>/call-backs/list/", callbacks.callback_list_upload, name="callback_list_upload"),
+    path("<uuid:public_id>/call-backs/list/file/", callbacks.callback_list_download, name="callback_list_download"),
+    path("<uuid:public_id>/call-backs/sample/", callbacks.callback_sample_draw, name="callback_sample_draw"),
+    path("<uuid:public_id>/call-backs/calls/<int:row_id>/", callbacks.callback_record, name="callback_record"),
+    path("<uuid:public_id>/call-backs/rates/", callbacks.callback_rates_confirm, name="callback_rates_confirm"),
+    path("<uuid:public_id>/call-backs/survey/", callbacks.callback_survey_confirm, name="callback_survey_confirm"),
+    path(
+        "<uuid:public_id>/call-backs/complaints/",
+        callbacks.callback_complaints_record,
+        name="callback_complaints_record",
+    ),
+    path("<uuid:public_id>/call-backs/months/", callbacks.callback_months_confirm, name="callback_months_confirm"),
+    # Nonconformities
+    path("<uuid:public_id>/nonconformities/", nonconformity.audit_nonconformities, name="nonconformities"),
+    path(
+        "cases/<uuid:case_public_id>/nonconformities/",
+        nonconformity.case_nonconformities,
+        name="case_nonconformities",
+    ),
+    path("nonconformities/<uuid:nc_public_id>/", nonconformity.nonconformity_detail, name="nonconformity_detail"),
+    path(
+        "nonconformities/<uuid:nc_public_id>/evidence/<int:evidence_id>/",
+        nonconformity.nonconformity_evidence,
+        name="nonconformity_evidence",
+    ),
 ]
-
-# Call-backs and nonconformities keep their URLs in modules of their own.
-urlpatterns += callback_urlpatterns + nc_urlpatterns

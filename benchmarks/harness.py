@@ -83,8 +83,8 @@ def key_pages():
         ("audit workspace: report", reverse("audits:audit_report", args=[audit.public_id]), True),
         ("scoring page", reverse("audits:audit_scoring", args=[audit.public_id]), True),
         ("certificate list", reverse("certificates:certificate_list"), True),
-        ("public verification", reverse("verify_certificate", args=[certificate.token]), False),
-        ("register, number prefix", reverse("public_register") + f"?q={certificate.number[:8]}", False),
+        ("public verification", reverse("certificates:verify_certificate", args=[certificate.token]), False),
+        ("register, number prefix", reverse("certificates:public_register") + f"?q={certificate.number[:8]}", False),
     ]
 
 

@@ -23,7 +23,7 @@ from certificates.services import (
     certificates_expire,
     decision_record,
 )
-from certificates.services_complaints import (
+from certificates.services.complaint import (
     appeal_file,
     complaint_acknowledge,
     complaint_file,

@@ -10,7 +10,7 @@ from certify.pdf import html_to_pdf
 
 
 def verify_url(certificate):
-    return f"{settings.SITE_URL}{reverse('verify_certificate', args=[certificate.token])}"
+    return f"{settings.SITE_URL}{reverse('certificates:verify_certificate', args=[certificate.token])}"
 
 
 def certificate_pdf(certificate):

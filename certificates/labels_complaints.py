@@ -3,7 +3,7 @@ public pages. Imported once, from CertificatesConfig.ready()."""
 
 from django.utils.translation import gettext_lazy as _
 
-from certificates.models_complaints import Complaint
+from certificates.models import Complaint
 from certify.events import state_label, state_register, verb_register
 
 verb_register(

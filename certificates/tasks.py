@@ -2,7 +2,7 @@ from celery import shared_task
 
 from certificates.documents import certificate_pdf
 from certificates.services import certificate_pdf_store, certificates_expire
-from certificates.services_renewal import certificates_daily
+from certificates.services.renewal import certificates_daily
 from certify.jobs import DAY, periodic_run
 
 

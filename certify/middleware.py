@@ -82,12 +82,12 @@ class SecondFactorMiddleware:
             "healthz",
             "healthz_live",
             "body_logo",
-            "verify",
-            "verify_certificate",
-            "public_register",
-            "complaints:complaint_new",
-            "complaints:complaint_thanks",
-            "complaints:page",
+            "certificates:verify",
+            "certificates:verify_certificate",
+            "certificates:public_register",
+            "certificates:complaint_new",
+            "certificates:complaint_thanks",
+            "certificates:public_page",
         }
     )
 

@@ -88,9 +88,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("schemes/", include("scoring.urls")),
     path("audits/", include("audits.urls")),
-    path("", include("certificates.urls_complaints")),
-    path("certificates/", include("certificates.urls")),
-    path("", include("certificates.urls_public")),
+    path("", include("certificates.urls")),
     path("", include("applications.urls")),
 ]
 

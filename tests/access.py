@@ -41,15 +41,17 @@ def matrix_params(pages):
     ]
 
 
-def url_names(urlpatterns, namespace=""):
+def url_names(urlpatterns, namespace="", views=None):
     """Every named URL of a urlconf, with its namespace; included urlconfs of
-    other namespaces (the admin, another app) are left out."""
+    other namespaces (the admin, another app) are left out. `views`, a views
+    module's name, keeps only the URLs of its views."""
     names = set()
     for pattern in urlpatterns:
         if isinstance(pattern, URLPattern) and pattern.name:
-            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            if views is None or pattern.callback.__module__ == views:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
         elif isinstance(pattern, URLResolver) and not pattern.namespace:
-            names |= url_names(pattern.url_patterns, namespace)
+            names |= url_names(pattern.url_patterns, namespace, views)
     return names
 
 

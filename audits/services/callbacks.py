@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from applications.selectors import months_in_operation
 from audits import callbacks
 from audits.models import CallBack, CustomerList, CustomerRow
-from audits.selectors_callbacks import callback_calls
+from audits.selectors.callbacks import callback_calls
 from audits.services._base import (
     RATE_METRICS,
     audit_locked,

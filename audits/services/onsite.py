@@ -14,7 +14,7 @@ from audits.models import (
     Finding,
     FindingEvidence,
 )
-from audits.selectors_nc import case_rectification_state
+from audits.selectors.nonconformity import case_rectification_state
 from audits.services._base import SCORED_KINDS, audit_locked, require_lead, require_team
 from audits.services.nonconformity import nonconformity_raise
 from certify import transitions, uploads

@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('token', models.CharField(default=certificates.models._token, editable=False, max_length=32, unique=True)),
+                ('token', models.CharField(default=certificates.models.certificate._token, editable=False, max_length=32, unique=True)),
                 ('number', models.CharField(max_length=60, unique=True, verbose_name='certificate number')),
                 ('base_number', models.CharField(max_length=60, verbose_name='number without revision')),
                 ('revision', models.PositiveSmallIntegerField(default=0, verbose_name='revision')),

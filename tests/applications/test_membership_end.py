@@ -15,8 +15,8 @@ from applications.services import (
 )
 from audits import services as audit_services
 from certificates import services as certificate_services
-from certificates import services_complaints
-from certificates.models_complaints import Complaint
+from certificates.models import Complaint
+from certificates.services import complaint as services_complaints
 from certify import services
 from certify.exceptions import CertifyError, NotAllowed
 from tests.applications.case_helpers import submitted_case

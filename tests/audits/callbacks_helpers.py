@@ -74,6 +74,6 @@ def sampled(audit, applicant, lead, customers=30, size=10):
     """The list uploaded and a sample of `size` drawn; returns the sample's rows."""
     callbacks.customer_list_upload(actor=applicant, audit=audit, upload=csv_upload(csv_rows(customers)))
     callbacks.callback_sample_draw(actor=lead, audit=audit, size=size)
-    from audits.selectors_callbacks import callback_calls
+    from audits.selectors.callbacks import callback_calls
 
     return callback_calls(audit)

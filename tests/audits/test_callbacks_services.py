@@ -6,10 +6,11 @@ from decimal import Decimal
 import pytest
 
 from applications import services as case_services
-from audits import callbacks, selectors_callbacks
+from audits import callbacks
 from audits import services as services
 from audits.models import CallBack, CustomerList, CustomerRow
-from audits.selectors_callbacks import callback_calls
+from audits.selectors import callbacks as selectors_callbacks
+from audits.selectors.callbacks import callback_calls
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import Event
 from scoring.models import Metric

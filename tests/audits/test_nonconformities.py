@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from applications.models import Case
-from audits import selectors_nc
 from audits.models import (
     Audit,
     Nonconformity,
@@ -20,6 +19,7 @@ from audits.models import (
     NonconformityReminder,
     TeamMember,
 )
+from audits.selectors import nonconformity as selectors_nc
 from audits.services import declaration_current
 from audits.services import nonconformity as services_nc
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
@@ -417,7 +417,7 @@ def test_an_audit_page_lists_its_own_the_cases_other_and_the_organisations_still
 
 
 def test_a_viewers_role_on_the_team_is_read_once_per_audit(audit, lead, member, manager, django_assert_num_queries):
-    from audits.selectors import audit_get_for_user, audit_role
+    from audits.selectors.audit import audit_get_for_user, audit_role
 
     fetched = audit_get_for_user(manager, audit.public_id)
     # Two team members asked twice; the manager, not an auditor, costs no query.

@@ -176,7 +176,7 @@ def test_a_decision_issues_a_certificate_that_the_public_page_verifies(open_brow
     assert len(printed) == 1, text
     public_url = boss.get_by_test_id("public-page").get_attribute("href")
     assert printed[0] == public_url
-    assert public_url.endswith(reverse("verify_certificate", args=[certificate.token]))
+    assert public_url.endswith(reverse("certificates:verify_certificate", args=[certificate.token]))
     screenshot(boss, "04-certificate-issued")
 
     # --- 4. Signed out, the QR code's URL shows the valid certificate -------

@@ -1,8 +1,8 @@
 """Complaints and appeals in any state, through the services."""
 
-from certificates import services, services_complaints
-from certificates.models import Certificate
-from certificates.models_complaints import Complaint
+from certificates import services
+from certificates.models import Certificate, Complaint
+from certificates.services import complaint as services_complaints
 from tests.certificates.helpers import certificate_row, decision_pending_case
 
 DESCRIPTION = "售后服务热线长期无人接听，维修承诺未兑现。"

@@ -10,7 +10,6 @@ from applications.models import Case
 from certificates import services
 from certificates.models import Certificate, Decision, ReasonCode
 from certificates.urls import urlpatterns
-from certificates.urls_public import urlpatterns as public_urlpatterns
 from tests.access import (
     client_as,
     everyone,
@@ -55,9 +54,9 @@ PAGES = {
     "certificates:surveillance_outcome": MANAGER_POST,
     "certificates:surveillance_audit_create": MANAGER_POST,
     "certificates:renewal_apply": POST_ONLY_SIGNED_IN,
-    "verify": everyone(200),
-    "verify_certificate": everyone(200),
-    "public_register": everyone(200),
+    "certificates:verify": everyone(200),
+    "certificates:verify_certificate": everyone(200),
+    "certificates:public_register": everyone(200),
 }
 
 
@@ -83,7 +82,7 @@ def page_url(certificate, organisation, manager):
         "certificates:renewal_apply": {"public_id": certificate.public_id},
         "certificates:surveillance_outcome": {"public_id": certificate.public_id, "surveillance_id": 1},
         "certificates:surveillance_audit_create": {"public_id": certificate.public_id, "surveillance_id": 1},
-        "verify_certificate": {"token": certificate.token},
+        "certificates:verify_certificate": {"token": certificate.token},
     }
 
     def url(name):
@@ -93,7 +92,9 @@ def page_url(certificate, organisation, manager):
 
 
 def test_the_matrix_covers_every_certificates_page():
-    names = url_names(urlpatterns, "certificates") | url_names(public_urlpatterns)
+    names = url_names(urlpatterns, "certificates", views="certificates.views.certificate") | url_names(
+        urlpatterns, "certificates", views="certificates.views.public"
+    )
     assert names - set(PAGES) == set()
 
 

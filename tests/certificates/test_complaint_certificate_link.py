@@ -4,8 +4,8 @@ concerns when the filer gave no number, or a wrong one."""
 import pytest
 from django.urls import reverse
 
-from certificates import services_complaints as services
-from certificates.models_complaints import Complaint
+from certificates.models import Complaint
+from certificates.services import complaint as services
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import Event
 from tests.certificates.complaints_helpers import advance, decided_case, file_complaint
@@ -82,7 +82,7 @@ def test_a_complaint_about_the_body_is_linked_to_no_certificate(certificate, oth
 
 def test_the_manager_links_it_from_the_complaints_page(client, complaint, certificate, other_manager):
     client.force_login(other_manager)
-    url = reverse("complaints:complaint_certificate_link", args=[complaint.public_id])
+    url = reverse("certificates:complaint_certificate_link", args=[complaint.public_id])
     response = client.post(url, {"link-number": certificate.number}, follow=True)
     complaint.refresh_from_db()
     assert complaint.certificate == certificate
@@ -91,7 +91,7 @@ def test_the_manager_links_it_from_the_complaints_page(client, complaint, certif
 
 def test_an_empty_number_on_the_page_says_what_is_missing(english_client, complaint, other_manager):
     english_client.force_login(other_manager)
-    url = reverse("complaints:complaint_certificate_link", args=[complaint.public_id])
+    url = reverse("certificates:complaint_certificate_link", args=[complaint.public_id])
     response = english_client.post(url, {"link-number": ""}, follow=True)
     assert [str(message) for message in response.context["messages"]] == ["Give the certificate's number."]
 
@@ -100,12 +100,12 @@ def test_the_page_offers_the_link_form_to_a_manager_while_the_complaint_is_ident
     client, complaint, other_manager
 ):
     client.force_login(other_manager)
-    content = client.get(reverse("complaints:complaint_detail", args=[complaint.public_id])).content.decode()
+    content = client.get(reverse("certificates:complaint_detail", args=[complaint.public_id])).content.decode()
     assert 'data-testid="certificate-link"' in content
 
 
 def test_the_page_offers_no_link_form_once_the_investigation_started(client, complaint, other_manager):
     complaint = advance(complaint, other_manager, until=Complaint.Status.INVESTIGATING)
     client.force_login(other_manager)
-    content = client.get(reverse("complaints:complaint_detail", args=[complaint.public_id])).content.decode()
+    content = client.get(reverse("certificates:complaint_detail", args=[complaint.public_id])).content.decode()
     assert 'data-testid="certificate-link"' not in content

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from applications.models import Case
-from certificates import services_complaints as services
-from certificates.models_complaints import Complaint
+from certificates.models import Complaint
+from certificates.services import complaint as services
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import Email, Event, Notification
 from tests.certificates.complaints_helpers import (

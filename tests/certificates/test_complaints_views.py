@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from certificates import services_complaints as services
-from certificates.models_complaints import Complaint
+from certificates.models import Complaint
+from certificates.services import complaint as services
 from certify.models import Email, Notification
 from tests.certificates.complaints_helpers import advance, cheap_appeal, file_complaint
 from tests.certificates.helpers import case_row, certificate_row
@@ -18,8 +18,8 @@ from tests.factories import ManagerFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-NEW = reverse("complaints:complaint_new")
-LIST = reverse("complaints:complaint_list")
+NEW = reverse("certificates:complaint_new")
+LIST = reverse("certificates:complaint_list")
 
 FORM = {
     "about": "organisation",
@@ -52,11 +52,11 @@ def other_manager(db):
 
 
 def detail_url(complaint):
-    return reverse("complaints:complaint_detail", args=[complaint.public_id])
+    return reverse("certificates:complaint_detail", args=[complaint.public_id])
 
 
 def step_url(complaint, step):
-    return reverse("complaints:complaint_step", args=[complaint.public_id, step])
+    return reverse("certificates:complaint_step", args=[complaint.public_id, step])
 
 
 # --- The public form ---------------------------------------------------------------------
@@ -66,13 +66,13 @@ def test_a_visitor_files_a_complaint_and_is_sent_to_the_thank_you_page(client, m
     response = client.post(NEW, FORM)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("complaints:complaint_thanks")
+    assert response["Location"] == reverse("certificates:complaint_thanks")
 
 
 def test_the_thank_you_page_shows_the_reference(client, manager):
     client.post(NEW, FORM)
 
-    content = client.get(reverse("complaints:complaint_thanks")).content.decode()
+    content = client.get(reverse("certificates:complaint_thanks")).content.decode()
 
     assert Complaint.objects.get().reference in content
 
@@ -152,7 +152,7 @@ def test_the_certificate_number_can_be_given_in_the_address(client):
 
 
 def test_the_thank_you_page_without_a_complaint_sends_back_to_the_form(client):
-    response = client.get(reverse("complaints:complaint_thanks"))
+    response = client.get(reverse("certificates:complaint_thanks"))
 
     assert response["Location"] == NEW
 
@@ -435,7 +435,7 @@ def test_a_member_sees_the_appeal_button_on_a_decided_case(client, manager, appl
 
     content = client.get(reverse("applications:case_detail", args=[certificate.case.public_id])).content.decode()
 
-    assert reverse("complaints:appeal_new", args=[certificate.case.public_id]) in content
+    assert reverse("certificates:appeal_new", args=[certificate.case.public_id]) in content
 
 
 def test_a_manager_sees_no_appeal_button(client, manager, organisation):
@@ -452,7 +452,7 @@ def test_a_member_files_an_appeal_and_lands_on_it(client, manager, applicant, or
     client.force_login(applicant)
 
     response = client.post(
-        reverse("complaints:appeal_new", args=[certificate.case.public_id]), {"description": "评分有误"}
+        reverse("certificates:appeal_new", args=[certificate.case.public_id]), {"description": "评分有误"}
     )
 
     appeal = Complaint.objects.get()
@@ -464,7 +464,7 @@ def test_an_appeal_without_grounds_is_shown_on_the_page(client, manager, applica
     certificate = certificate_row(organisation, manager)
     client.force_login(applicant)
 
-    response = client.post(reverse("complaints:appeal_new", args=[certificate.case.public_id]), {"description": ""})
+    response = client.post(reverse("certificates:appeal_new", args=[certificate.case.public_id]), {"description": ""})
 
     assert response.status_code == 200
     assert not Complaint.objects.exists()
@@ -474,7 +474,7 @@ def test_the_appeal_page_of_a_case_with_an_open_appeal_leads_to_it(client, manag
     appeal = cheap_appeal(applicant, organisation, manager)
     client.force_login(applicant)
 
-    response = client.get(reverse("complaints:appeal_new", args=[appeal.case.public_id]))
+    response = client.get(reverse("certificates:appeal_new", args=[appeal.case.public_id]))
 
     assert response["Location"] == detail_url(appeal)
 
@@ -483,7 +483,7 @@ def test_a_case_without_a_decision_has_nothing_to_appeal(client, manager, applic
     case = case_row(organisation, manager)
     client.force_login(applicant)
 
-    response = client.get(reverse("complaints:appeal_new", args=[case.public_id]))
+    response = client.get(reverse("certificates:appeal_new", args=[case.public_id]))
 
     assert response["Location"] == reverse("applications:case_detail", args=[case.public_id])
 
@@ -508,6 +508,6 @@ def test_applicants_reach_their_list_from_the_navigation(client, applicant):
 
 
 def test_visitors_find_the_complaint_form_in_the_navigation(client):
-    content = client.get(reverse("verify")).content.decode()
+    content = client.get(reverse("certificates:verify")).content.decode()
 
     assert f'href="{NEW}"' in content

@@ -13,8 +13,10 @@ from applications import services as case_services
 from applications.models import Case
 from applications.services import contract as contract_services
 from audits import services as audit_services
-from certificates import services, services_renewal, services_surveillance
+from certificates import services
 from certificates.models import Certificate, Surveillance
+from certificates.services import renewal as services_renewal
+from certificates.services import surveillance as services_surveillance
 from scoring.models import Item
 from scoring.services import mark_set
 from tests.applications.case_helpers import all_accepted, complete

@@ -44,7 +44,7 @@ def certificate(applicant, organisation, manager):
 
 
 def page(client, certificate):
-    response = client.get(reverse("verify_certificate", args=[certificate.token]))
+    response = client.get(reverse("certificates:verify_certificate", args=[certificate.token]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -113,7 +113,7 @@ def test_a_revised_certificates_public_page_points_to_its_revision(client, manag
     )
     content = page(client, certificate)
     assert 'data-testid="successor"' in content
-    assert reverse("verify_certificate", args=[revision.token]) in content
+    assert reverse("certificates:verify_certificate", args=[revision.token]) in content
 
 
 def test_an_unknown_token_is_404(client, certificate):
@@ -178,7 +178,7 @@ def test_the_public_page_does_not_show_the_suspension_reason(client, private_cer
 
 
 def verify(client, **params):
-    response = client.get(reverse("verify"), params)
+    response = client.get(reverse("certificates:verify"), params)
     assert response.status_code == 200
     return response
 
@@ -214,7 +214,7 @@ def test_a_number_too_long_is_told_so_and_not_asked_for(english_client):
 
 def test_verification_links_to_the_public_page(client, certificate):
     content = verify(client, number=certificate.number).content.decode()
-    assert reverse("verify_certificate", args=[certificate.token]) in content
+    assert reverse("certificates:verify_certificate", args=[certificate.token]) in content
 
 
 def test_verification_finds_a_withdrawn_certificate_too(english_client, manager, certificate):
@@ -283,7 +283,7 @@ def register_rows(manager, organisation):
 
 
 def listed(client, search=None):
-    response = client.get(reverse("public_register"), {"q": search} if search is not None else {})
+    response = client.get(reverse("certificates:public_register"), {"q": search} if search is not None else {})
     assert response.status_code == 200
     return {certificate.number for certificate in response.context["page"]}
 
@@ -313,7 +313,7 @@ def test_the_register_does_not_find_by_the_middle_of_the_name(client, register_r
 
 
 def numbers_in_order(client, search):
-    response = client.get(reverse("public_register"), {"q": search})
+    response = client.get(reverse("certificates:public_register"), {"q": search})
     return [certificate.number for certificate in response.context["page"]]
 
 
@@ -339,9 +339,9 @@ def test_the_register_leaves_out_a_certificate_past_its_validity_before_the_dail
 
 
 def test_the_register_shows_the_holder_and_links_to_the_public_page(client, register_rows):
-    content = client.get(reverse("public_register")).content.decode()
+    content = client.get(reverse("certificates:public_register")).content.decode()
     assert "福建甲公司" in content
-    assert reverse("verify_certificate", args=[register_rows["active"].token]) in content
+    assert reverse("certificates:verify_certificate", args=[register_rows["active"].token]) in content
 
 
 # --- Rate limit --------------------------------------------------------------------------------
@@ -358,7 +358,7 @@ def three_a_minute(settings):
 
 @pytest.mark.usefixtures("three_a_minute")
 def test_the_fourth_verification_in_a_minute_answers_429_with_retry_after(client, certificate):
-    url = reverse("verify_certificate", args=[certificate.token])
+    url = reverse("certificates:verify_certificate", args=[certificate.token])
     assert [client.get(url).status_code for _ in range(3)] == [200, 200, 200]
     response = client.get(url)
     assert response.status_code == 429
@@ -368,19 +368,19 @@ def test_the_fourth_verification_in_a_minute_answers_429_with_retry_after(client
 @pytest.mark.usefixtures("three_a_minute")
 def test_the_verify_form_and_the_public_page_share_one_limit(client, certificate):
     for _ in range(3):
-        client.get(reverse("verify"), {"number": certificate.number})
-    assert client.get(reverse("verify_certificate", args=[certificate.token])).status_code == 429
+        client.get(reverse("certificates:verify"), {"number": certificate.number})
+    assert client.get(reverse("certificates:verify_certificate", args=[certificate.token])).status_code == 429
 
 
 @pytest.mark.usefixtures("three_a_minute")
 def test_the_fourth_register_page_in_a_minute_answers_429(client):
-    url = reverse("public_register")
+    url = reverse("certificates:public_register")
     assert [client.get(url).status_code for _ in range(4)] == [200, 200, 200, 429]
 
 
 @pytest.mark.usefixtures("three_a_minute")
 def test_another_client_is_not_limited_by_the_first(client, certificate):
-    url = reverse("verify_certificate", args=[certificate.token])
+    url = reverse("certificates:verify_certificate", args=[certificate.token])
     for _ in range(4):
         client.get(url)
     assert client.get(url, REMOTE_ADDR="10.0.0.9").status_code == 200
@@ -388,7 +388,7 @@ def test_another_client_is_not_limited_by_the_first(client, certificate):
 
 def test_the_limit_opens_again_in_the_next_minute(client, settings, certificate):
     settings.PUBLIC_RATE_LIMIT = "3/m"
-    url = reverse("verify_certificate", args=[certificate.token])
+    url = reverse("certificates:verify_certificate", args=[certificate.token])
     start = datetime.datetime(2026, 6, 1, 10, 0, 5, tzinfo=datetime.UTC)
     with time_machine.travel(start, tick=False):
         for _ in range(4):

@@ -8,9 +8,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from applications.fees import fee_schedule_get
-from certificates import services_complaints as services
+from certificates import services
 from certificates.catalogue_pages import SHIPPED_PAGES, load_public_pages
-from certificates.models_complaints import PublicPage
+from certificates.models import PublicPage
 from certify.exceptions import NotAllowed
 from certify.models import Event
 
@@ -27,11 +27,11 @@ def _no_requests_counted():
 
 
 def page_url(slug):
-    return reverse("complaints:page", args=[slug])
+    return reverse("certificates:public_page", args=[slug])
 
 
 def edit_url(slug):
-    return reverse("complaints:page_edit", args=[slug])
+    return reverse("certificates:public_page_edit", args=[slug])
 
 
 def form(page, **changes):
@@ -99,7 +99,7 @@ def test_the_complaints_page_names_the_regulator_and_links_to_the_form(english_c
     content = english_client.get(page_url("complaints")).content.decode()
 
     assert "certification regulator" in content
-    assert reverse("complaints:complaint_new") in content
+    assert reverse("certificates:complaint_new") in content
 
 
 def test_the_fees_page_shows_the_current_fee_schedule(client):
@@ -233,7 +233,7 @@ def test_the_pages_are_rate_limited_like_the_verify_pages(client, settings):
 
 
 def test_the_footer_links_the_three_pages_on_every_page(client):
-    content = client.get(reverse("verify")).content.decode()
+    content = client.get(reverse("certificates:verify")).content.decode()
 
     for slug in SLUGS:
         assert f'href="{page_url(slug)}"' in content

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from certificates import selectors
 from certificates.models import Certificate, Surveillance
+from certificates.selectors import certificate as selectors
 from tests.certificates.helpers import case_row, certificate_row, revision_row
 from tests.factories import MembershipFactory, uscc_for
 
@@ -54,7 +54,7 @@ def test_the_public_page_runs_the_same_queries_with_1_and_10_revisions_and_surve
 ):
     certificate = certificate_row(organisation, manager)
     surveillances(certificate, 1)
-    url = reverse("verify_certificate", args=[certificate.token])
+    url = reverse("certificates:verify_certificate", args=[certificate.token])
     one = warm(client, url)
     for revision in range(1, 10):
         revision_row(certificate, revision)
@@ -78,7 +78,7 @@ def test_the_certificate_page_runs_the_same_queries_with_1_and_10_revisions(clie
 
 def test_the_register_runs_the_same_queries_with_10_and_1000_certificates(client, manager):
     certificates(10, manager)
-    url = reverse("public_register")
+    url = reverse("certificates:public_register")
     ten = warm(client, url)
     certificates(990, manager)
     assert queries(client, url) == ten
@@ -86,7 +86,7 @@ def test_the_register_runs_the_same_queries_with_10_and_1000_certificates(client
 
 def test_the_register_search_runs_the_same_queries_with_10_and_60_certificates(client, manager):
     certificates(10, manager)
-    url = reverse("public_register") + "?q=批量"
+    url = reverse("certificates:public_register") + "?q=批量"
     ten = warm(client, url)
     certificates(50, manager)
     assert queries(client, url) == ten
@@ -240,7 +240,7 @@ def test_the_case_page_runs_the_same_queries_with_1_and_10_certificate_revisions
 
 def test_a_search_matching_more_than_a_page_links_to_the_next_page_keeping_the_search(client, manager):
     certificates(30, manager)
-    first = client.get(reverse("public_register") + "?q=批量").content.decode()
-    second = client.get(reverse("public_register") + "?q=批量&page=2").content.decode()
+    first = client.get(reverse("certificates:public_register") + "?q=批量").content.decode()
+    second = client.get(reverse("certificates:public_register") + "?q=批量&page=2").content.decode()
     assert "?q=%E6%89%B9%E9%87%8F&amp;page=2" in first
     assert (first.count("批量企业"), second.count("批量企业")) == (25, 5)

@@ -206,7 +206,7 @@ def test_every_role_completes_its_steps_with_redis_stopped_then_hung_and_everyth
     broker_breaker.reset()
     pages.crawl(client, "/", case_url("case_detail", case), reverse("certificates:certificate_detail", args=[certificate.public_id]))
     client.logout()
-    pages.crawl(client, reverse("verify_certificate", args=[certificate.token]))
+    pages.crawl(client, reverse("certificates:verify_certificate", args=[certificate.token]))
     # The operator's probe says what is down, promptly (its answer is kept 5 s).
     health._memo["body"] = None
     response, elapsed = timed(lambda: client.get("/healthz"))
@@ -377,7 +377,7 @@ def served(path, query=""):
 def test_a_page_answers_after_postgresql_ended_its_kept_open_connection():
     """CONN_HEALTH_CHECKS: a kept-open connection the server ended is replaced
     before the request uses it (a PostgreSQL restart does the same to all)."""
-    path, query = reverse("verify"), "number=01626AS00001R0"
+    path, query = reverse("certificates:verify"), "number=01626AS00001R0"
     assert served(path, query) == 200
     assert connection.connection is not None, "the connection was not kept open"
     backend = connection.connection.info.backend_pid

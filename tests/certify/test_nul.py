@@ -20,7 +20,7 @@ def test_a_nul_in_the_address_is_a_bad_request(client, path):
     assert client.get(path).status_code == 400
 
 
-@pytest.mark.parametrize("name", ["public_register", "verify", "register"])
+@pytest.mark.parametrize("name", ["certificates:public_register", "certificates:verify", "register"])
 def test_a_nul_in_a_public_search_is_a_bad_request(client, name):
     response = client.get(reverse(name), {"q": "ab\x00cd", "number": "ab\x00cd"})
 
@@ -51,7 +51,7 @@ def test_a_nul_in_a_posted_form_is_a_bad_request(client):
 def test_a_nul_in_the_session_cookie_is_a_bad_request(client):
     client.cookies["sessionid"] = "abcdefgh\x00ijkl"
 
-    assert client.get(reverse("public_register")).status_code == 400
+    assert client.get(reverse("certificates:public_register")).status_code == 400
 
 
 def test_a_nul_in_the_user_agent_at_sign_in_is_a_bad_request(client, applicant):

@@ -12,8 +12,7 @@ from django.conf import settings
 
 from applications.models import Case
 from audits.models import Audit, Nonconformity
-from certificates.models import Certificate, Surveillance
-from certificates.models_complaints import Complaint
+from certificates.models import Certificate, Complaint, Surveillance
 from certify import transitions
 from certify.exceptions import InvalidTransition
 from certify.models import Event

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certificates.services_renewal import certificates_daily
+from certificates.services.renewal import certificates_daily
 from certify.jobs import SweepFailed
 
 

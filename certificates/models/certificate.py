@@ -326,4 +326,3 @@ class Renewal(models.Model):
         return f"{self.certificate} → {self.case}"
 
 
-from certificates.models_complaints import Complaint, PublicPage  # noqa: E402, F401

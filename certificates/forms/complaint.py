@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from certificates.models_complaints import Complaint, PublicPage
+from certificates.models import Complaint, PublicPage
 
 
 class ComplaintForm(forms.Form):

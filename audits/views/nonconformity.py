@@ -12,14 +12,15 @@ from django.utils.translation import gettext as _
 from applications.models import Case
 from applications.selectors import is_member
 from applications.selectors_case import case_get_for_user
-from audits import selectors, selectors_nc
-from audits.forms_nc import (
+from audits.forms.nonconformity import (
     NonconformityAnswerForm,
     NonconformityEscalateForm,
     NonconformityRaiseForm,
     NonconformityVerifyForm,
 )
 from audits.models import Finding, Nonconformity
+from audits.selectors import audit as selectors
+from audits.selectors import nonconformity as selectors_nc
 from audits.services import nonconformity as services_nc
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError

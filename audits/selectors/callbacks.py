@@ -12,7 +12,7 @@ from applications.selectors import is_member
 from applications.selectors_case import case_get_for_user
 from audits import callbacks
 from audits.models import Audit, CallBack, CustomerList, CustomerRow
-from audits.selectors import audit_get_for_user
+from audits.selectors.audit import audit_get_for_user
 from scoring.models import Gate, Metric
 
 # Shown on the page; the whole list is in the uploaded file.

@@ -10,9 +10,16 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Case, Organisation
 from applications.selectors_case import case_checklist, case_list_for_user
-from audits import selectors, selectors_nc, services
-from audits.forms import AuditDaysBandFormSet, AuditDaysTableForm, AuditPlanForm, DeclarationForm
+from audits import services
+from audits.forms.audit import (
+    AuditDaysBandFormSet,
+    AuditDaysTableForm,
+    AuditPlanForm,
+    DeclarationForm,
+)
 from audits.models import Audit, DocumentReviewComment, TeamMember
+from audits.selectors import audit as selectors
+from audits.selectors import nonconformity as selectors_nc
 from audits.services.planning import PLANNED_FROM
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError

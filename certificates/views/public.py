@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from certificates import selectors
-from certificates.forms import VerifyForm
+from certificates.forms.certificate import VerifyForm
+from certificates.selectors import certificate as selectors
 from certify.pagination import Window
 from certify.ratelimit import rate_limited
 

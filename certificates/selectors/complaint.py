@@ -3,7 +3,7 @@ managers see every one; anyone else only those they filed signed in."""
 
 from django.http import Http404
 
-from certificates.models_complaints import Complaint, PublicPage
+from certificates.models import Complaint, PublicPage
 from certify.events import event_list_for_object
 
 

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audits import selectors, services
-from audits.forms import FindingForm, SpecialBonusForm, SpecialDeductionForm
+from audits import services
+from audits.forms.audit import FindingForm, SpecialBonusForm, SpecialDeductionForm
 from audits.models import Audit, FindingEvidence
-from audits.selectors_nc import case_rectification_state, nonconformities_for_audit
+from audits.selectors import audit as selectors
+from audits.selectors.nonconformity import case_rectification_state, nonconformities_for_audit
 from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required

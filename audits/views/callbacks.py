@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.selectors import months_in_operation
-from audits import selectors_callbacks as selectors
 from audits import services
 from audits.callbacks import SAMPLE_MAX, SAMPLE_MIN
-from audits.forms_callbacks import (
+from audits.forms.callbacks import (
     CallForm,
     ComplaintsForm,
     CustomerListUploadForm,
@@ -26,7 +25,8 @@ from audits.forms_callbacks import (
     SurveyForm,
 )
 from audits.models import TeamMember
-from audits.selectors import audit_role
+from audits.selectors import callbacks as selectors
+from audits.selectors.audit import audit_role
 from audits.services._base import CALLBACK_OPEN
 from certify.exceptions import CertifyError
 from certify.uploads import serve_upload

@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Case
 from applications.selectors import is_member, was_member
-from certificates.models import Certificate, Decision, NumberCounter
-from certificates.models_complaints import Complaint, PublicPage
+from certificates.models import Certificate, Complaint, Decision, NumberCounter
 from certificates.services import was_on_audit_team
 from certify import transitions
 from certify.events import event_record
@@ -34,7 +33,7 @@ REFERENCE_PREFIX = {Complaint.Kind.COMPLAINT: "TS", Complaint.Kind.APPEAL: "SS"}
 
 
 def complaint_url(complaint):
-    return reverse("complaints:complaint_detail", args=[complaint.public_id])
+    return reverse("certificates:complaint_detail", args=[complaint.public_id])
 
 
 def _reference_allocate(kind, filed_at):
@@ -406,30 +405,3 @@ def complaint_close(*, actor, complaint, note=""):
     """An uninvolved manager closes a decided complaint or appeal once the
     outcome has been reported."""
     return _step_by_manager(actor, complaint, Complaint.Status.CLOSED, "closed", note, notice="complaint_closed")
-
-
-# --- Public pages ------------------------------------------------------------------------
-
-PAGE_FIELDS = ("title_zh", "title_en", "body_zh", "body_en")
-
-
-def public_page_update(*, actor, page, **fields):
-    """A manager rewrites one of the body's public pages; its history keeps
-    every version. Saving the same text changes nothing."""
-    require_manager(actor)
-    fields = {name: (value or "").strip() for name, value in fields.items() if name in PAGE_FIELDS}
-    if ("title_zh" in fields and not fields["title_zh"]) or ("body_zh" in fields and not fields["body_zh"]):
-        raise CertifyError(_("The Chinese title and text are required."))
-    with transaction.atomic():
-        page = PublicPage.objects.select_for_update().get(pk=page.pk)
-        changed = [name for name, value in fields.items() if getattr(page, name) != value]
-        if not changed:
-            return page
-        for name in changed:
-            setattr(page, name, fields[name])
-        page.updated_at = timezone.now()
-        page.updated_by = actor
-        page._history_user = actor
-        page.save()
-        event_record(actor=actor, obj=page, verb="public_page.updated", data={"slug": page.slug, "fields": changed})
-    return page

@@ -23,10 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 from applications.fees import fee_schedule_get
 from applications.selectors import is_member
 from applications.selectors_case import case_get_for_user
-from certificates import selectors_complaints as selectors
-from certificates import services_complaints as services
 from certificates.catalogue_pages import COMPLAINTS, FEES
-from certificates.forms_complaints import (
+from certificates.forms.complaint import (
     AppealForm,
     CertificateLinkForm,
     ComplaintDecisionForm,
@@ -34,8 +32,10 @@ from certificates.forms_complaints import (
     PublicPageForm,
     StepNoteForm,
 )
-from certificates.models import Decision
-from certificates.models_complaints import Complaint
+from certificates.models import Complaint, Decision
+from certificates.selectors import complaint as selectors
+from certificates.services import complaint as services
+from certificates.services.public_page import public_page_update
 from certify.exceptions import CertifyError
 from certify.i18n import localized
 from certify.ratelimit import rate_limited
@@ -67,7 +67,7 @@ def complaint_new(request):
             form.add_error(None, exc.message)
         else:
             request.session[SESSION_REFERENCE] = complaint.reference
-            return redirect("complaints:complaint_thanks")
+            return redirect("certificates:complaint_thanks")
     return render(request, "certificates/complaints/complaint_form.html", {"form": form})
 
 
@@ -77,7 +77,7 @@ def complaint_thanks(request):
     nothing else, so no reference can be looked up here."""
     reference = request.session.get(SESSION_REFERENCE)
     if not reference:
-        return redirect("complaints:complaint_new")
+        return redirect("certificates:complaint_new")
     return render(request, "certificates/complaints/complaint_thanks.html", {"reference": reference})
 
 
@@ -308,11 +308,11 @@ def public_page_edit(request, slug):
     form = PublicPageForm(request.POST or None, instance=page)
     if request.method == "POST" and form.is_valid():
         try:
-            services.public_page_update(actor=request.user, page=page, **form.cleaned_data)
+            public_page_update(actor=request.user, page=page, **form.cleaned_data)
         except CertifyError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("The page is saved and shown to everyone at once."))
-            return redirect("complaints:page", slug=slug)
+            return redirect("certificates:public_page", slug=slug)
     history = page.history.select_related("history_user").order_by("-history_date")[:10]
     return render(request, "certificates/pages/page_form.html", {"page": page, "form": form, "history": history})

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Case, Membership
 from audits.models import Audit, TeamMember
-from audits.selectors_nc import nonconformities_for_case
+from audits.selectors.nonconformity import nonconformities_for_case
 from certificates.models import Certificate, ReasonCode, Surveillance
 from certify.i18n import localized
 from certify.pagination import RowsByKey

@@ -14,7 +14,7 @@ from applications.models import Case
 from applications.services import case_create
 from certificates import services
 from certificates.models import Certificate, Renewal
-from certificates.services_surveillance import surveillances_sweep
+from certificates.services.surveillance import surveillances_sweep
 from certify.events import event_record
 from certify.exceptions import InvalidTransition
 from certify.jobs import each_of

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from applications.models import Case
 from applications.selectors import is_member
 from applications.selectors_case import case_get_for_user
-from certificates import selectors, services, services_renewal, services_surveillance
+from certificates import services
 from certificates.documents import verify_url
-from certificates.forms import (
+from certificates.forms.certificate import (
     DecisionForm,
     ReasonCodeForm,
     RevisionForm,
@@ -27,6 +27,9 @@ from certificates.forms import (
     SurveillanceOutcomeForm,
 )
 from certificates.models import Certificate, Decision, ReasonCode, Surveillance
+from certificates.selectors import certificate as selectors
+from certificates.services import renewal as services_renewal
+from certificates.services import surveillance as services_surveillance
 from certify import transitions
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
