@@ -8,8 +8,8 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from applications.models import Case, Organisation
-        from applications.selectors import ORGANISATION_COUNT, staff_role_refusal
-        from applications.selectors_case import PIPELINE
+        from applications.selectors.case import PIPELINE
+        from applications.selectors.organisation import ORGANISATION_COUNT, staff_role_refusal
         from certify.cache import changed_with
         from certify.events import state_register, verb_register
         from certify.jobs import job_labels_register

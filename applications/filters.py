@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Case
-from applications.selectors_case import deadline_condition, overdue_condition
+from applications.selectors.case import deadline_condition, overdue_condition
 from certify.widgets import PlainSelect
 from scoring.models import Scheme
 

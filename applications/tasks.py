@@ -1,9 +1,9 @@
 from celery import shared_task
 
 from applications.documents import contract_pdf, supplement_notice_pdf
-from applications.services.case import supplement_notice_store
 from applications.services.contract import contract_pdf_store
 from applications.services.deadlines import case_deadlines_notify
+from applications.services.review import supplement_notice_store
 from certify.jobs import DAY, periodic_run
 
 

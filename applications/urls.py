@@ -1,8 +1,9 @@
 from django.urls import path
 
-from applications import views, views_people
-from applications import views_self_assessment as sa
-from applications.urls_case import urlpatterns as case_urlpatterns
+from applications.views import case
+from applications.views import organisation as views
+from applications.views import people as views_people
+from applications.views import self_assessment as sa
 
 app_name = "applications"
 
@@ -124,7 +125,54 @@ urlpatterns += [
         name="membership_role",
     ),
     path("invitations/<token:token>/", views_people.invitation_detail, name="invitation_detail"),
+    # The case (the application)
+    path("cases/", case.case_list, name="case_list"),
+    path("cases/new/", case.case_create, name="case_create"),
+    path("cases/review-queue/", case.review_queue, name="review_queue"),
+    path("cases/<uuid:public_id>/", case.case_detail, name="case_detail"),
+    path("cases/<uuid:public_id>/edit/", case.case_update, name="case_update"),
+    path("cases/<uuid:public_id>/declarations/", case.case_declare, name="case_declare"),
+    path(
+        "cases/<uuid:public_id>/materials/<int:type_id>/upload/",
+        case.material_upload,
+        name="material_upload",
+    ),
+    path(
+        "cases/<uuid:public_id>/files/<int:material_id>/",
+        case.material_download,
+        name="material_download",
+    ),
+    path(
+        "cases/<uuid:public_id>/files/<int:material_id>/remove/",
+        case.material_remove,
+        name="material_remove",
+    ),
+    path("cases/<uuid:public_id>/submit/", case.case_submit, name="case_submit"),
+    path("cases/<uuid:public_id>/withdraw/", case.case_withdraw, name="case_withdraw"),
+    path("cases/<uuid:public_id>/review/start/", case.case_review_start, name="case_review_start"),
+    path("cases/<uuid:public_id>/review/", case.case_review_decide, name="case_review_decide"),
+    path("cases/<uuid:public_id>/reject/", case.case_reject, name="case_reject"),
+    path(
+        "cases/<uuid:public_id>/documents-revised/",
+        case.case_documents_revised,
+        name="case_documents_revised",
+    ),
+    path("cases/<uuid:public_id>/contract/send/", case.case_contract_send, name="case_contract_send"),
+    path(
+        "cases/<uuid:public_id>/contract/accept/",
+        case.case_contract_accept,
+        name="case_contract_accept",
+    ),
+    path(
+        "cases/<uuid:public_id>/contract/prepayment/",
+        case.case_prepayment_record,
+        name="case_prepayment_record",
+    ),
+    path("cases/<uuid:public_id>/contract.pdf", case.contract_pdf, name="contract_pdf"),
+    path("manage/fees/", case.fee_schedule, name="fee_schedule"),
+    path(
+        "cases/<uuid:public_id>/supplements/<int:request_id>/notice.pdf",
+        case.supplement_notice_pdf,
+        name="supplement_notice_pdf",
+    ),
 ]
-
-# The case (application) pages live in their own module.
-urlpatterns += case_urlpatterns

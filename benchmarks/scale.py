@@ -25,8 +25,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from applications.models import Case, Membership, Organisation, ServiceOutlet
-from applications.selectors import ORGANISATION_COUNT
-from applications.selectors_case import PIPELINE
+from applications.selectors.case import PIPELINE
+from applications.selectors.organisation import ORGANISATION_COUNT
 from applications.uscc import uscc_check_char
 from audits.models import (
     Audit,

@@ -345,21 +345,8 @@ def _gate_checks(level: Level, metrics: dict[str, Decimal]) -> tuple[GateCheck, 
     return tuple(GateCheck(gate.metric, gate.minimum, metrics.get(gate.metric)) for gate in level.gates)
 
 
-def rate(
-    scheme: Scheme,
-    marks: dict[str, Mark],
-    *,
-    special_deductions: int = 0,
-    special_bonus: int = 0,
-    metrics: dict[str, Decimal] | None = None,
-    provisional: bool = False,
-) -> Result:
-    """Rate `marks` against `scheme`.
-
-    Strict by default: every item must carry a mark. With `provisional`,
-    unmarked items are left out of both sides and counted in `unmarked`, so a
-    half-filled sheet shows where it stands.
-    """
+def _check_inputs(scheme, marks, special_deductions, special_bonus, metrics):
+    """Refuse what the standard cannot rate; return the metrics as Decimals."""
     validate_scheme(scheme)
     metrics = {name: to_decimal(value, f"metric {name}") for name, value in (metrics or {}).items()}
     for name in metrics:
@@ -384,7 +371,12 @@ def rate(
             raise InvalidInput(f"mark for unknown item {code}")
     for code, mark in marks.items():
         _check_mark(code, mark)
+    return metrics
 
+
+def _sum_tree(scheme, marks, provisional):
+    """Awarded and applicable points of every item, indicator and category;
+    with `provisional`, unmarked items are counted instead of refused."""
     items: dict[str, ItemResult] = {}
     indicators: dict[str, Totals] = {}
     categories: dict[str, Totals] = {}
@@ -413,6 +405,56 @@ def rate(
         categories[category.code] = Totals(
             category_awarded, category_applicable, Fraction(category.max_points)
         )
+    return items, indicators, categories, unmarked
+
+
+def _shares_of_the_whole(items, applicable):
+    """Each item's points as a share of the 100 the applicable points scale to."""
+    return {
+        code: ItemResult(
+            result.code, result.result, result.awarded, result.applicable, result.awarded / applicable * HUNDRED
+        )
+        for code, result in items.items()
+    }
+
+
+def _level_for(scheme, score, special_deductions, gate_checks):
+    """The level the score and the gates reach, and the rule that decided it."""
+    if score < scheme.fail_below:
+        return FAIL, f"score {score} is below {scheme.fail_below}: fail"
+    if special_deductions >= scheme.special_deductions_fail_at:
+        return FAIL, (
+            f"{special_deductions} special deductions reach the limit of "
+            f"{scheme.special_deductions_fail_at}: fail whatever the score"
+        )
+    level_code, rule = FAIL, f"no level's minimum and gates are met at {score}: fail"
+    for level in scheme.levels:
+        if score >= level.min_score and all(check.holds for check in gate_checks[level.code]):
+            gates = gate_checks[level.code]
+            level_code = level.code
+            rule = f"score {score} ≥ {level.min_score}" + (
+                " and " + ", ".join(f"{c.metric} {c.value} ≥ {c.minimum}" for c in gates) if gates else ""
+            ) + f": {level.code}"
+    return level_code, rule
+
+
+def rate(
+    scheme: Scheme,
+    marks: dict[str, Mark],
+    *,
+    special_deductions: int = 0,
+    special_bonus: int = 0,
+    metrics: dict[str, Decimal] | None = None,
+    provisional: bool = False,
+) -> Result:
+    """Rate `marks` against `scheme`.
+
+    Strict by default: every item must carry a mark. With `provisional`,
+    unmarked items are left out of both sides and counted in `unmarked`, so a
+    half-filled sheet shows where it stands.
+    """
+    metrics = _check_inputs(scheme, marks, special_deductions, special_bonus, metrics)
+    items, indicators, categories, unmarked = _sum_tree(scheme, marks, provisional)
 
     applicable = sum((totals.applicable for totals in categories.values()), Fraction(0))
     awarded = sum((totals.awarded for totals in categories.values()), Fraction(0))
@@ -420,41 +462,12 @@ def rate(
         if provisional and unmarked:
             raise InvalidInput("no item is marked yet")
         raise InvalidInput("every item is deleted: nothing is left to score")
-    for code, item_result in items.items():
-        items[code] = ItemResult(
-            item_result.code,
-            item_result.result,
-            item_result.awarded,
-            item_result.applicable,
-            item_result.awarded / applicable * HUNDRED,
-        )
 
     base = awarded / applicable * HUNDRED
-    final = base - special_deductions + special_bonus
-    final = min(max(final, Fraction(0)), HUNDRED)
+    final = min(max(base - special_deductions + special_bonus, Fraction(0)), HUNDRED)
     score = round_half_up(final)
-
     gate_checks = {level.code: _gate_checks(level, metrics) for level in scheme.levels}
-    deductions_fail = special_deductions >= scheme.special_deductions_fail_at
-    level_code = FAIL
-    if score < scheme.fail_below:
-        rule = f"score {score} is below {scheme.fail_below}: fail"
-    elif deductions_fail:
-        rule = (
-            f"{special_deductions} special deductions reach the limit of "
-            f"{scheme.special_deductions_fail_at}: fail whatever the score"
-        )
-    else:
-        rule = f"no level's minimum and gates are met at {score}: fail"
-        for level in scheme.levels:
-            if score >= level.min_score and all(check.holds for check in gate_checks[level.code]):
-                level_code = level.code
-                gates = gate_checks[level.code]
-                rule = f"score {score} ≥ {level.min_score}" + (
-                    " and " + ", ".join(f"{c.metric} {c.value} ≥ {c.minimum}" for c in gates)
-                    if gates
-                    else ""
-                ) + f": {level.code}"
+    level_code, rule = _level_for(scheme, score, special_deductions, gate_checks)
 
     result = Result(
         score=score,
@@ -467,10 +480,11 @@ def rate(
         rule=rule,
         categories=categories,
         indicators=indicators,
-        items=items,
+        items=_shares_of_the_whole(items, applicable),
         gate_checks=gate_checks,
         unmarked=unmarked,
     )
+    deductions_fail = special_deductions >= scheme.special_deductions_fail_at
     result.next_level = _next_level(scheme, result, deductions_fail)
     result.explanation = _explain(scheme, result)
     return result

@@ -8,8 +8,7 @@ posted back; a success reloads the page, since one changed number moves the
 sums all the way up. Without JavaScript the same URLs serve whole pages.
 """
 
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.contrib import messages
@@ -34,16 +33,16 @@ from scoring.forms import (
     LevelForm,
     SettingsForm,
 )
-from scoring.models import Category, Gate, Indicator, Item, Level, SchemeVersion
+from scoring.models import Category, Gate, Indicator, Item, Level
 from scoring.selectors import (
-    PROCESS_SETTINGS,
     scheme_version_get,
     scheme_version_list,
+    tree_sums,
+    version_changes,
     version_levels,
+    version_settings_rows,
     version_tree,
 )
-
-HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -139,150 +138,6 @@ def _add_errors(form, exc):
         form.add_error(None, exc.messages)
 
 
-# --- The tree with its sums ---------------------------------------------------
-
-
-@dataclass
-class Sums:
-    """Running sums of a version's tree and where they fail to add up."""
-
-    total: Decimal = Decimal(0)
-    problems: list = field(default_factory=list)
-
-    @property
-    def total_ok(self):
-        return self.total == HUNDRED
-
-
-def _points(value):
-    return Decimal(value).quantize(Decimal("0.01"))
-
-
-def tree_sums(tree, levels, fail_below):
-    """Annotate the loaded tree and levels with their sums and problems.
-
-    Each indicator gets `items_sum` and `sum_ok`, each category
-    `indicators_sum`, `sum_ok` and `running_total` (the categories so far),
-    each level `problem`. Works on prefetched rows only: no queries.
-    """
-    sums = Sums()
-    for category in tree:
-        category.indicator_list = list(category.indicators.all())
-        category.indicators_sum = Decimal(0)
-        for indicator in category.indicator_list:
-            indicator.item_list = list(indicator.items.all())
-            indicator.items_sum = sum((item.max_points for item in indicator.item_list), Decimal(0))
-            indicator.sum_ok = bool(indicator.item_list) and (
-                indicator.items_sum == indicator.max_points
-            )
-            if not indicator.sum_ok:
-                sums.problems.append(
-                    _("Items of indicator %(code)s sum to %(sum)s, not %(points)s.")
-                    % {
-                        "code": indicator.code,
-                        "sum": _points(indicator.items_sum),
-                        "points": _points(indicator.max_points),
-                    }
-                )
-            category.indicators_sum += indicator.max_points
-        category.sum_ok = bool(category.indicator_list) and (
-            category.indicators_sum == category.max_points
-        )
-        if not category.sum_ok:
-            sums.problems.append(
-                _("Indicators of category %(code)s sum to %(sum)s, not %(points)s.")
-                % {
-                    "code": category.code,
-                    "sum": _points(category.indicators_sum),
-                    "points": _points(category.max_points),
-                }
-            )
-        sums.total += category.max_points
-        category.running_total = sums.total
-    if not sums.total_ok:
-        sums.problems.append(
-            _("The categories sum to %(sum)s, not 100.") % {"sum": _points(sums.total)}
-        )
-    previous = None
-    for position, level in enumerate(levels):
-        level.gate_list = list(level.gates.all())
-        level.problem = ""
-        if position == 0 and level.min_score != fail_below:
-            level.problem = _("The lowest level must start at the pass mark, %(fail_below)s.") % {
-                "fail_below": _points(fail_below)
-            }
-        elif previous is not None and level.min_score < previous.min_score:
-            level.problem = _("Below the level before it (%(code)s, %(score)s).") % {
-                "code": previous.code,
-                "score": _points(previous.min_score),
-            }
-        if level.problem:
-            sums.problems.append(f"{level.code}: {level.problem}")
-        previous = level
-    if not levels:
-        sums.problems.append(_("The version has no levels."))
-    return sums
-
-
-def _settings_rows(version):
-    rules = [
-        (SchemeVersion._meta.get_field(name).verbose_name, getattr(version, name))
-        for name in ("fail_below", "special_deductions_fail_at", "special_bonus_max")
-    ]
-    process = [
-        (SchemeVersion._meta.get_field(name).verbose_name, getattr(version, name))
-        for name in PROCESS_SETTINGS
-    ]
-    return rules, process
-
-
-def _changes(version, limit=30):
-    """Field-level history (django-simple-history) of the version and its
-    nodes, newest first. A fixed number of queries, whatever the tree's size."""
-    related = ("history_user",)
-    # Subqueries, not id lists: an empty list would skip its query, and the
-    # page would run fewer queries for a version without history.
-    category_ids = Category.history.filter(version_id=version.pk).values("id")
-    indicator_ids = Indicator.history.filter(category_id__in=category_ids).values("id")
-    level_ids = Level.history.filter(version_id=version.pk).values("id")
-    records = list(version.history.select_related(*related)[:limit])
-    category_history = list(
-        Category.history.filter(version_id=version.pk).select_related(*related)[:limit]
-    )
-    level_history = list(Level.history.filter(version_id=version.pk).select_related(*related))
-    indicator_history = list(
-        Indicator.history.filter(category_id__in=category_ids).select_related(*related)[:limit]
-    )
-    item_history = list(
-        Item.history.filter(indicator_id__in=indicator_ids)
-        .select_related(*related)
-        .order_by("-history_date", "-history_id")[:limit]
-    )
-    gate_history = list(
-        Gate.history.filter(level_id__in=level_ids).select_related(*related)[:limit]
-    )
-    records += category_history + level_history + indicator_history + item_history + gate_history
-    records.sort(key=lambda record: (record.history_date, record.history_id), reverse=True)
-    return [
-        {
-            "date": record.history_date,
-            "user": record.history_user,
-            "type": record.get_history_type_display(),
-            "what": record.instance_type._meta.verbose_name,
-            "label": _change_label(record),
-        }
-        for record in records[:limit]
-    ]
-
-
-def _change_label(record):
-    if hasattr(record, "code"):
-        return record.code
-    if hasattr(record, "metric"):
-        return record.get_metric_display()
-    return f"v{record.number}"
-
-
 # --- Pages --------------------------------------------------------------------
 
 
@@ -301,7 +156,7 @@ def version_detail(request, public_id):
     tree = version_tree(version)
     levels = version_levels(version)
     sums = tree_sums(tree, levels, version.fail_below)
-    rules, process = _settings_rows(version)
+    rules, process = version_settings_rows(version)
     return render(
         request,
         "scoring/editor/version_detail.html",
@@ -314,7 +169,7 @@ def version_detail(request, public_id):
             "rules": rules,
             "process": process,
             "events": event_list_for_object(version),
-            "changes": _changes(version),
+            "changes": version_changes(version),
         },
     )
 

@@ -1,12 +1,33 @@
 """Writes of the applications app, one module per concern."""
 
 from applications.services.case import (
-    case_accept,
     case_access_grant,
     case_access_revoke,
     case_create,
-    case_decide,
     case_declare,
+    case_submit,
+    case_update,
+    case_withdraw,
+    material_remove,
+    material_upload,
+)
+from applications.services.organisation import (
+    organisation_create,
+    organisation_profile_update,
+    organisation_uscc_override,
+    service_outlet_add,
+    service_outlet_remove,
+    service_outlet_update,
+)
+from applications.services.people import (
+    invitation_accept,
+    invitation_create,
+    invitation_revoke,
+    membership_remove,
+    membership_role_set,
+)
+from applications.services.progress import (
+    case_decide,
     case_document_review_begin,
     case_document_review_pass,
     case_document_revision_request,
@@ -14,29 +35,14 @@ from applications.services.case import (
     case_onsite_done,
     case_onsite_start,
     case_rectification_done,
+)
+from applications.services.review import (
+    case_accept,
     case_reject,
     case_request_supplement,
     case_review_start,
-    case_submit,
-    case_update,
-    case_withdraw,
-    material_remove,
-    material_upload,
     supplement_notice_queue,
     supplement_notice_store,
-)
-from applications.services.organisation import (
-    invitation_accept,
-    invitation_create,
-    invitation_revoke,
-    membership_remove,
-    membership_role_set,
-    organisation_create,
-    organisation_profile_update,
-    organisation_uscc_override,
-    service_outlet_add,
-    service_outlet_remove,
-    service_outlet_update,
 )
 from applications.services.self_assessment import (
     self_assessment_create,

@@ -1,9 +1,9 @@
-"""The case from draft to acceptance: create, declare, upload materials,
-submit, withdraw, review, request a supplement, resubmit, accept, reject.
+"""The case from draft to submission: create, declare, upload materials,
+submit, withdraw; and the case access the audits app grants.
 
-Each transition checks the actor and the state, locks the row, consults
-Case.ALLOWED_TRANSITIONS (a repeat is a no-op), writes one event and
-notifies after commit.
+Each transition checks the actor, locks the row and moves it with
+certify.transitions.apply (a repeat is a no-op); notifications go after
+commit.
 """
 
 from django.core.exceptions import ValidationError
@@ -16,27 +16,20 @@ from applications.models import (
     Case,
     CaseAccess,
     Material,
-    MaterialType,
-    SupplementItem,
     SupplementRequest,
 )
-from applications.selectors import (
+from applications.selectors.case import EDITABLE, UPLOADS_ALLOWED, material_types
+from applications.selectors.organisation import (
     is_member,
     months_in_operation,
     months_registered,
-    was_member,
 )
-from applications.selectors_case import EDITABLE, UPLOADS_ALLOWED, material_types
-from applications.services._base import case_locked, case_members, case_url, require_member
+from applications.services._base import case_locked, case_url, require_member
 from certify import transitions, uploads
 from certify.calendar import add_working_days
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
-from certify.models import User
 from certify.notifications import notify
-from certify.outbox import enqueue
-from certify.pdf import pdf_store_once
-from certify.permissions import require_manager
 from certify.selectors import active_managers
 from certify.uploads import validate_upload
 from scoring.components import localized
@@ -44,19 +37,12 @@ from scoring.models import SchemeVersion
 from scoring.selectors import process_settings_get
 
 
-def _require_impartial_reviewer(actor, case):
-    require_manager(actor)
-    if was_member(actor, case.organisation_id):
-        raise NotAllowed(
-            _("You are or were a member of the applying organisation, so another manager must review it.")
-        )
-
-
 def _check_scope_parts(organisation, outlets, categories):
     if any(outlet.organisation_id != organisation.pk for outlet in outlets) or any(
         category.organisation_id != organisation.pk for category in categories
     ):
         raise CertifyError(_("Choose outlets and categories of your own organisation."))
+
 
 
 def case_create(
@@ -91,6 +77,7 @@ def case_create(
     return case
 
 
+
 def case_update(*, actor, case, target_level, scope, outlets=None, categories=None):
     require_member(actor, case.organisation_id)
     with transaction.atomic():
@@ -122,12 +109,14 @@ def case_update(*, actor, case, target_level, scope, outlets=None, categories=No
     return case
 
 
+
 DECLARATIONS = (
     "declares_independent_legal_person",
     "declares_no_serious_quality_accident",
     "declares_no_after_sales_penalty",
     "declares_not_on_dishonesty_list",
 )
+
 
 
 def case_declare(*, actor, case, **declarations):
@@ -147,6 +136,7 @@ def case_declare(*, actor, case, **declarations):
         case.save(update_fields=[*DECLARATIONS, "declared_by", "declared_at"])
         event_record(actor=actor, obj=case, verb="case.declared", data=values)
     return case
+
 
 
 def material_upload(*, actor, case, material_type, upload):
@@ -188,6 +178,7 @@ def material_upload(*, actor, case, material_type, upload):
     return material
 
 
+
 def material_remove(*, actor, case, material_id):
     """Remove an unreviewed upload while the application is with the applicant."""
     require_member(actor, case.organisation_id)
@@ -210,12 +201,14 @@ def material_remove(*, actor, case, material_id):
         uploads.delete_on_commit(material.file)
 
 
+
 def latest_materials(case):
     """The newest version of each material type, by type id."""
     latest = {}
     for material in Material.objects.filter(case=case).order_by("material_type_id", "-number"):
         latest.setdefault(material.material_type_id, material)
     return latest
+
 
 
 def case_missing(case):
@@ -237,6 +230,7 @@ def case_missing(case):
         problems.append(_("Make every eligibility declaration."))
     problems.extend(eligibility_problems(case))
     return problems
+
 
 
 def eligibility_problems(case, on=None):
@@ -266,6 +260,7 @@ def eligibility_problems(case, on=None):
     return problems
 
 
+
 def _review_clock(case):
     settings = process_settings_get(case.version)
     return {
@@ -273,6 +268,7 @@ def _review_clock(case):
         "review_due": add_working_days(timezone.localdate(), settings.application_review_working_days),
         "overdue_notified_at": None,
     }
+
 
 
 def case_submit(*, actor, case):
@@ -312,6 +308,7 @@ def case_submit(*, actor, case):
     return case
 
 
+
 def case_withdraw(*, actor, case, reason=""):
     require_member(actor, case.organisation_id)
     with transaction.atomic():
@@ -330,157 +327,6 @@ def case_withdraw(*, actor, case, reason=""):
     return case
 
 
-def case_review_start(*, actor, case):
-    _require_impartial_reviewer(actor, case)
-    with transaction.atomic():
-        case = case_locked(case)
-        transitions.apply(
-            case,
-            Case.Status.UNDER_REVIEW,
-            actor=actor,
-            verb="case.review_started",
-            changes={"review_started_at": timezone.now(), "reviewed_by": actor},
-        )
-    return case
-
-
-def _apply_review(case, actor, reviews):
-    """Mark the newest version of each reviewed material accepted or
-    commented. `reviews` maps a material type id to (accepted, comment)."""
-    latest = latest_materials(case)
-    now = timezone.now()
-    for type_id, (accepted, comment) in reviews.items():
-        material = latest.get(type_id)
-        if material is None:
-            continue
-        material.review = Material.Review.ACCEPTED if accepted else Material.Review.COMMENTED
-        material.review_comment = "" if accepted else comment
-        material.reviewed_by = actor
-        material.reviewed_at = now
-        material.save(update_fields=["review", "review_comment", "reviewed_by", "reviewed_at"])
-    return latest
-
-
-def case_request_supplement(*, actor, case, reviews, note=""):
-    """Send the application back with what is missing or must be redone.
-
-    `reviews` maps material type ids to (accepted, comment); a material that
-    is not accepted needs a comment. The due date is the scheme's
-    `supplement_answer_working_days` working days ahead.
-    """
-    _require_impartial_reviewer(actor, case)
-    types = {t.pk: t for t in MaterialType.objects.filter(scheme_id=case.version.scheme_id)}
-    commented = {type_id: comment for type_id, (accepted, comment) in reviews.items() if not accepted}
-    if any(not comment.strip() for comment in commented.values()):
-        raise CertifyError(_("Say what is wrong with each material that is not accepted."))
-    if not commented and not note.strip():
-        raise CertifyError(
-            _("Mark at least one material as needing a new version, or write what is missing.")
-        )
-    with transaction.atomic():
-        case = case_locked(case)
-        if case.status == Case.Status.SUPPLEMENT_REQUESTED:
-            transitions.already_moved(case, Case.Status.SUPPLEMENT_REQUESTED)
-            return case
-        settings = process_settings_get(case.version)
-        due = add_working_days(timezone.localdate(), settings.supplement_answer_working_days)
-        transitions.apply(
-            case,
-            Case.Status.SUPPLEMENT_REQUESTED,
-            actor=actor,
-            verb="case.supplement_requested",
-            note=note,
-            data={"due": due.isoformat(), "materials": sorted(types[t].code for t in commented)},
-            changes={"supplement_due": due, "overdue_notified_at": None},
-        )
-        latest = _apply_review(case, actor, reviews)
-        request = SupplementRequest.objects.create(
-            case=case, note=note.strip(), due_date=due, requested_by=actor
-        )
-        SupplementItem.objects.bulk_create(
-            SupplementItem(
-                request=request,
-                material_type_id=type_id,
-                material=latest.get(type_id),
-                accepted=accepted,
-                comment="" if accepted else comment.strip(),
-            )
-            for type_id, (accepted, comment) in reviews.items()
-            if type_id in types
-        )
-        supplement_notice_queue(request=request)
-        notify(
-            case_members(case),
-            template="case_supplement_requested",
-            context={"case": case, "supplement": request},
-            url=case_url(case),
-        )
-    return case
-
-
-def supplement_notice_store(*, request_id, render):
-    """Store a supplement request's notice PDF once, as it was sent."""
-    return pdf_store_once(
-        SupplementRequest,
-        request_id,
-        render=render,
-        file_field="notice_pdf",
-        sha256_field="notice_sha256",
-        file_name=lambda request: f"supplement-{request.case.reference}-{request.pk}.pdf",
-    )
-
-
-def supplement_notice_queue(*, request):
-    """Queue the rendering of a notice not stored yet (storing is once only)."""
-    enqueue("applications.tasks.supplement_notice_render", request.pk)
-
-
-def case_accept(*, actor, case, reviews=None):
-    """Accept the application; every required material must be accepted."""
-    _require_impartial_reviewer(actor, case)
-    with transaction.atomic():
-        case = case_locked(case)
-        if case.status == Case.Status.ACCEPTED:
-            transitions.already_moved(case, Case.Status.ACCEPTED)
-            return case
-        if case.status != Case.Status.UNDER_REVIEW:
-            raise InvalidTransition(_("Start the review before accepting the application."))
-        latest = _apply_review(case, actor, reviews or {})
-        not_accepted = [
-            localized(material_type, "name")
-            for material_type in MaterialType.objects.filter(scheme_id=case.version.scheme_id, required=True)
-            if getattr(latest.get(material_type.pk), "review", None) != Material.Review.ACCEPTED
-        ]
-        if not_accepted:
-            raise CertifyError(
-                _("Accept every required material first: %(names)s.") % {"names": "、".join(not_accepted)}
-            )
-        transitions.apply(
-            case, Case.Status.ACCEPTED, actor=actor, verb="case.accepted", changes={"accepted_at": timezone.now()}
-        )
-        notify(case_members(case), template="case_accepted", context={"case": case}, url=case_url(case))
-    return case
-
-
-def case_reject(*, actor, case, reason):
-    _require_impartial_reviewer(actor, case)
-    reason = (reason or "").strip()
-    if not reason:
-        raise CertifyError(_("Give the reason for rejecting the application."))
-    with transaction.atomic():
-        case = case_locked(case)
-        if not transitions.apply(
-            case,
-            Case.Status.REJECTED,
-            actor=actor,
-            verb="case.rejected",
-            note=reason,
-            changes={"rejected_at": timezone.now(), "rejection_reason": reason},
-        ):
-            return case
-        notify(case_members(case), template="case_rejected", context={"case": case}, url=case_url(case))
-    return case
-
 
 def case_access_grant(*, actor, case, user, reason):
     """Let a staff member open a case (the audits app calls it for a team)."""
@@ -497,6 +343,7 @@ def case_access_grant(*, actor, case, user, reason):
     return grant
 
 
+
 def case_access_revoke(*, actor, case, user, reason):
     """Take away a staff member's access to a case (the audits app calls it
     when they leave the last team that gave it). A repeat is a no-op."""
@@ -507,136 +354,3 @@ def case_access_revoke(*, actor, case, user, reason):
                 actor=actor, obj=case, verb="case.access_revoked", data={"user": user.pk, "reason": reason}
             )
 
-
-# --- Moves made by the audits app (it calls these; never the reverse) --------
-
-
-
-def case_document_review_begin(*, actor, case):
-    """The manager planned the document review: the case leaves contract_signed."""
-    require_manager(actor)
-    with transaction.atomic():
-        case = case_locked(case)
-        transitions.apply(case, Case.Status.DOCUMENT_REVIEW, actor=actor, verb="case.document_review_started")
-    return case
-
-
-def case_document_revision_request(*, actor, case, due, note=""):
-    """The lead auditor asks for revised system documents by `due`."""
-    with transaction.atomic():
-        case = case_locked(case)
-        if not transitions.apply(
-            case,
-            Case.Status.DOCUMENT_REVISION,
-            actor=actor,
-            verb="case.document_revision_requested",
-            note=note,
-            data={"due": due.isoformat()},
-            changes={"supplement_due": due, "overdue_notified_at": None},
-        ):
-            return case
-        notify(
-            case_members(case),
-            template="case_document_revision_requested",
-            context={"case": case, "due": due, "note": note},
-            url=case_url(case),
-        )
-    return case
-
-
-def case_documents_revised(*, actor, case):
-    """The applicant reports the documents revised; the review repeats."""
-    require_member(actor, case.organisation_id)
-    with transaction.atomic():
-        case = case_locked(case)
-        if not transitions.apply(
-            case, Case.Status.DOCUMENT_REVIEW, actor=actor, verb="case.documents_revised", changes={"supplement_due": None}
-        ):
-            return case
-        staff = User.objects.filter(
-            pk__in=CaseAccess.objects.filter(case=case).values("user_id"), is_active=True
-        )
-        notify(
-            list(staff) + list(active_managers().exclude(pk__in=staff.values("pk"))),
-            template="case_documents_revised",
-            context={"case": case},
-            url=case_url(case),
-        )
-    return case
-
-
-def case_document_review_pass(*, actor, case):
-    """The document review passed: the on-site audit can be planned."""
-    with transaction.atomic():
-        case = case_locked(case)
-        if transitions.apply(case, Case.Status.ONSITE_PLANNED, actor=actor, verb="case.document_review_passed"):
-            notify(active_managers(), template="case_document_review_passed", context={"case": case}, url=case_url(case))
-    return case
-
-
-def case_onsite_start(*, actor, case):
-    """The lead auditor started the on-site audit."""
-    with transaction.atomic():
-        case = case_locked(case)
-        transitions.apply(case, Case.Status.ONSITE_IN_PROGRESS, actor=actor, verb="case.onsite_started")
-    return case
-
-
-def case_onsite_done(*, actor, case, nonconformities_raised):
-    """The on-site report is in: on to rectification when nonconformities were
-    raised, otherwise straight to the decision."""
-    with transaction.atomic():
-        case = case_locked(case)
-        if case.status in (Case.Status.RECTIFICATION, Case.Status.DECISION_PENDING):
-            return case
-        transitions.apply(case, Case.Status.ONSITE_DONE, actor=actor, verb="case.onsite_done")
-        if nonconformities_raised:
-            transitions.apply(case, Case.Status.RECTIFICATION, actor=actor, verb="case.rectification_started")
-        else:
-            _to_decision(case, actor)
-        notify(case_members(case), template="case_onsite_done", context={"case": case}, url=case_url(case))
-        if case.status == Case.Status.DECISION_PENDING:
-            notify(active_managers(), template="case_decision_pending", context={"case": case}, url=case_url(case))
-    return case
-
-
-def case_rectification_done(*, actor, case):
-    """Every nonconformity is verified and the final score given."""
-    with transaction.atomic():
-        case = case_locked(case)
-        if _to_decision(case, actor):
-            notify(active_managers(), template="case_decision_pending", context={"case": case}, url=case_url(case))
-    return case
-
-
-def _to_decision(case, actor):
-    """Move to decision_pending with the scheme's working days for the
-    decision (DOMAIN.md: 5–10 working days after the audit)."""
-    due = add_working_days(timezone.localdate(), process_settings_get(case.version).decision_working_days)
-    return transitions.apply(
-        case,
-        Case.Status.DECISION_PENDING,
-        actor=actor,
-        verb="case.decision_pending",
-        changes={"decision_due": due, "overdue_notified_at": None},
-    )
-
-
-# --- The move made by the certificates app ------------------------------------
-
-
-def case_decide(*, actor, case, decision):
-    """Record the certification decision on the case (decision_pending →
-    certified or not_certified). Only the certificates app's decision service
-    calls this, with the decision it has just written after checking the
-    decider's impartiality and the level: the case moves only with a
-    decision of its own, by the same manager."""
-    require_manager(actor)
-    if decision.case_id != case.pk or decision.decided_by_id != actor.pk:
-        raise NotAllowed(_("A case moves to its decision only with a decision on it by the same manager."))
-    certified = decision.outcome == Case.Status.CERTIFIED
-    to_state = Case.Status.CERTIFIED if certified else Case.Status.NOT_CERTIFIED
-    with transaction.atomic():
-        case = case_locked(case)
-        transitions.apply(case, to_state, actor=actor, verb="case.decided", note=decision.reason)
-    return case

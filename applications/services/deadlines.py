@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.models import Case
-from applications.selectors_case import overdue_condition
+from applications.selectors.case import overdue_condition
 from applications.services._base import case_members, case_url
 from certify.events import event_record
 from certify.notifications import notify

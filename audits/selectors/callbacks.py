@@ -8,8 +8,8 @@ from operator import or_
 from django.db.models import F, Q
 from django.http import Http404
 
-from applications.selectors import is_member
-from applications.selectors_case import case_get_for_user
+from applications.selectors.case import case_get_for_user
+from applications.selectors.organisation import is_member
 from audits import callbacks
 from audits.models import Audit, CallBack, CustomerList, CustomerRow
 from audits.selectors.audit import audit_get_for_user

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.selectors import months_in_operation
+from applications.selectors.organisation import months_in_operation
 from audits import callbacks
 from audits.models import CallBack, CustomerList, CustomerRow
 from audits.selectors.callbacks import callback_calls

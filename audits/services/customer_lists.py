@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from applications.selectors import is_member
+from applications.selectors.organisation import is_member
 from audits import callbacks
 from audits.models import Audit, CustomerList, CustomerRow
 from audits.models.callbacks import LIST_KINDS

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Case
-from applications.selectors import is_member, organisation_members
+from applications.selectors.organisation import is_member, organisation_members
 from audits.models import (
     Audit,
     Finding,

@@ -11,7 +11,11 @@ from django.utils.translation import gettext as _
 
 from applications import services as case_services
 from applications.models import Case
-from applications.selectors import membership_for_user, organisation_members, was_member
+from applications.selectors.organisation import (
+    membership_for_user,
+    organisation_members,
+    was_member,
+)
 from audits.models import (
     DECLARATION_VALID_DAYS,
     Audit,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Case, Organisation
-from applications.selectors_case import case_checklist, case_list_for_user
+from applications.selectors.case import case_checklist, case_list_for_user
 from audits import services
 from audits.forms.audit import (
     AuditDaysBandFormSet,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.selectors import months_in_operation
+from applications.selectors.organisation import months_in_operation
 from audits import services
 from audits.callbacks import SAMPLE_MAX, SAMPLE_MIN
 from audits.forms.callbacks import (

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Case
-from applications.selectors import is_member
-from applications.selectors_case import case_get_for_user
+from applications.selectors.case import case_get_for_user
+from applications.selectors.organisation import is_member
 from audits.forms.nonconformity import (
     NonconformityAnswerForm,
     NonconformityEscalateForm,

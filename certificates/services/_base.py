@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.selectors import organisation_members, was_member
+from applications.selectors.organisation import organisation_members, was_member
 from audits.models import TeamMember
 from certificates.models import (
     Certificate,

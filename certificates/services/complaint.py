@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.models import Case
-from applications.selectors import is_member, was_member
+from applications.selectors.organisation import is_member, was_member
 from certificates.models import Certificate, Complaint, Decision, NumberCounter
 from certificates.services import was_on_audit_team
 from certify import transitions

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications.models import Case
-from applications.selectors import is_member
-from applications.selectors_case import case_get_for_user
+from applications.selectors.case import case_get_for_user
+from applications.selectors.organisation import is_member
 from certificates import services
 from certificates.documents import verify_url
 from certificates.forms.certificate import (

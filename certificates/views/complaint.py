@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.fees import fee_schedule_get
-from applications.selectors import is_member
-from applications.selectors_case import case_get_for_user
+from applications.selectors.case import case_get_for_user
+from applications.selectors.organisation import is_member
 from certificates.catalogue_pages import COMPLAINTS, FEES
 from certificates.forms.complaint import (
     AppealForm,

@@ -4,7 +4,7 @@ the membership (applications.selectors_case.case_actions_for)."""
 import pytest
 
 from applications.models import Case
-from applications.selectors_case import case_actions_for, case_next_step
+from applications.selectors.case import case_actions_for, case_next_step
 from certify import transitions
 from tests.factories import ApplicantFactory, AuditorFactory, ManagerFactory
 

@@ -179,7 +179,7 @@ def test_a_case_shows_its_open_supplement_request_apart_from_the_answered_ones(a
     import datetime
 
     from applications.models import SupplementRequest
-    from applications.selectors_case import case_supplements
+    from applications.selectors.case import case_supplements
 
     case = under_review_case(applicant, organisation, manager)
     due = datetime.date(2026, 12, 31)

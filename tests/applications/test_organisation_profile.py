@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Membership, Organisation, ServiceOutlet
-from applications.selectors import months_in_operation, whole_months_between
+from applications.selectors.organisation import months_in_operation, whole_months_between
 from applications.services import (
     organisation_profile_update,
     organisation_uscc_override,

@@ -1,8 +1,8 @@
 import pytest
 
 from applications import services
-from applications.selectors import organisation_count
-from applications.selectors_case import pipeline_counts
+from applications.selectors.case import pipeline_counts
+from applications.selectors.organisation import organisation_count
 from tests.applications.case_helpers import complete, draft_case
 from tests.factories import OrganisationFactory
 

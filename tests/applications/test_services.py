@@ -6,8 +6,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from applications import selectors, services
+from applications import services
 from applications.models import Membership, Organisation
+from applications.selectors import organisation as selectors
 from certify.exceptions import CertifyError, NotAllowed
 from certify.models import Event, Notification
 from tests.factories import ManagerFactory

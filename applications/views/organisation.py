@@ -7,13 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import selectors, selectors_case, services
-from applications.forms import (
+from applications import services
+from applications.forms.organisation import (
     OrganisationCreateForm,
     OrganisationProfileForm,
     ServiceOutletForm,
     UsccOverrideForm,
 )
+from applications.selectors import case as selectors_case
+from applications.selectors import organisation as selectors
 from applications.uscc import uscc_warnings
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError, NotAllowed

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import selectors, services
-from applications.forms import InvitationForm
+from applications import services
+from applications.forms.organisation import InvitationForm
 from applications.models import Membership
-from applications.services.organisation import invitation_refusal
+from applications.selectors import organisation as selectors
+from applications.services.people import invitation_refusal
 from certify.exceptions import CertifyError
 from certify.views.access import role_required
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import selectors, services
-from applications.forms import (
+from applications import services
+from applications.forms.organisation import (
     EvidenceForm,
     MarkForm,
     MetricForm,
@@ -18,6 +18,7 @@ from applications.forms import (
     SpecialBonusForm,
     SpecialDeductionForm,
 )
+from applications.selectors import organisation as selectors
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.uploads import serve_upload

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import selectors, selectors_case, services
+from applications import services
 from applications.fees import fee_schedule_get, quote_for_case
 from applications.filters import CaseFilter
-from applications.forms_case import (
+from applications.forms.case import (
     CaseCreateForm,
     CaseUpdateForm,
     ContractAcceptForm,
@@ -26,6 +26,8 @@ from applications.forms_case import (
     WithdrawForm,
 )
 from applications.models import Contract, MaterialType, SupplementRequest
+from applications.selectors import case as selectors_case
+from applications.selectors import organisation as selectors
 from applications.services import contract as contract_services
 from applications.services.case import case_missing
 from certify.client import client_ip
