@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from scoring.models import Category, Gate, Indicator, Item, Level, SchemeVersion
+from scoring.models import Category, Gate, Indicator, Item, Level, Mark, SchemeVersion
 from scoring.selectors import PROCESS_SETTINGS
 
 PERCENTAGE_METRICS = {
@@ -192,3 +192,22 @@ class SettingsForm(EditorForm):
         if value is not None and value < 1:
             raise ValidationError(_("At least one special deduction must be allowed to fail."))
         return value
+
+
+# --- A score sheet's marks, for whichever app owns the sheet ----------------------
+
+
+class MarkForm(forms.Form):
+    result = forms.ChoiceField(choices=Mark.Result.choices)
+    samples = forms.IntegerField(required=False, min_value=1)
+    conforming = forms.IntegerField(required=False, min_value=0)
+    deletion_reason = forms.CharField(required=False, max_length=2000)
+    note = forms.CharField(required=False, max_length=4000)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("Evidence file"))
+
+
+class NormativeForm(forms.Form):
+    normative = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1")

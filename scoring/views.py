@@ -31,6 +31,7 @@ from scoring.forms import (
     IndicatorForm,
     ItemForm,
     LevelForm,
+    NormativeForm,
     SettingsForm,
 )
 from scoring.models import Category, Gate, Indicator, Item, Level
@@ -382,7 +383,10 @@ def version_retire(request, public_id):
 @require_POST
 def version_normative(request, public_id):
     version = scheme_version_get(public_id)
-    normative = request.POST.get("normative") == "1"
+    form = NormativeForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, version, _("Choose whether the version is normative."))
+    normative = form.cleaned_data["normative"]
     try:
         services.scheme_version_set_normative(
             actor=request.user, version=version, normative=normative

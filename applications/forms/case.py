@@ -190,3 +190,31 @@ class FeeBandForm(forms.Form):
 
 
 FeeBandFormSet = forms.formset_factory(FeeBandForm, extra=1, can_delete=True)
+
+
+class ReviewForm(forms.Form):
+    """The manager's review of each material (accept, or ask for a new
+    version with a comment) and the decision: accept or ask for a supplement."""
+
+    decision = forms.ChoiceField(choices=[("accept", "accept"), ("supplement", "supplement")], required=False)
+    note = forms.CharField(required=False, max_length=4000)
+
+    def __init__(self, *args, material_types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.material_types = list(material_types)
+        for material_type in self.material_types:
+            self.fields[f"review-{material_type.pk}"] = forms.ChoiceField(
+                choices=[("accepted", "accepted"), ("commented", "commented")], required=False
+            )
+            self.fields[f"comment-{material_type.pk}"] = forms.CharField(required=False, max_length=2000)
+
+    def reviews(self):
+        """Material type id → (accepted, comment), for the materials marked."""
+        return {
+            material_type.pk: (
+                self.cleaned_data[f"review-{material_type.pk}"] == "accepted",
+                self.cleaned_data[f"comment-{material_type.pk}"].strip(),
+            )
+            for material_type in self.material_types
+            if self.cleaned_data[f"review-{material_type.pk}"]
+        }

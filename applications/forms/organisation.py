@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Membership
 from applications.uscc import validate_uscc
 from scoring.components import localized
-from scoring.models import Gate, Level, Mark, SchemeVersion, SpecialDeduction
+from scoring.models import Gate, Level, SchemeVersion, SpecialDeduction
 from scoring.selectors import scheme_version_list
 
 
@@ -63,18 +63,6 @@ class SelfAssessmentCreateForm(forms.Form):
         if version and target and not version.levels.filter(code=target).exists():
             self.add_error("target_level", _("This scheme has no such level."))
         return cleaned
-
-
-class MarkForm(forms.Form):
-    result = forms.ChoiceField(choices=Mark.Result.choices)
-    samples = forms.IntegerField(required=False, min_value=1)
-    conforming = forms.IntegerField(required=False, min_value=0)
-    deletion_reason = forms.CharField(required=False, max_length=2000)
-    note = forms.CharField(required=False, max_length=4000)
-
-
-class EvidenceForm(forms.Form):
-    file = forms.FileField(label=_("Evidence file"))
 
 
 class SpecialBonusForm(forms.Form):
@@ -201,3 +189,7 @@ class UsccOverrideForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Accept this code")))
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)

@@ -9,8 +9,9 @@ from applications.services._base import require_member
 from certify import uploads
 from certify.events import event_record
 from certify.exceptions import CertifyError
+from scoring import services as scoring
 from scoring.components import render_sheet_pdf, sheet_pdf_fingerprint
-from scoring.models import ScoreSheet
+from scoring.models import Metric, ScoreSheet
 from scoring.services import score_sheet_correct, score_sheet_create, score_sheet_submit
 
 
@@ -69,6 +70,57 @@ def self_assessment_revise(*, actor, assessment):
         assessment.save(update_fields=["sheet"])
         event_record(actor=actor, obj=assessment, verb="self_assessment.revised")
     return assessment
+
+
+# --- Its score sheet: the organisation's members write it --------------------------
+# The scoring app knows nothing of self-assessments; these decide who may write.
+
+
+def _sheet(actor, assessment):
+    require_member(actor, assessment.organisation_id)
+    return assessment.sheet
+
+
+def self_assessment_mark_set(*, actor, assessment, item_id, result, samples=None, conforming=None, deletion_reason="", note=""):
+    return scoring.mark_set(
+        actor=actor,
+        sheet=_sheet(actor, assessment),
+        item_id=item_id,
+        result=result,
+        samples=samples,
+        conforming=conforming,
+        deletion_reason=deletion_reason,
+        note=note,
+    )
+
+
+def self_assessment_evidence_add(*, actor, assessment, item_id, upload):
+    return scoring.mark_evidence_add(actor=actor, sheet=_sheet(actor, assessment), item_id=item_id, upload=upload)
+
+
+def self_assessment_bonus_set(*, actor, assessment, bonus, reason=""):
+    return scoring.special_bonus_set(actor=actor, sheet=_sheet(actor, assessment), bonus=bonus, reason=reason)
+
+
+def self_assessment_deduction_add(*, actor, assessment, rule, reason):
+    return scoring.special_deduction_add(actor=actor, sheet=_sheet(actor, assessment), rule=rule, reason=reason)
+
+
+def self_assessment_deduction_remove(*, actor, assessment, deduction_id):
+    return scoring.special_deduction_remove(actor=actor, sheet=_sheet(actor, assessment), deduction_id=deduction_id)
+
+
+def self_assessment_metric_set(*, actor, assessment, metric, value, sample_size=None, note=""):
+    """A figure the organisation reports of itself (marked self-reported)."""
+    return scoring.metric_set(
+        actor=actor,
+        sheet=_sheet(actor, assessment),
+        metric=metric,
+        value=value,
+        source=Metric.Source.SELF_REPORTED,
+        sample_size=sample_size,
+        note=note,
+    )
 
 
 def self_assessment_pdf(*, assessment, base_url=None):

@@ -23,6 +23,7 @@ from applications.forms.case import (
     MaterialUploadForm,
     PrepaymentForm,
     RejectForm,
+    ReviewForm,
     WithdrawForm,
 )
 from applications.models import Contract, MaterialType, SupplementRequest
@@ -286,31 +287,24 @@ def case_review_start(request, public_id):
     )
 
 
-def _reviews_from(request, case):
-    """The review form's marks: material type id → (accepted, comment)."""
-    reviews = {}
-    for material_type in MaterialType.objects.filter(scheme_id=case.version.scheme_id):
-        verdict = request.POST.get(f"review-{material_type.pk}")
-        if verdict in ("accepted", "commented"):
-            reviews[material_type.pk] = (
-                verdict == "accepted",
-                request.POST.get(f"comment-{material_type.pk}", "").strip(),
-            )
-    return reviews
-
-
 @manager_required
 @require_POST
 def case_review_decide(request, public_id):
     """One form, two buttons: request a supplement, or accept."""
     case = selectors_case.case_get_for_user(request.user, public_id)
-    reviews = _reviews_from(request, case)
-    if request.POST.get("decision") == "accept":
+    form = ReviewForm(
+        request.POST, material_types=MaterialType.objects.filter(scheme_id=case.version.scheme_id)
+    )
+    if not form.is_valid():
+        messages.error(request, _("A comment or the note is too long."))
+        return _detail(case)
+    reviews = form.reviews()
+    if form.cleaned_data["decision"] == "accept":
         action = lambda c: services.case_accept(actor=request.user, case=c, reviews=reviews)  # noqa: E731
         success = _("The application is accepted; the contract comes next.")
     else:
         action = lambda c: services.case_request_supplement(  # noqa: E731
-            actor=request.user, case=c, reviews=reviews, note=request.POST.get("note", "")
+            actor=request.user, case=c, reviews=reviews, note=form.cleaned_data["note"]
         )
         success = _("The supplement request is sent to the applicant.")
     return _member_action(request, public_id, action, success)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import services
-from applications.forms.organisation import InvitationForm
+from applications.forms.organisation import InvitationForm, MembershipRoleForm
 from applications.models import Membership
 from applications.selectors import organisation as selectors
 from applications.services.people import invitation_refusal
@@ -119,10 +119,13 @@ def membership_remove(request, public_id, membership_id):
 def membership_role(request, public_id, membership_id):
     organisation = selectors.organisation_get_for_user(request.user, public_id)
     membership = selectors.membership_get(organisation, membership_id)
-    role = request.POST.get("role", "")
+    form = MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+        return _back(organisation)
     try:
         membership = services.membership_role_set(
-            actor=request.user, membership=membership, role=role
+            actor=request.user, membership=membership, role=form.cleaned_data["role"]
         )
     except CertifyError as exc:
         messages.error(request, exc.message)

@@ -11,8 +11,6 @@ from django.views.decorators.http import require_POST
 
 from applications import services
 from applications.forms.organisation import (
-    EvidenceForm,
-    MarkForm,
     MetricForm,
     SelfAssessmentCreateForm,
     SpecialBonusForm,
@@ -24,14 +22,14 @@ from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required
 from certify.views.actions import run_action
-from scoring import services as scoring_services
 from scoring.components import (
     level_names,
     mark_is_incomplete,
     mark_row_response,
     sheet_context,
 )
-from scoring.models import MarkEvidence, Metric
+from scoring.forms import EvidenceForm, MarkForm
+from scoring.models import MarkEvidence
 from scoring.selectors import version_structure
 
 
@@ -150,8 +148,8 @@ def self_assessment_mark(request, public_id, item_id):
         error = _("Check the numbers: samples at least 1, conforming between 0 and samples.")
     else:
         try:
-            scoring_services.mark_set(
-                actor=request.user, sheet=assessment.sheet, item_id=item_id, **form.cleaned_data
+            services.self_assessment_mark_set(
+                actor=request.user, assessment=assessment, item_id=item_id, **form.cleaned_data
             )
         except CertifyError as exc:
             error = exc.message
@@ -173,9 +171,9 @@ def self_assessment_evidence(request, public_id, item_id):
         messages.error(request, _("Choose a file to upload."))
     else:
         try:
-            scoring_services.mark_evidence_add(
+            services.self_assessment_evidence_add(
                 actor=request.user,
-                sheet=assessment.sheet,
+                assessment=assessment,
                 item_id=item_id,
                 upload=form.cleaned_data["file"],
             )
@@ -227,9 +225,7 @@ def self_assessment_bonus(request, public_id):
     return _sheet_action(
         request,
         public_id,
-        lambda a: scoring_services.special_bonus_set(
-            actor=request.user, sheet=a.sheet, bonus=form.cleaned_data["bonus"], reason=form.cleaned_data["reason"]
-        ),
+        lambda a: services.self_assessment_bonus_set(actor=request.user, assessment=a, **form.cleaned_data),
         _("The special bonus is saved."),
     )
 
@@ -244,7 +240,7 @@ def self_assessment_deduction_add(request, public_id):
     return _sheet_action(
         request,
         public_id,
-        lambda a: scoring_services.special_deduction_add(actor=request.user, sheet=a.sheet, **form.cleaned_data),
+        lambda a: services.self_assessment_deduction_add(actor=request.user, assessment=a, **form.cleaned_data),
         _("The special deduction is recorded."),
     )
 
@@ -255,8 +251,8 @@ def self_assessment_deduction_remove(request, public_id, deduction_id):
     return _sheet_action(
         request,
         public_id,
-        lambda a: scoring_services.special_deduction_remove(
-            actor=request.user, sheet=a.sheet, deduction_id=deduction_id
+        lambda a: services.self_assessment_deduction_remove(
+            actor=request.user, assessment=a, deduction_id=deduction_id
         ),
         _("The special deduction is removed."),
     )
@@ -272,9 +268,7 @@ def self_assessment_metric(request, public_id):
     return _sheet_action(
         request,
         public_id,
-        lambda a: scoring_services.metric_set(
-            actor=request.user, sheet=a.sheet, source=Metric.Source.SELF_REPORTED, **form.cleaned_data
-        ),
+        lambda a: services.self_assessment_metric_set(actor=request.user, assessment=a, **form.cleaned_data),
         _("The metric is saved."),
     )
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import Audit, ConflictDeclaration
+from certify.models import User
 from scoring.models import Item, SpecialDeduction
 
 
@@ -145,3 +146,38 @@ class SpecialDeductionForm(forms.Form):
 class SpecialBonusForm(forms.Form):
     bonus = forms.IntegerField(label=_("Special bonus"), min_value=0)
     reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+
+
+def _active_auditors():
+    return User.objects.filter(is_auditor=True, is_active=True)
+
+
+class TeamForm(forms.Form):
+    """The audit team as the manager picks it: auditors by their public id."""
+
+    lead = forms.ModelChoiceField(
+        label=_("Lead auditor"),
+        queryset=User.objects.none(),
+        to_field_name="public_id",
+        error_messages={"required": _("Choose the lead auditor.")},
+    )
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members"), queryset=User.objects.none(), to_field_name="public_id", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = _active_auditors()
+        self.fields["members"].queryset = _active_auditors()
+
+
+class DocumentCommentForm(forms.Form):
+    """One indicator's outcome in a document-review round; the service knows
+    which outcomes need a comment."""
+
+    outcome = forms.CharField(max_length=20, required=False)
+    comment = forms.CharField(required=False, max_length=4000)
+
+
+class RevisionsRequestForm(forms.Form):
+    note = forms.CharField(label=_("What to revise"), required=False, max_length=4000)

@@ -25,6 +25,7 @@ class SampleForm(forms.Form):
     size = forms.IntegerField(
         label=_("Sample size"), min_value=SAMPLE_MIN, max_value=SAMPLE_MAX, initial=SAMPLE_MIN
     )
+    redraw = forms.BooleanField(required=False)
 
 
 class CallForm(forms.Form):

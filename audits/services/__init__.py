@@ -32,8 +32,11 @@ from audits.services.nonconformity import (
     nonconformity_verify,
 )
 from audits.services.onsite import (
+    audit_bonus_set,
     audit_final_submit,
     audit_follow_up_close,
+    audit_mark_evidence_add,
+    audit_mark_set,
     audit_report_pdf_store,
     audit_report_submit,
     audit_rescore_start,
@@ -62,11 +65,14 @@ from audits.services.team import (
 )
 
 __all__ = [
+    "audit_bonus_set",
     "audit_days_compute",
     "audit_days_table_get",
     "audit_days_table_update",
     "audit_final_submit",
     "audit_follow_up_close",
+    "audit_mark_evidence_add",
+    "audit_mark_set",
     "audit_plan",
     "audit_plan_surveillance",
     "audit_report_pdf_store",

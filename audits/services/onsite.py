@@ -24,9 +24,12 @@ from certify.outbox import enqueue
 from certify.pdf import pdf_store_once
 from certify.uploads import validate_upload
 from scoring.services import (
+    mark_evidence_add,
+    mark_set,
     score_sheet_correct,
     score_sheet_create,
     score_sheet_submit,
+    special_bonus_set,
     special_deduction_add,
 )
 
@@ -73,6 +76,48 @@ def audit_team_check(*, actor, audit, sheet_work=False):
         raise InvalidTransition(_("The audit is not in progress."))
     return audit
 
+
+
+# --- The audit's score sheet: the team marks it while the audit is open -------------
+# The scoring app knows nothing of audits; these decide who may write.
+
+
+def _sheet_write(actor, audit, write):
+    with transaction.atomic():
+        audit = audit_team_check(actor=actor, audit=audit, sheet_work=True)
+        return write(audit.sheet)
+
+
+def audit_mark_set(*, actor, audit, item_id, result, samples=None, conforming=None, deletion_reason="", note=""):
+    """A team member marks one item of the audit's sheet."""
+    return _sheet_write(
+        actor,
+        audit,
+        lambda sheet: mark_set(
+            actor=actor,
+            sheet=sheet,
+            item_id=item_id,
+            result=result,
+            samples=samples,
+            conforming=conforming,
+            deletion_reason=deletion_reason,
+            note=note,
+        ),
+    )
+
+
+def audit_mark_evidence_add(*, actor, audit, item_id, upload):
+    """A team member attaches evidence to one item's mark."""
+    return _sheet_write(
+        actor, audit, lambda sheet: mark_evidence_add(actor=actor, sheet=sheet, item_id=item_id, upload=upload)
+    )
+
+
+def audit_bonus_set(*, actor, audit, bonus, reason=""):
+    """A team member sets the sheet's special bonus, with its reason."""
+    return _sheet_write(
+        actor, audit, lambda sheet: special_bonus_set(actor=actor, sheet=sheet, bonus=bonus, reason=reason)
+    )
 
 
 def finding_add(*, actor, audit, description, internal_note="", item=None, indicator=None, files=()):

@@ -16,6 +16,9 @@ from audits.forms.audit import (
     AuditDaysTableForm,
     AuditPlanForm,
     DeclarationForm,
+    DocumentCommentForm,
+    RevisionsRequestForm,
+    TeamForm,
 )
 from audits.models import Audit, DocumentReviewComment, TeamMember
 from audits.selectors import audit as selectors
@@ -130,12 +133,13 @@ def _action(request, audit, action, success):
 @require_POST
 def audit_team(request, public_id):
     audit = selectors.audit_get_for_user(request.user, public_id)
-    auditors = {str(u.public_id): u for u in User.objects.filter(is_auditor=True, is_active=True)}
-    lead = auditors.get(request.POST.get("lead", ""))
-    members = [auditors[key] for key in request.POST.getlist("members") if key in auditors]
-    if lead is None:
-        messages.error(request, _("Choose the lead auditor."))
+    form = TeamForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect("audits:audit_detail", public_id=public_id)
+    lead, members = form.cleaned_data["lead"], list(form.cleaned_data["members"])
 
     # Qualification warnings stay on the audit's page while it is planned.
     return _action(
@@ -192,15 +196,15 @@ def audit_start(request, public_id):
 @require_POST
 def document_comment(request, public_id, indicator_id):
     audit = selectors.audit_get_for_user(request.user, public_id)
+    form = DocumentCommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The comment is too long."))
+        return redirect(reverse("audits:audit_detail", args=[public_id]) + f"#indicator-{indicator_id}")
     response = _action(
         request,
         audit,
         lambda: services.document_comment_set(
-            actor=request.user,
-            audit=audit,
-            indicator_id=indicator_id,
-            outcome=request.POST.get("outcome", ""),
-            comment=request.POST.get("comment", ""),
+            actor=request.user, audit=audit, indicator_id=indicator_id, **form.cleaned_data
         ),
         "",
     )
@@ -225,12 +229,14 @@ def document_review_pass(request, public_id):
 @require_POST
 def document_revisions_request(request, public_id):
     audit = selectors.audit_get_for_user(request.user, public_id)
+    form = RevisionsRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The note is too long."))
+        return redirect("audits:audit_detail", public_id=public_id)
     return _action(
         request,
         audit,
-        lambda: services.document_revisions_request(
-            actor=request.user, audit=audit, note=request.POST.get("note", "")
-        ),
+        lambda: services.document_revisions_request(actor=request.user, audit=audit, **form.cleaned_data),
         _("The applicant is asked to revise the documents."),
     )
 

@@ -155,7 +155,7 @@ def callback_sample_draw(request, public_id):
     return run_action(
         request,
         lambda: services.callback_sample_draw(
-            actor=request.user, audit=audit, size=form.cleaned_data["size"], redraw=bool(request.POST.get("redraw"))
+            actor=request.user, audit=audit, size=form.cleaned_data["size"], redraw=form.cleaned_data["redraw"]
         ),
         success=_("The sample is drawn."),
         back=_page_url(audit, "sample"),

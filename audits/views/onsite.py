@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from audits import services
 from audits.forms.audit import FindingForm, SpecialBonusForm, SpecialDeductionForm
+from audits.forms.onsite import FollowUpCloseForm, RecommendationForm
 from audits.models import Audit, FindingEvidence
 from audits.selectors import audit as selectors
 from audits.selectors.nonconformity import case_rectification_state, nonconformities_for_audit
@@ -19,9 +19,9 @@ from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required
 from certify.views.actions import run_action
-from scoring import services as scoring_services
 from scoring.components import level_names, mark_is_incomplete, mark_row_response, sheet_context
 from scoring.engine import InvalidInput
+from scoring.forms import EvidenceForm, MarkForm
 from scoring.models import MarkEvidence, SpecialDeduction
 from scoring.selectors import sheet_rate, version_structure
 
@@ -80,41 +80,21 @@ def audit_scoring(request, public_id):
     return render(request, "audits/scoring.html", context)
 
 
-def _on_sheet(request, audit, action):
-    """Run a score-sheet service after the audit's own check, in one transaction."""
-    with transaction.atomic():
-        locked = services.audit_team_check(actor=request.user, audit=audit, sheet_work=True)
-        return action(locked.sheet)
-
-
 @role_required("auditor")
 @require_POST
 def audit_mark(request, public_id, item_id):
     audit = _staff_audit(request, public_id)
     if request.htmx and mark_is_incomplete(request.POST):
         return HttpResponse(status=204)
+    form = MarkForm(request.POST)
     error = ""
-    try:
-        samples = request.POST.get("samples") or None
-        conforming = request.POST.get("conforming") or None
-        _on_sheet(
-            request,
-            audit,
-            lambda sheet: scoring_services.mark_set(
-                actor=request.user,
-                sheet=sheet,
-                item_id=item_id,
-                result=request.POST.get("result", ""),
-                samples=int(samples) if samples is not None else None,
-                conforming=int(conforming) if conforming is not None else None,
-                deletion_reason=request.POST.get("deletion_reason", ""),
-                note=request.POST.get("note", ""),
-            ),
-        )
-    except ValueError:
+    if not form.is_valid():
         error = _("Check the numbers: samples at least 1, conforming between 0 and samples.")
-    except CertifyError as exc:
-        error = exc.message
+    else:
+        try:
+            services.audit_mark_set(actor=request.user, audit=audit, item_id=item_id, **form.cleaned_data)
+        except CertifyError as exc:
+            error = exc.message
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -127,17 +107,13 @@ def audit_mark(request, public_id, item_id):
 @require_POST
 def audit_mark_evidence(request, public_id, item_id):
     audit = _staff_audit(request, public_id)
-    upload = request.FILES.get("file")
-    if upload is None:
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
     else:
         try:
-            _on_sheet(
-                request,
-                audit,
-                lambda sheet: scoring_services.mark_evidence_add(
-                    actor=request.user, sheet=sheet, item_id=item_id, upload=upload
-                ),
+            services.audit_mark_evidence_add(
+                actor=request.user, audit=audit, item_id=item_id, upload=form.cleaned_data["file"]
             )
         except CertifyError as exc:
             messages.error(request, exc.message)
@@ -183,11 +159,7 @@ def audit_bonus(request, public_id):
         _form_errors_as_messages(request, form)
         return redirect("audits:audit_scoring", public_id=public_id)
     try:
-        _on_sheet(
-            request,
-            audit,
-            lambda sheet: scoring_services.special_bonus_set(actor=request.user, sheet=sheet, **form.cleaned_data),
-        )
+        services.audit_bonus_set(actor=request.user, audit=audit, **form.cleaned_data)
     except CertifyError as exc:
         messages.error(request, exc.message)
     else:
@@ -274,11 +246,15 @@ def audit_report(request, public_id):
     )
 
 
-def _lead_action(request, public_id, action, success):
+def _lead_action(request, public_id, action, success, form=None):
+    """Run the lead's step from the report page; a form's fields go to it."""
     audit = _staff_audit(request, public_id)
-    return run_action(
-        request, lambda: action(audit), success=success, back=reverse("audits:audit_report", args=[public_id])
-    )
+    back = reverse("audits:audit_report", args=[public_id])
+    if form is not None and not form.is_valid():
+        _form_errors_as_messages(request, form)
+        return redirect(back)
+    fields = form.cleaned_data if form is not None else {}
+    return run_action(request, lambda: action(audit, **fields), success=success, back=back)
 
 
 @role_required("auditor")
@@ -287,13 +263,9 @@ def audit_report_submit(request, public_id):
     return _lead_action(
         request,
         public_id,
-        lambda audit: services.audit_report_submit(
-            actor=request.user,
-            audit=audit,
-            recommendation=request.POST.get("recommendation", ""),
-            reason=request.POST.get("reason", ""),
-        ),
+        lambda audit, **fields: services.audit_report_submit(actor=request.user, audit=audit, **fields),
         _("The report is submitted."),
+        RecommendationForm(request.POST),
     )
 
 
@@ -314,13 +286,9 @@ def audit_final_submit(request, public_id):
     return _lead_action(
         request,
         public_id,
-        lambda audit: services.audit_final_submit(
-            actor=request.user,
-            audit=audit,
-            recommendation=request.POST.get("recommendation", ""),
-            reason=request.POST.get("reason", ""),
-        ),
+        lambda audit, **fields: services.audit_final_submit(actor=request.user, audit=audit, **fields),
         _("The final score is given; the application goes to the decision."),
+        RecommendationForm(request.POST),
     )
 
 
@@ -330,8 +298,9 @@ def audit_follow_up_close(request, public_id):
     return _lead_action(
         request,
         public_id,
-        lambda audit: services.audit_follow_up_close(actor=request.user, audit=audit, note=request.POST.get("note", "")),
+        lambda audit, **fields: services.audit_follow_up_close(actor=request.user, audit=audit, **fields),
         _("The follow-up audit is closed."),
+        FollowUpCloseForm(request.POST),
     )
 
 

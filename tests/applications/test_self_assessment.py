@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import SelfAssessment
-from applications.services import self_assessment_create
+from applications.services import self_assessment_create, self_assessment_mark_set
+from certify.exceptions import NotAllowed
 from certify.models import Event
 from scoring.catalogue import GBT27922
 from scoring.models import Item, ScoreSheet
@@ -109,6 +110,14 @@ def test_another_organisations_applicant_cannot_mark_the_sheet(client, outsider,
     response = client.post(mark_url(self_assessment, "A1.1"), {"result": "conforming"})
 
     assert response.status_code == 404
+    assert not self_assessment.sheet.marks.exists()
+
+
+def test_the_applications_service_refuses_a_mark_from_another_organisation(english, outsider, self_assessment):
+    with pytest.raises(NotAllowed, match="Only members of the organisation may do this."):
+        self_assessment_mark_set(
+            actor=outsider, assessment=self_assessment, item_id=item(self_assessment, "A1.1").pk, result="conforming"
+        )
     assert not self_assessment.sheet.marks.exists()
 
 

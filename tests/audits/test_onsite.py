@@ -58,6 +58,21 @@ def test_an_auditor_off_the_team_cannot_record_a_finding(onsite, auditor):
         services.finding_add(actor=auditor, audit=audit, description="x")
 
 
+def test_an_auditor_off_the_team_cannot_mark_the_audits_sheet(onsite, auditor):
+    audit, _lead, _member = onsite
+    item = Item.objects.get(indicator__category__version=audit.case.version, code="A1.1")
+    with pytest.raises(NotAllowed, match="Only the audit's team may do this."):
+        services.audit_mark_set(actor=auditor, audit=audit, item_id=item.pk, result="conforming")
+    assert not audit.sheet.marks.exists()
+
+
+def test_a_team_member_marks_the_audits_sheet_through_the_audits_service(onsite):
+    audit, _lead, member = onsite
+    item = Item.objects.get(indicator__category__version=audit.case.version, code="A1.1")
+    services.audit_mark_set(actor=member, audit=audit, item_id=item.pk, result="conforming")
+    assert audit.sheet.marks.get().result == "conforming"
+
+
 def test_marking_through_the_audit_scoring_page(client, onsite):
     audit, lead, _member = onsite
     item = Item.objects.get(indicator__category__version=audit.case.version, code="A1.1")
