@@ -11,6 +11,7 @@ class CertifyConfig(AppConfig):
         from certify import converters  # noqa: F401
         from certify.events import verb_register
         from certify.jobs import job_labels_register
+        from certify.verbs import Verb
 
         job_labels_register(
             {
@@ -20,21 +21,4 @@ class CertifyConfig(AppConfig):
             }
         )
 
-        verb_register(
-            {
-                "user.registered": _("Registered"),
-                "user.email_verified": _("E-mail address verified"),
-                "user.password_reset": _("Password reset"),
-                "user.staff_created": _("Staff account created"),
-                "user.roles_changed": _("Roles changed"),
-                "user.second_factor_enrolled": _("Second factor set up"),
-                "user.recovery_code_used": _("Recovery code used"),
-                "user.second_factor_reset": _("Second factor reset"),
-                "body_profile.updated": _("Body profile updated"),
-                "calendar.override_set": _("Working day entered"),
-                "calendar.override_removed": _("Working day removed"),
-                "email.sent": _("E-mail sent"),
-                "background.job_retried": _("Background job tried again"),
-                "background.run_retried": _("Periodic job run again"),
-            }
-        )
+        verb_register(Verb.choices)

@@ -6,7 +6,10 @@ from certify.models import Event
 
 
 def event_record(*, actor, obj, verb, from_state="", to_state="", note="", data=None):
-    """Write one event about `obj`. Call it inside the transition's transaction."""
+    """Write one event about `obj`. Call it inside the transition's transaction.
+
+    `verb` is a member of the writing app's `verbs.Verb`, which declares it
+    once with the label the history shows."""
     return Event.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         content_type=ContentType.objects.get_for_model(obj),
@@ -39,7 +42,8 @@ _VERB_LABELS = {}
 
 
 def verb_register(labels):
-    """Apps register a readable label for each verb they write (AppConfig.ready)."""
+    """Each app registers its Verb.choices (AppConfig.ready) so the history
+    shows labels, not codes."""
     _VERB_LABELS.update(labels)
 
 

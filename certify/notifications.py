@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from certify.events import event_record
 from certify.models import Email, Notification
 from certify.outbox import enqueue
+from certify.verbs import Verb
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ def email_deliver(email_id):
                 event_record(
                     actor=None,
                     obj=email,
-                    verb="email.sent",
+                    verb=Verb.EMAIL_SENT,
                     data={
                         "to": email.to,
                         "subject": email.subject,

@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from certify.events import event_record
 from certify.exceptions import CertifyError, NotAllowed
+from certify.verbs import Verb
 
 RECOVERY_CODES = 10
 AUTHENTICATOR = "authenticator"
@@ -110,7 +111,7 @@ def second_factor_enrol(*, request, device, token):
         recovery = StaticDevice.objects.create(user=user, name=RECOVERY, confirmed=True)
         codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
         StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
-        event_record(actor=user, obj=user, verb="user.second_factor_enrolled")
+        event_record(actor=user, obj=user, verb=Verb.USER_SECOND_FACTOR_ENROLLED)
     request.session.pop(ENROLMENT_KEY, None)
     device.confirmed = True
     otp_login(request, device)
@@ -163,7 +164,7 @@ def second_factor_verify(*, request, token):
         device = _checked(authenticator, token, _("That code is not right. Enter the code your app shows now."))
     elif recovery is not None and token:
         device = _checked(recovery, token.lower(), _("That recovery code is not right, or it was used already."))
-        event_record(actor=user, obj=user, verb="user.recovery_code_used", data={"left": recovery.token_set.count()})
+        event_record(actor=user, obj=user, verb=Verb.USER_RECOVERY_CODE_USED, data={"left": recovery.token_set.count()})
     else:
         raise CertifyError(_("Enter the six digits your app shows, or one of your recovery codes."))
     otp_login(request, device)
@@ -186,5 +187,5 @@ def second_factor_reset(*, actor, user):
     with transaction.atomic():
         removed, _by_model = TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        event_record(actor=actor, obj=user, verb="user.second_factor_reset", data={"at": timezone.now().isoformat()})
+        event_record(actor=actor, obj=user, verb=Verb.USER_SECOND_FACTOR_RESET, data={"at": timezone.now().isoformat()})
     return removed

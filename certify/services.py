@@ -18,6 +18,7 @@ from certify.models import BodyProfile, JobRun, OutboxMessage, User, WorkingDayO
 from certify.notifications import email_queue, render_email
 from certify.outbox import enqueue, outbox_retry
 from certify.permissions import require_manager, staff_role_refusal
+from certify.verbs import Verb
 
 EMAIL_VERIFICATION_SALT = "certify.email-verification"
 
@@ -83,7 +84,7 @@ def user_register(*, email, full_name, language=""):
             )
             user.set_unusable_password()
             user.save()
-            event_record(actor=user, obj=user, verb="user.registered")
+            event_record(actor=user, obj=user, verb=Verb.USER_REGISTERED)
             _send_verification_email(user)
     except IntegrityError:
         # The same address registered twice at once: the first one won.
@@ -150,7 +151,7 @@ def user_verify_email(*, token, password=None):
         if user.email_verified_at is None:
             user.email_verified_at = timezone.now()
             fields.append("email_verified_at")
-            event_record(actor=user, obj=user, verb="user.email_verified")
+            event_record(actor=user, obj=user, verb=Verb.USER_EMAIL_VERIFIED)
         if fields:
             user.save(update_fields=fields)
     return user
@@ -166,7 +167,7 @@ def user_password_reset_done(*, user):
         if user.email_verified_at is None:
             user.email_verified_at = timezone.now()
             user.save(update_fields=["email_verified_at"])
-        event_record(actor=user, obj=user, verb="user.password_reset")
+        event_record(actor=user, obj=user, verb=Verb.USER_PASSWORD_RESET)
     axes_reset(username=user.email)
 
 
@@ -191,7 +192,7 @@ def staff_create(*, actor, email, full_name, is_auditor, is_manager, phone=""):
             event_record(
                 actor=actor,
                 obj=user,
-                verb="user.staff_created",
+                verb=Verb.USER_STAFF_CREATED,
                 data={"roles": sorted(user.roles)},
             )
             _send_password_set_email(user)
@@ -248,7 +249,7 @@ def user_roles_set(*, actor, user, is_applicant, is_auditor, is_manager, is_acti
             return user
         user.save(update_fields=["is_applicant", "is_auditor", "is_manager", "is_active"])
         event_record(
-            actor=actor, obj=user, verb="user.roles_changed", data={"before": before, "after": after}
+            actor=actor, obj=user, verb=Verb.USER_ROLES_CHANGED, data={"before": before, "after": after}
         )
     return user
 
@@ -279,7 +280,7 @@ def body_profile_update(*, actor, **fields):
         profile._history_user = actor
         profile.save()
         event_record(
-            actor=actor, obj=profile, verb="body_profile.updated", data={"fields": changed}
+            actor=actor, obj=profile, verb=Verb.BODY_PROFILE_UPDATED, data={"fields": changed}
         )
     return profile
 
@@ -296,7 +297,7 @@ def background_job_retry(*, actor, message_id):
         event_record(
             actor=actor,
             obj=message,
-            verb="background.job_retried",
+            verb=Verb.BACKGROUND_JOB_RETRIED,
             data={"job": message.task_name, "args": message.args, "error": message.last_error[:500]},
         )
 
@@ -313,7 +314,7 @@ def job_run_retry(*, actor, run_id):
         run.save(update_fields=["retried_at"])
         enqueue(run.job, manual_period())
         event_record(
-            actor=actor, obj=run, verb="background.run_retried", data={"job": run.job, "period": run.period}
+            actor=actor, obj=run, verb=Verb.BACKGROUND_RUN_RETRIED, data={"job": run.job, "period": run.period}
         )
 
 
@@ -334,7 +335,7 @@ def working_day_override_set(*, actor, date, is_working_day, note=""):
         event_record(
             actor=actor,
             obj=override,
-            verb="calendar.override_set",
+            verb=Verb.CALENDAR_OVERRIDE_SET,
             data={"date": date.isoformat(), "is_working_day": is_working_day},
         )
     return override
@@ -349,7 +350,7 @@ def working_day_override_delete(*, actor, override_id):
         event_record(
             actor=actor,
             obj=override,
-            verb="calendar.override_removed",
+            verb=Verb.CALENDAR_OVERRIDE_REMOVED,
             data={"date": override.date.isoformat()},
         )
         override._history_user = actor

@@ -56,6 +56,7 @@ class SchemeVersion(ChoiceLabels, models.Model):
         Status.PUBLISHED: {Status.RETIRED},
         Status.RETIRED: set(),
     }
+    STATUS_TONES = {Status.DRAFT: "warning", Status.PUBLISHED: "success"}
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="versions")

@@ -66,6 +66,18 @@ class Case(ChoiceLabels, models.Model):
         Status.NOT_CERTIFIED: set(),
         Status.WITHDRAWN: set(),
     }
+    # The badge's colour in each state (certify_tags.status_badge); others are neutral.
+    STATUS_TONES = {
+        Status.SUBMITTED: "primary",
+        Status.UNDER_REVIEW: "primary",
+        Status.SUPPLEMENT_REQUESTED: "warning",
+        Status.ACCEPTED: "success",
+        Status.CONTRACT_SIGNED: "success",
+        Status.CERTIFIED: "success",
+        Status.REJECTED: "danger",
+        Status.NOT_CERTIFIED: "danger",
+        Status.WITHDRAWN: "danger",
+    }
     # States whose deadline belongs to the body (review) or to the applicant.
     OPEN_FOR_REVIEW = {Status.SUBMITTED, Status.UNDER_REVIEW}
 

@@ -152,7 +152,10 @@ def pipeline_counts():
         PIPELINE,
         lambda: dict(Case.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")),
     )
-    return [(value, label, counts.get(value, 0)) for value, label in Case.Status.choices]
+    return [
+        (value, label, counts.get(value, 0), Case.STATUS_TONES.get(value, ""))
+        for value, label in Case.Status.choices
+    ]
 
 
 def deadline_condition(day, lookup):

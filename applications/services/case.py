@@ -25,6 +25,7 @@ from applications.selectors.organisation import (
     months_registered,
 )
 from applications.services._base import case_locked, case_url, require_member
+from applications.verbs import Verb
 from certify import transitions, uploads
 from certify.calendar import add_working_days
 from certify.events import event_record
@@ -73,7 +74,7 @@ def case_create(
         case.save(update_fields=["reference"])
         case.scope_outlets.set(outlets)
         case.scope_categories.set(categories)
-        event_record(actor=actor, obj=case, verb="case.created", to_state=case.status)
+        event_record(actor=actor, obj=case, verb=Verb.CASE_CREATED, to_state=case.status)
     return case
 
 
@@ -105,7 +106,7 @@ def case_update(*, actor, case, target_level, scope, outlets=None, categories=No
                 changed[name] = sorted(item.pk for item in chosen)
         if changed:
             case.save(update_fields=["target_level", "scope"])
-            event_record(actor=actor, obj=case, verb="case.updated", data=changed)
+            event_record(actor=actor, obj=case, verb=Verb.CASE_UPDATED, data=changed)
     return case
 
 
@@ -134,7 +135,7 @@ def case_declare(*, actor, case, **declarations):
         case.declared_by = actor
         case.declared_at = timezone.now()
         case.save(update_fields=[*DECLARATIONS, "declared_by", "declared_at"])
-        event_record(actor=actor, obj=case, verb="case.declared", data=values)
+        event_record(actor=actor, obj=case, verb=Verb.CASE_DECLARED, data=values)
     return case
 
 
@@ -172,7 +173,7 @@ def material_upload(*, actor, case, material_type, upload):
         event_record(
             actor=actor,
             obj=case,
-            verb="case.material_uploaded",
+            verb=Verb.CASE_MATERIAL_UPLOADED,
             data={"type": material_type.code, "version": number, "name": material.original_name},
         )
     return material
@@ -194,7 +195,7 @@ def material_remove(*, actor, case, material_id):
         event_record(
             actor=actor,
             obj=case,
-            verb="case.material_removed",
+            verb=Verb.CASE_MATERIAL_REMOVED,
             data={"type": material.material_type.code, "version": material.number},
         )
         material.delete()
@@ -292,7 +293,7 @@ def case_submit(*, actor, case):
             case,
             Case.Status.SUBMITTED,
             actor=actor,
-            verb="case.resubmitted" if resubmission else "case.submitted",
+            verb=Verb.CASE_RESUBMITTED if resubmission else Verb.CASE_SUBMITTED,
             changes={**_review_clock(case), "supplement_due": None},
         )
         if resubmission:
@@ -317,7 +318,7 @@ def case_withdraw(*, actor, case, reason=""):
             case,
             Case.Status.WITHDRAWN,
             actor=actor,
-            verb="case.withdrawn",
+            verb=Verb.CASE_WITHDRAWN,
             note=reason,
             changes={"withdrawn_at": timezone.now()},
         ):
@@ -338,7 +339,7 @@ def case_access_grant(*, actor, case, user, reason):
         )
         if created:
             event_record(
-                actor=actor, obj=case, verb="case.access_granted", data={"user": user.pk, "reason": reason}
+                actor=actor, obj=case, verb=Verb.CASE_ACCESS_GRANTED, data={"user": user.pk, "reason": reason}
             )
     return grant
 
@@ -351,6 +352,6 @@ def case_access_revoke(*, actor, case, user, reason):
         removed, _by_model = CaseAccess.objects.filter(case=case, user=user).delete()
         if removed:
             event_record(
-                actor=actor, obj=case, verb="case.access_revoked", data={"user": user.pk, "reason": reason}
+                actor=actor, obj=case, verb=Verb.CASE_ACCESS_REVOKED, data={"user": user.pk, "reason": reason}
             )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from applications.fees import fee_schedule_get, quote_for_case
 from applications.models import Case, Contract, FeeBand, FeeSchedule, SchemeFee
 from applications.services._base import case_locked, case_members, case_url, require_member
+from applications.verbs import Verb
 from certify import transitions
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
@@ -58,7 +59,7 @@ def fee_schedule_update(*, actor, per_additional_outlet, surveillance_percent, p
                 fee.multiplier = multiplier
                 fee._history_user = actor
                 fee.save()
-        event_record(actor=actor, obj=schedule, verb="fees.updated")
+        event_record(actor=actor, obj=schedule, verb=Verb.FEES_UPDATED)
     return schedule
 
 
@@ -86,7 +87,7 @@ def case_contract_send(*, actor, case):
             case,
             Case.Status.CONTRACT_SENT,
             actor=actor,
-            verb="case.contract_sent",
+            verb=Verb.CASE_CONTRACT_SENT,
             data={"contract": contract.number, "fee": str(quote.certification_fee)},
         )
         enqueue("applications.tasks.contract_render_pdf", contract.pk)
@@ -112,7 +113,7 @@ def case_contract_accept(*, actor, case, typed_name, ip_address):
             case,
             Case.Status.CONTRACT_ACCEPTED,
             actor=actor,
-            verb="case.contract_accepted",
+            verb=Verb.CASE_CONTRACT_ACCEPTED,
             data={"contract": contract.number, "typed_name": typed_name, "ip": ip_address},
         )
         contract.accepted_at = timezone.now()
@@ -148,7 +149,7 @@ def case_prepayment_record(*, actor, case, amount, reference=""):
             case,
             Case.Status.CONTRACT_SIGNED,
             actor=actor,
-            verb="case.prepayment_recorded",
+            verb=Verb.CASE_PREPAYMENT_RECORDED,
             data={"amount": str(amount), "reference": reference},
         )
         contract.prepayment_received = amount

@@ -6,6 +6,7 @@ from django.utils import timezone
 from applications.models import Case
 from applications.selectors.case import overdue_condition
 from applications.services._base import case_members, case_url
+from applications.verbs import Verb
 from certify.events import event_record
 from certify.notifications import notify
 from certify.selectors import active_managers
@@ -35,18 +36,18 @@ def case_deadlines_notify(*, today=None):
             flagged += 1
             if case.status == Case.Status.SUPPLEMENT_REQUESTED:
                 event_record(
-                    actor=None, obj=case, verb="case.supplement_overdue", data={"due": case.supplement_due.isoformat()}
+                    actor=None, obj=case, verb=Verb.CASE_SUPPLEMENT_OVERDUE, data={"due": case.supplement_due.isoformat()}
                 )
                 recipients = list(case_members(case)) + list(active_managers())
                 notify(recipients, template="case_supplement_overdue", context={"case": case}, url=case_url(case))
             elif case.status == Case.Status.DECISION_PENDING:
                 event_record(
-                    actor=None, obj=case, verb="case.decision_overdue", data={"due": case.decision_due.isoformat()}
+                    actor=None, obj=case, verb=Verb.CASE_DECISION_OVERDUE, data={"due": case.decision_due.isoformat()}
                 )
                 notify(active_managers(), template="case_decision_overdue", context={"case": case}, url=case_url(case))
             else:
                 event_record(
-                    actor=None, obj=case, verb="case.review_overdue", data={"due": case.review_due.isoformat()}
+                    actor=None, obj=case, verb=Verb.CASE_REVIEW_OVERDUE, data={"due": case.review_due.isoformat()}
                 )
                 notify(active_managers(), template="case_review_overdue", context={"case": case}, url=case_url(case))
     return flagged

@@ -18,6 +18,7 @@ from applications.models import (
 from applications.selectors.organisation import organisation_is_admin
 from applications.services._base import account_refusal, organisation_admins
 from applications.uscc import uscc_check_char, validate_uscc
+from applications.verbs import Verb
 from certify.events import event_record
 from certify.exceptions import CertifyError, NotAllowed
 from certify.notifications import notify
@@ -62,7 +63,7 @@ def organisation_create(*, actor, legal_name, uscc):
             event_record(
                 actor=actor,
                 obj=organisation,
-                verb="organisation.created",
+                verb=Verb.ORGANISATION_CREATED,
                 data={"legal_name": legal_name, "uscc": code},
             )
             notify(
@@ -240,7 +241,7 @@ def organisation_profile_update(*, actor, organisation, categories=None, **field
         event_record(
             actor=actor,
             obj=locked,
-            verb="organisation.profile_updated",
+            verb=Verb.ORGANISATION_PROFILE_UPDATED,
             data={"changes": changes},
         )
         if not organisation_is_admin(actor, locked):
@@ -316,7 +317,7 @@ def organisation_uscc_override(*, actor, organisation, uscc, reason):
             event_record(
                 actor=actor,
                 obj=locked,
-                verb="organisation.uscc_overridden",
+                verb=Verb.ORGANISATION_USCC_OVERRIDDEN,
                 note=reason,
                 data={"from": previous, "to": code, "reason": reason},
             )
@@ -376,7 +377,7 @@ def service_outlet_add(*, actor, organisation, name, address, headcount):
         outlet._history_user = actor
         outlet.save()
         event_record(
-            actor=actor, obj=locked, verb="organisation.outlet_added", data=_outlet_data(outlet)
+            actor=actor, obj=locked, verb=Verb.ORGANISATION_OUTLET_ADDED, data=_outlet_data(outlet)
         )
     return outlet
 
@@ -401,7 +402,7 @@ def service_outlet_update(*, actor, outlet, name, address, headcount):
         event_record(
             actor=actor,
             obj=locked.organisation,
-            verb="organisation.outlet_updated",
+            verb=Verb.ORGANISATION_OUTLET_UPDATED,
             data={"before": before, "after": _outlet_data(locked)},
         )
     return locked
@@ -419,5 +420,5 @@ def service_outlet_remove(*, actor, outlet):
         data = _outlet_data(locked)
         locked._history_user = actor
         locked.delete()
-        event_record(actor=actor, obj=organisation, verb="organisation.outlet_removed", data=data)
+        event_record(actor=actor, obj=organisation, verb=Verb.ORGANISATION_OUTLET_REMOVED, data=data)
 

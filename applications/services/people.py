@@ -16,6 +16,7 @@ from applications.models import (
 )
 from applications.services._base import account_refusal, organisation_admins, require_admin
 from applications.services.organisation import ProfileError
+from applications.verbs import Verb
 from certify.events import event_record
 from certify.exceptions import CertifyError, NotAllowed
 from certify.models import User
@@ -71,7 +72,7 @@ def invitation_create(*, actor, organisation, email, role=Membership.Role.MEMBER
         event_record(
             actor=actor,
             obj=locked,
-            verb="organisation.member_invited",
+            verb=Verb.ORGANISATION_MEMBER_INVITED,
             data={"email": email, "role": role, "invitation": invitation.pk},
         )
         # The invitee may have no account yet: the e-mail is written in the
@@ -113,7 +114,7 @@ def invitation_revoke(*, actor, invitation):
         event_record(
             actor=actor,
             obj=locked.organisation,
-            verb="organisation.invitation_revoked",
+            verb=Verb.ORGANISATION_INVITATION_REVOKED,
             data={"email": locked.email, "invitation": locked.pk},
         )
         subject, body = render_email(
@@ -207,7 +208,7 @@ def invitation_accept(*, actor, token):
             event_record(
                 actor=actor,
                 obj=organisation,
-                verb="organisation.member_joined",
+                verb=Verb.ORGANISATION_MEMBER_JOINED,
                 data={"email": actor.email, "role": invitation.role, "invitation": invitation.pk},
             )
             notify(
@@ -271,7 +272,7 @@ def membership_remove(*, actor, membership):
         event_record(
             actor=actor,
             obj=organisation,
-            verb="organisation.member_removed",
+            verb=Verb.ORGANISATION_MEMBER_REMOVED,
             data={"email": person.email, "role": locked.role, "user": person.pk},
         )
         if not leaving:
@@ -306,7 +307,7 @@ def membership_role_set(*, actor, membership, role):
         event_record(
             actor=actor,
             obj=locked.organisation,
-            verb="organisation.member_role_changed",
+            verb=Verb.ORGANISATION_MEMBER_ROLE_CHANGED,
             from_state=previous,
             to_state=role,
             data={"email": locked.user.email, "user": locked.user_id},

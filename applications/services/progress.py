@@ -11,6 +11,7 @@ from applications.models import (
     CaseAccess,
 )
 from applications.services._base import case_locked, case_members, case_url, require_member
+from applications.verbs import Verb
 from certify import transitions
 from certify.calendar import add_working_days
 from certify.exceptions import NotAllowed
@@ -26,7 +27,7 @@ def case_document_review_begin(*, actor, case):
     require_manager(actor)
     with transaction.atomic():
         case = case_locked(case)
-        transitions.apply(case, Case.Status.DOCUMENT_REVIEW, actor=actor, verb="case.document_review_started")
+        transitions.apply(case, Case.Status.DOCUMENT_REVIEW, actor=actor, verb=Verb.CASE_DOCUMENT_REVIEW_STARTED)
     return case
 
 
@@ -39,7 +40,7 @@ def case_document_revision_request(*, actor, case, due, note=""):
             case,
             Case.Status.DOCUMENT_REVISION,
             actor=actor,
-            verb="case.document_revision_requested",
+            verb=Verb.CASE_DOCUMENT_REVISION_REQUESTED,
             note=note,
             data={"due": due.isoformat()},
             changes={"supplement_due": due, "overdue_notified_at": None},
@@ -61,7 +62,7 @@ def case_documents_revised(*, actor, case):
     with transaction.atomic():
         case = case_locked(case)
         if not transitions.apply(
-            case, Case.Status.DOCUMENT_REVIEW, actor=actor, verb="case.documents_revised", changes={"supplement_due": None}
+            case, Case.Status.DOCUMENT_REVIEW, actor=actor, verb=Verb.CASE_DOCUMENTS_REVISED, changes={"supplement_due": None}
         ):
             return case
         staff = User.objects.filter(
@@ -81,7 +82,7 @@ def case_document_review_pass(*, actor, case):
     """The document review passed: the on-site audit can be planned."""
     with transaction.atomic():
         case = case_locked(case)
-        if transitions.apply(case, Case.Status.ONSITE_PLANNED, actor=actor, verb="case.document_review_passed"):
+        if transitions.apply(case, Case.Status.ONSITE_PLANNED, actor=actor, verb=Verb.CASE_DOCUMENT_REVIEW_PASSED):
             notify(active_managers(), template="case_document_review_passed", context={"case": case}, url=case_url(case))
     return case
 
@@ -91,7 +92,7 @@ def case_onsite_start(*, actor, case):
     """The lead auditor started the on-site audit."""
     with transaction.atomic():
         case = case_locked(case)
-        transitions.apply(case, Case.Status.ONSITE_IN_PROGRESS, actor=actor, verb="case.onsite_started")
+        transitions.apply(case, Case.Status.ONSITE_IN_PROGRESS, actor=actor, verb=Verb.CASE_ONSITE_STARTED)
     return case
 
 
@@ -103,9 +104,9 @@ def case_onsite_done(*, actor, case, nonconformities_raised):
         case = case_locked(case)
         if case.status in (Case.Status.RECTIFICATION, Case.Status.DECISION_PENDING):
             return case
-        transitions.apply(case, Case.Status.ONSITE_DONE, actor=actor, verb="case.onsite_done")
+        transitions.apply(case, Case.Status.ONSITE_DONE, actor=actor, verb=Verb.CASE_ONSITE_DONE)
         if nonconformities_raised:
-            transitions.apply(case, Case.Status.RECTIFICATION, actor=actor, verb="case.rectification_started")
+            transitions.apply(case, Case.Status.RECTIFICATION, actor=actor, verb=Verb.CASE_RECTIFICATION_STARTED)
         else:
             _to_decision(case, actor)
         notify(case_members(case), template="case_onsite_done", context={"case": case}, url=case_url(case))
@@ -133,7 +134,7 @@ def _to_decision(case, actor):
         case,
         Case.Status.DECISION_PENDING,
         actor=actor,
-        verb="case.decision_pending",
+        verb=Verb.CASE_DECISION_PENDING,
         changes={"decision_due": due, "overdue_notified_at": None},
     )
 
@@ -152,6 +153,6 @@ def case_decide(*, actor, case, decision):
     to_state = Case.Status.CERTIFIED if certified else Case.Status.NOT_CERTIFIED
     with transaction.atomic():
         case = case_locked(case)
-        transitions.apply(case, to_state, actor=actor, verb="case.decided", note=decision.reason)
+        transitions.apply(case, to_state, actor=actor, verb=Verb.CASE_DECIDED, note=decision.reason)
     return case
 

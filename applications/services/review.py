@@ -17,6 +17,7 @@ from applications.selectors.organisation import (
 )
 from applications.services._base import case_locked, case_members, case_url
 from applications.services.case import latest_materials
+from applications.verbs import Verb
 from certify import transitions
 from certify.calendar import add_working_days
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
@@ -45,7 +46,7 @@ def case_review_start(*, actor, case):
             case,
             Case.Status.UNDER_REVIEW,
             actor=actor,
-            verb="case.review_started",
+            verb=Verb.CASE_REVIEW_STARTED,
             changes={"review_started_at": timezone.now(), "reviewed_by": actor},
         )
     return case
@@ -97,7 +98,7 @@ def case_request_supplement(*, actor, case, reviews, note=""):
             case,
             Case.Status.SUPPLEMENT_REQUESTED,
             actor=actor,
-            verb="case.supplement_requested",
+            verb=Verb.CASE_SUPPLEMENT_REQUESTED,
             note=note,
             data={"due": due.isoformat(), "materials": sorted(types[t].code for t in commented)},
             changes={"supplement_due": due, "overdue_notified_at": None},
@@ -168,7 +169,7 @@ def case_accept(*, actor, case, reviews=None):
                 _("Accept every required material first: %(names)s.") % {"names": "、".join(not_accepted)}
             )
         transitions.apply(
-            case, Case.Status.ACCEPTED, actor=actor, verb="case.accepted", changes={"accepted_at": timezone.now()}
+            case, Case.Status.ACCEPTED, actor=actor, verb=Verb.CASE_ACCEPTED, changes={"accepted_at": timezone.now()}
         )
         notify(case_members(case), template="case_accepted", context={"case": case}, url=case_url(case))
     return case
@@ -186,7 +187,7 @@ def case_reject(*, actor, case, reason):
             case,
             Case.Status.REJECTED,
             actor=actor,
-            verb="case.rejected",
+            verb=Verb.CASE_REJECTED,
             note=reason,
             changes={"rejected_at": timezone.now(), "rejection_reason": reason},
         ):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import SelfAssessment
 from applications.services._base import require_member
+from applications.verbs import Verb
 from certify import uploads
 from certify.events import event_record
 from certify.exceptions import CertifyError
@@ -35,7 +36,7 @@ def self_assessment_create(*, actor, organisation, version, title, target_level=
         event_record(
             actor=actor,
             obj=assessment,
-            verb="self_assessment.created",
+            verb=Verb.SELF_ASSESSMENT_CREATED,
             data={"scheme": version.scheme.code, "version": version.number},
         )
     return assessment
@@ -49,7 +50,7 @@ def self_assessment_finish(*, actor, assessment):
         event_record(
             actor=actor,
             obj=assessment,
-            verb="self_assessment.finished",
+            verb=Verb.SELF_ASSESSMENT_FINISHED,
             data={"score": str(sheet.score), "level": sheet.level_code},
         )
     return sheet
@@ -68,7 +69,7 @@ def self_assessment_revise(*, actor, assessment):
         correction = score_sheet_correct(actor=actor, sheet=assessment.sheet)
         assessment.sheet = correction
         assessment.save(update_fields=["sheet"])
-        event_record(actor=actor, obj=assessment, verb="self_assessment.revised")
+        event_record(actor=actor, obj=assessment, verb=Verb.SELF_ASSESSMENT_REVISED)
     return assessment
 
 

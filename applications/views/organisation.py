@@ -225,7 +225,7 @@ def manager_home(request):
             "staff": staff_list()[:20],
             "staff_count": staff_list().count(),
             "pipeline": pipeline,
-            "case_count": sum(count for _value, _label, count in pipeline),
+            "case_count": sum(count for _value, _label, count, _tone in pipeline),
             "queue": selectors_case.review_queue()[:8],
             "today": timezone.localdate(),
         },

@@ -12,7 +12,6 @@ from audits.models.audit import (
 from audits.models.callbacks import CallBack, CustomerList, CustomerRow  # noqa: F401
 from audits.models.finding import Finding, FindingEvidence
 from audits.models.nonconformity import (  # noqa: E501
-    NONCONFORMITY_VERBS,
     Nonconformity,
     NonconformityAnswer,
     NonconformityEvidence,
@@ -20,7 +19,7 @@ from audits.models.nonconformity import (  # noqa: E501
 )
 
 __all__ = [
-    "NONCONFORMITY_VERBS", "Nonconformity", "NonconformityAnswer", "NonconformityEvidence", "NonconformityReminder",
+    "Nonconformity", "NonconformityAnswer", "NonconformityEvidence", "NonconformityReminder",
     "Finding",
     "FindingEvidence",
     "DECLARATION_VALID_DAYS",

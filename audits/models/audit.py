@@ -178,6 +178,7 @@ class Audit(ChoiceLabels, models.Model):
         Status.CLOSED: set(),
         Status.CANCELLED: set(),
     }
+    STATUS_TONES = {Status.IN_PROGRESS: "primary", Status.CLOSED: "success", Status.CANCELLED: "danger"}
     OPEN = {Status.PLANNED, Status.IN_PROGRESS, Status.REPORT_SUBMITTED}
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

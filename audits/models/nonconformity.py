@@ -36,6 +36,7 @@ class Nonconformity(ChoiceLabels, models.Model):
         Status.ANSWERED: {Status.VERIFIED, Status.OPEN},
         Status.VERIFIED: set(),
     }
+    STATUS_TONES = {Status.ANSWERED: "info", Status.VERIFIED: "success"}
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="nonconformities")
@@ -215,11 +216,3 @@ class NonconformityReminder(ChoiceLabels, models.Model):
         return f"{self.nonconformity_id} {self.kind}"
 
 
-NONCONFORMITY_VERBS = {
-    "nonconformity.raised": _("Nonconformity raised"),
-    "nonconformity.answered": _("Nonconformity answered"),
-    "nonconformity.accepted": _("Answer accepted; nonconformity closed"),
-    "nonconformity.rejected": _("Answer rejected; nonconformity reopened"),
-    "nonconformity.escalated": _("Nonconformity escalated to major"),
-    "nonconformity.overdue": _("Nonconformity answer overdue"),
-}

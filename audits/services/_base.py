@@ -4,7 +4,6 @@ may act on it."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from applications.models import Case
 from audits.models import Audit, CallBack, TeamMember
@@ -13,7 +12,6 @@ from scoring.models import Gate
 
 # Kinds of audit that score the scheme on their own sheet.
 SCORED_KINDS = {Audit.Kind.ONSITE, Audit.Kind.SURVEILLANCE}
-
 
 
 def audit_locked(audit):
@@ -27,16 +25,13 @@ def audit_locked(audit):
     return audit
 
 
-
 def audit_url(audit):
     return reverse("audits:audit_detail", args=[audit.public_id])
-
 
 
 def require_lead(actor, audit):
     if not audit.team.filter(auditor=actor, role=TeamMember.Role.LEAD).exists():
         raise NotAllowed(_("Only the audit's lead auditor may do this."))
-
 
 
 def require_team(actor, audit):
@@ -49,20 +44,6 @@ def require_team(actor, audit):
 CALLBACK_KINDS = {Audit.Kind.ONSITE, Audit.Kind.SURVEILLANCE}
 CALLBACK_OPEN = {Audit.Status.PLANNED, Audit.Status.IN_PROGRESS}
 RATE_METRICS = (Gate.Metric.CUSTOMER_SATISFACTION, Gate.Metric.FIRST_TIME_RESOLUTION)
-
-
-CALLBACK_VERBS = {
-    "callback.list_uploaded": gettext_lazy("Customer list uploaded"),
-    "callback.list_read": gettext_lazy("Customer list read"),
-    "callback.list_unreadable": gettext_lazy("Customer list cannot be read"),
-    "callback.sample_drawn": gettext_lazy("Call-back sample drawn"),
-    "callback.recorded": gettext_lazy("Call-back recorded"),
-    "callback.corrected": gettext_lazy("Call-back corrected"),
-    "callback.rates_confirmed": gettext_lazy("Call-back rates confirmed"),
-    "callback.survey_confirmed": gettext_lazy("Enterprise survey figure confirmed"),
-    "callback.complaint_closure_recorded": gettext_lazy("Complaint closure recorded"),
-    "callback.months_confirmed": gettext_lazy("Months in operation confirmed"),
-}
 
 
 def require_callback_work(audit):

@@ -26,6 +26,7 @@ from audits.services._base import (
     require_lead,
     require_team,
 )
+from audits.verbs import Verb
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
 from scoring.models import Gate, Metric
@@ -85,7 +86,7 @@ def callback_sample_draw(*, actor, audit, size, redraw=False):
         event_record(
             actor=actor,
             obj=audit,
-            verb="callback.sample_drawn",
+            verb=Verb.CALLBACK_SAMPLE_DRAWN,
             data={"size": size, "drawn": len(drawn), "seed": str(seed), "positions": drawn},
         )
     return customer_list
@@ -126,7 +127,7 @@ def callback_record(*, actor, audit, row_id, reached, satisfaction=None, resolve
         call = getattr(row, "call", None)
         if call is not None and all(getattr(call, key) == value for key, value in values.items()):
             return call
-        verb = "callback.recorded" if call is None else "callback.corrected"
+        verb = Verb.CALLBACK_RECORDED if call is None else Verb.CALLBACK_CORRECTED
         if call is None:
             call = CallBack(row=row)
         for key, value in values.items():
@@ -206,7 +207,7 @@ def callback_rates_confirm(*, actor, audit):
         event_record(
             actor=actor,
             obj=audit,
-            verb="callback.rates_confirmed",
+            verb=Verb.CALLBACK_RATES_CONFIRMED,
             data={
                 "satisfaction": str(rates.satisfaction),
                 "first_time_resolution": str(rates.first_time_resolution),
@@ -244,7 +245,7 @@ def callback_survey_confirm(*, actor, audit, metric, value, sample_size, period_
         event_record(
             actor=actor,
             obj=audit,
-            verb="callback.survey_confirmed",
+            verb=Verb.CALLBACK_SURVEY_CONFIRMED,
             note=values["note"],
             data={"metric": metric, "value": str(metric_row.value), "sample_size": sample_size},
         )
@@ -281,7 +282,7 @@ def complaint_closure_record(*, actor, audit, received, closed, period_start, pe
         event_record(
             actor=actor,
             obj=audit,
-            verb="callback.complaint_closure_recorded",
+            verb=Verb.CALLBACK_COMPLAINT_CLOSURE_RECORDED,
             data={"received": received, "closed": closed, "value": str(value)},
         )
     return metric_row
@@ -309,6 +310,6 @@ def months_in_operation_confirm(*, actor, audit, on=None):
         if _unchanged(audit.sheet, Gate.Metric.MONTHS_IN_OPERATION, **values):
             return Metric.objects.get(sheet=audit.sheet, metric=Gate.Metric.MONTHS_IN_OPERATION)
         metric_row = metric_set(actor=actor, sheet=audit.sheet, metric=Gate.Metric.MONTHS_IN_OPERATION, **values)
-        event_record(actor=actor, obj=audit, verb="callback.months_confirmed", data={"months": months})
+        event_record(actor=actor, obj=audit, verb=Verb.CALLBACK_MONTHS_CONFIRMED, data={"months": months})
     return metric_row
 

@@ -16,6 +16,7 @@ from audits import callbacks
 from audits.models import Audit, CustomerList, CustomerRow
 from audits.models.callbacks import LIST_KINDS
 from audits.services._base import audit_locked, calls_recorded, require_callback_work
+from audits.verbs import Verb
 from certify import uploads
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
@@ -90,7 +91,7 @@ def customer_list_upload(*, actor, audit, upload):
         else:
             _rows_store(customer_list, parsed)
             data.update(good=customer_list.good_rows, bad=customer_list.bad_rows)
-        event_record(actor=actor, obj=audit, verb="callback.list_uploaded", data=data)
+        event_record(actor=actor, obj=audit, verb=Verb.CALLBACK_LIST_UPLOADED, data=data)
         if old_file and old_file.name != customer_list.file.name:
             uploads.delete_on_commit(old_file)
     return customer_list
@@ -162,14 +163,14 @@ def customer_list_read(*, list_id, sha256):
             event_record(
                 actor=None,
                 obj=audit,
-                verb="callback.list_read",
+                verb=Verb.CALLBACK_LIST_READ,
                 data={"good": customer_list.good_rows, "bad": customer_list.bad_rows},
             )
             return
         customer_list.status = CustomerList.Status.UNREADABLE
         customer_list.problem = problem
         customer_list.save(update_fields=["status", "problem"])
-        event_record(actor=None, obj=audit, verb="callback.list_unreadable", data={"problem": problem})
+        event_record(actor=None, obj=audit, verb=Verb.CALLBACK_LIST_UNREADABLE, data={"problem": problem})
         notify(
             [uploader],
             template="customer_list_unreadable",

@@ -12,6 +12,7 @@ from audits.models import (
     DocumentReviewComment,
 )
 from audits.services._base import audit_locked, require_lead
+from audits.verbs import Verb
 from certify import transitions
 from certify.calendar import add_working_days
 from certify.events import event_record
@@ -90,7 +91,7 @@ def document_review_pass(*, actor, audit):
             audit,
             Audit.Status.CLOSED,
             actor=actor,
-            verb="audit.document_review_passed",
+            verb=Verb.AUDIT_DOCUMENT_REVIEW_PASSED,
             data={"round": audit.review_round},
             changes={"closed_at": timezone.now()},
         )
@@ -135,7 +136,7 @@ def document_revisions_request(*, actor, audit, note=""):
         event_record(
             actor=actor,
             obj=audit,
-            verb="audit.revisions_requested",
+            verb=Verb.AUDIT_REVISIONS_REQUESTED,
             note=note,
             data={"round": audit.review_round - 1, "due": due.isoformat(), "indicators": len(to_revise)},
         )

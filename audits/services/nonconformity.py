@@ -27,6 +27,7 @@ from audits.models import (
     NonconformityReminder,
     TeamMember,
 )
+from audits.verbs import Verb
 from certify import transitions, uploads
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
@@ -182,7 +183,7 @@ def nonconformity_raise(
         event_record(
             actor=actor,
             obj=nonconformity,
-            verb="nonconformity.raised",
+            verb=Verb.NONCONFORMITY_RAISED,
             to_state=nonconformity.status,
             data={
                 "audit": audit.pk,
@@ -229,7 +230,7 @@ def nonconformity_answer(*, actor, nonconformity, correction, root_cause, correc
             nonconformity,
             Nonconformity.Status.ANSWERED,
             actor=actor,
-            verb="nonconformity.answered",
+            verb=Verb.NONCONFORMITY_ANSWERED,
             data={"answer": number, "files": len(files)},
             changes={"answered_at": now},
         )
@@ -286,7 +287,7 @@ def nonconformity_verify(*, actor, nonconformity, accepted, comment=""):
             nonconformity,
             target,
             actor=actor,
-            verb="nonconformity.accepted" if accepted else "nonconformity.rejected",
+            verb=Verb.NONCONFORMITY_ACCEPTED if accepted else Verb.NONCONFORMITY_REJECTED,
             note=comment,
             data={"answer": latest.number},
             changes={"verified_at": now, "verified_by": actor} if accepted else {},
@@ -326,7 +327,7 @@ def nonconformity_escalate(*, actor, nonconformity, reason, today=None):
         event_record(
             actor=actor,
             obj=nonconformity,
-            verb="nonconformity.escalated",
+            verb=Verb.NONCONFORMITY_ESCALATED,
             note=reason,
             data={"from": Nonconformity.Severity.MINOR, "to": Nonconformity.Severity.MAJOR},
         )
@@ -392,7 +393,7 @@ def nonconformity_reminders(*, today=None):
                     event_record(
                         actor=None,
                         obj=nonconformity,
-                        verb="nonconformity.overdue",
+                        verb=Verb.NONCONFORMITY_OVERDUE,
                         data={"due": nonconformity.due_date.isoformat()},
                     )
                 _notify_after_commit(

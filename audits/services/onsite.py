@@ -17,6 +17,7 @@ from audits.models import (
 from audits.selectors.nonconformity import case_rectification_state
 from audits.services._base import SCORED_KINDS, audit_locked, require_lead, require_team
 from audits.services.nonconformity import nonconformity_raise
+from audits.verbs import Verb
 from certify import transitions, uploads
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
@@ -45,7 +46,7 @@ def audit_start(*, actor, audit):
         changes = {"started_at": timezone.now()}
         if audit.kind in SCORED_KINDS:
             changes["sheet"] = score_sheet_create(actor=actor, version=audit.case.version)
-        transitions.apply(audit, Audit.Status.IN_PROGRESS, actor=actor, verb="audit.started", changes=changes)
+        transitions.apply(audit, Audit.Status.IN_PROGRESS, actor=actor, verb=Verb.AUDIT_STARTED, changes=changes)
         if audit.kind == Audit.Kind.ONSITE:
             case_services.case_onsite_start(actor=actor, case=audit.case)
     return audit
@@ -149,7 +150,7 @@ def finding_add(*, actor, audit, description, internal_note="", item=None, indic
             FindingEvidence.objects.create(
                 finding=finding, file=upload, original_name=upload.name[:255], uploaded_by=actor
             )
-        event_record(actor=actor, obj=audit, verb="audit.finding_added", data={"finding": finding.pk})
+        event_record(actor=actor, obj=audit, verb=Verb.AUDIT_FINDING_ADDED, data={"finding": finding.pk})
     return finding
 
 
@@ -171,7 +172,7 @@ def special_deduction_record(*, actor, audit, rule, reason, item=None):
             item=item,
             from_special_deduction=True,
         )
-        event_record(actor=actor, obj=audit, verb="audit.special_deduction", data={"rule": rule})
+        event_record(actor=actor, obj=audit, verb=Verb.AUDIT_SPECIAL_DEDUCTION, data={"rule": rule})
     return deduction
 
 
@@ -220,7 +221,7 @@ def audit_report_submit(*, actor, audit, recommendation, reason):
             audit,
             Audit.Status.REPORT_SUBMITTED if raised else Audit.Status.CLOSED,
             actor=actor,
-            verb="audit.report_submitted",
+            verb=Verb.AUDIT_REPORT_SUBMITTED,
             data={"score": str(sheet.score), "level": sheet.level_code, "recommendation": recommendation},
             changes={
                 "recommendation": recommendation,
@@ -279,7 +280,7 @@ def audit_final_submit(*, actor, audit, recommendation, reason):
             audit,
             Audit.Status.CLOSED,
             actor=actor,
-            verb="audit.closed",
+            verb=Verb.AUDIT_CLOSED,
             data={"score": str(sheet.score), "level": sheet.level_code, "recommendation": recommendation},
             changes={
                 "recommendation": recommendation,
@@ -305,7 +306,7 @@ def audit_follow_up_close(*, actor, audit, note=""):
         if audit.kind != Audit.Kind.FOLLOW_UP or audit.status != Audit.Status.IN_PROGRESS:
             raise InvalidTransition(_("Only a follow-up audit in progress is closed this way."))
         transitions.apply(
-            audit, Audit.Status.CLOSED, actor=actor, verb="audit.closed", note=note, changes={"closed_at": timezone.now()}
+            audit, Audit.Status.CLOSED, actor=actor, verb=Verb.AUDIT_CLOSED, note=note, changes={"closed_at": timezone.now()}
         )
     return audit
 

@@ -17,6 +17,7 @@ from audits.models import (
     AuditDaysBand,
     AuditDaysTable,
 )
+from audits.verbs import Verb
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
 from certify.permissions import require_manager
@@ -132,7 +133,7 @@ def audit_plan(
         event_record(
             actor=actor,
             obj=audit,
-            verb="audit.planned",
+            verb=Verb.AUDIT_PLANNED,
             to_state=audit.status,
             data={"kind": kind, "days": str(audit.days), "computed": str(computed)},
         )
@@ -167,7 +168,7 @@ def audit_plan_surveillance(*, actor, case, planned_start, planned_end):
         event_record(
             actor=actor,
             obj=audit,
-            verb="audit.planned",
+            verb=Verb.AUDIT_PLANNED,
             to_state=audit.status,
             data={"kind": Audit.Kind.SURVEILLANCE, "days": str(audit.days), "computed": str(computed)},
         )
@@ -212,6 +213,6 @@ def audit_days_table_update(
             band = AuditDaysBand(table=table, max_employees=limit, days=days)
             band._history_user = actor
             band.save()
-        event_record(actor=actor, obj=table, verb="audit_days.updated")
+        event_record(actor=actor, obj=table, verb=Verb.AUDIT_DAYS_UPDATED)
     return table
 

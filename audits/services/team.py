@@ -24,6 +24,7 @@ from audits.models import (
     TeamMember,
 )
 from audits.services._base import audit_locked, audit_url
+from audits.verbs import Verb
 from certify import transitions
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
@@ -61,7 +62,7 @@ def declaration_request(*, actor, audit, auditor):
         DeclarationRequest.objects.get_or_create(
             auditor=auditor, audit=audit, defaults={"organisation": organisation, "requested_by": actor}
         )
-        event_record(actor=actor, obj=audit, verb="declaration.requested", data={"auditor": auditor.pk})
+        event_record(actor=actor, obj=audit, verb=Verb.DECLARATION_REQUESTED, data={"auditor": auditor.pk})
         notify(
             [auditor],
             template="declaration_requested",
@@ -95,7 +96,7 @@ def conflict_declare(*, actor, organisation, no_consultancy, no_employment, no_o
             no_employment=True,
             no_other_interest=True,
         )
-        event_record(actor=actor, obj=organisation, verb="declaration.made", data={"auditor": actor.pk})
+        event_record(actor=actor, obj=organisation, verb=Verb.DECLARATION_MADE, data={"auditor": actor.pk})
     return declaration
 
 
@@ -187,7 +188,7 @@ def audit_team_assign(*, actor, audit, lead, members=()):
         event_record(
             actor=actor,
             obj=audit,
-            verb="audit.team_assigned",
+            verb=Verb.AUDIT_TEAM_ASSIGNED,
             data={"lead": lead.pk, "members": [m.pk for m in team[1:]]},
         )
         members_of_org = organisation_members(organisation.pk)
@@ -241,7 +242,7 @@ def audits_cancel_for_withdrawn_cases(*, today=None):
                 audit,
                 Audit.Status.CANCELLED,
                 actor=None,
-                verb="audit.cancelled",
+                verb=Verb.AUDIT_CANCELLED,
                 note=reason,
                 changes={"cancelled_at": timezone.now(), "cancel_reason": reason},
             )

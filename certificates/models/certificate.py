@@ -127,6 +127,13 @@ class Certificate(ChoiceLabels, models.Model):
         Status.CANCELLED: set(),
         Status.SUPERSEDED: set(),
     }
+    STATUS_TONES = {
+        Status.ACTIVE: "success",
+        Status.SUSPENDED: "warning",
+        Status.WITHDRAWN: "danger",
+        Status.CANCELLED: "danger",
+        Status.EXPIRED: "danger",
+    }
     # Statuses a holder still "has" a certificate in, for the register and
     # for finding the one a renewal or revision replaces.
     CURRENT = {Status.ACTIVE, Status.SUSPENDED}

@@ -47,6 +47,12 @@ class Complaint(ChoiceLabels, models.Model):
         Status.DECIDED: {Status.CLOSED},
         Status.CLOSED: set(),
     }
+    STATUS_TONES = {
+        Status.RECEIVED: "warning",
+        Status.ACKNOWLEDGED: "info",
+        Status.INVESTIGATING: "primary",
+        Status.DECIDED: "success",
+    }
     OPEN = {Status.RECEIVED, Status.ACKNOWLEDGED, Status.INVESTIGATING, Status.DECIDED}
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -22,6 +22,7 @@ from certificates.services._base import (
     require_impartial_decider,
     status_move,
 )
+from certificates.verbs import Verb
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
 from certify.notifications import notify
@@ -103,12 +104,12 @@ def certificate_revise(
         event_record(
             actor=actor,
             obj=successor,
-            verb="certificate.revised",
+            verb=Verb.CERTIFICATE_REVISED,
             to_state=successor.status,
             note=note,
             data={"reason": reason.code, "replaces": old.number, "level": new_level.code},
         )
-        status_move(old, Certificate.Status.SUPERSEDED, actor=actor, verb="certificate.superseded", reason=reason, note=note,
+        status_move(old, Certificate.Status.SUPERSEDED, actor=actor, verb=Verb.CERTIFICATE_SUPERSEDED, reason=reason, note=note,
               data={"by": successor.number})
         enqueue("certificates.tasks.certificate_render_pdf", successor.pk)
         notify(
@@ -127,7 +128,7 @@ def certificate_pdf_store(*, certificate_id, render):
     def rendered(certificate):
         certificate.pdf_rendered_at = timezone.now()
         event_record(
-            actor=None, obj=certificate, verb="certificate.pdf_rendered", data={"sha256": certificate.pdf_sha256}
+            actor=None, obj=certificate, verb=Verb.CERTIFICATE_PDF_RENDERED, data={"sha256": certificate.pdf_sha256}
         )
         return ["pdf_rendered_at"]
 
@@ -163,7 +164,7 @@ def certificate_suspend(*, actor, certificate, reason_code, note=""):
     """Suspend a valid certificate, at most for the scheme's longest
     suspension, after which withdrawal is proposed."""
     return _status_change(
-        actor=actor, certificate=certificate, to_state=Certificate.Status.SUSPENDED, verb="certificate.suspended",
+        actor=actor, certificate=certificate, to_state=Certificate.Status.SUSPENDED, verb=Verb.CERTIFICATE_SUSPENDED,
         action=ReasonCode.Action.SUSPEND, reason_code=reason_code, note=note,
     )
 
@@ -172,14 +173,14 @@ def certificate_reinstate(*, actor, certificate, reason_code, note=""):
     if certificate.status == Certificate.Status.SUSPENDED and certificate.expires_on < timezone.localdate():
         raise InvalidTransition(_("The certificate's validity has ended; it cannot be reinstated."))
     return _status_change(
-        actor=actor, certificate=certificate, to_state=Certificate.Status.ACTIVE, verb="certificate.reinstated",
+        actor=actor, certificate=certificate, to_state=Certificate.Status.ACTIVE, verb=Verb.CERTIFICATE_REINSTATED,
         action=ReasonCode.Action.REINSTATE, reason_code=reason_code, note=note,
     )
 
 
 def certificate_withdraw(*, actor, certificate, reason_code, note=""):
     return _status_change(
-        actor=actor, certificate=certificate, to_state=Certificate.Status.WITHDRAWN, verb="certificate.withdrawn",
+        actor=actor, certificate=certificate, to_state=Certificate.Status.WITHDRAWN, verb=Verb.CERTIFICATE_WITHDRAWN,
         action=ReasonCode.Action.WITHDRAW, reason_code=reason_code, note=note,
     )
 
@@ -187,7 +188,7 @@ def certificate_withdraw(*, actor, certificate, reason_code, note=""):
 def certificate_cancel(*, actor, certificate, reason_code, note=""):
     """Cancel (注销) at the holder's request or when the business ceased."""
     return _status_change(
-        actor=actor, certificate=certificate, to_state=Certificate.Status.CANCELLED, verb="certificate.cancelled",
+        actor=actor, certificate=certificate, to_state=Certificate.Status.CANCELLED, verb=Verb.CERTIFICATE_CANCELLED,
         action=ReasonCode.Action.CANCEL, reason_code=reason_code, note=note,
     )
 
@@ -205,7 +206,7 @@ def certificates_expire(*, today=None):
             certificate = Certificate.objects.select_for_update().get(pk=pk)
             if certificate.status not in Certificate.CURRENT or certificate.expires_on >= today:
                 continue
-            status_move(certificate, Certificate.Status.EXPIRED, actor=None, verb="certificate.expired")
+            status_move(certificate, Certificate.Status.EXPIRED, actor=None, verb=Verb.CERTIFICATE_EXPIRED)
             notify(
                 holders(certificate),
                 template="certificate_expired",
@@ -228,6 +229,6 @@ def reason_code_save(*, actor, reason=None, **fields):
             for name, value in fields.items():
                 setattr(reason, name, value)
         reason.save()
-        event_record(actor=actor, obj=reason, verb="reason_code.saved", data={"code": reason.code})
+        event_record(actor=actor, obj=reason, verb=Verb.REASON_CODE_SAVED, data={"code": reason.code})
     return reason
 

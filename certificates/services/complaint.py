@@ -22,6 +22,7 @@ from applications.models import Case
 from applications.selectors.organisation import is_member, was_member
 from certificates.models import Certificate, Complaint, Decision, NumberCounter
 from certificates.services import was_on_audit_team
+from certificates.verbs import Verb
 from certify import transitions
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
@@ -197,7 +198,7 @@ def complaint_file(
         event_record(
             actor=filer,
             obj=complaint,
-            verb="complaint.filed",
+            verb=Verb.COMPLAINT_FILED,
             to_state=complaint.status,
             data={"about": about, **({"certificate": certificate.number} if certificate else {})},
         )
@@ -251,7 +252,7 @@ def appeal_file(*, actor, case, description, contact_phone="", language=None):
         event_record(
             actor=actor,
             obj=complaint,
-            verb="appeal.filed",
+            verb=Verb.APPEAL_FILED,
             to_state=complaint.status,
             data={"case": case.reference, "decision": decision.outcome},
         )
@@ -277,7 +278,7 @@ def _step(complaint, to_state, *, actor, note="", data=None, changes=None):
         complaint,
         to_state,
         actor=actor,
-        verb=f"{complaint.kind}.{to_state}",
+        verb=Verb(f"{complaint.kind}.{to_state}"),
         note=note,
         data=data,
         changes=changes,
@@ -315,7 +316,7 @@ def complaint_certificate_link(*, actor, complaint, number):
         event_record(
             actor=actor,
             obj=complaint,
-            verb="complaint.certificate_linked",
+            verb=Verb.COMPLAINT_CERTIFICATE_LINKED,
             data={"certificate": certificate.number, "given": complaint.certificate_number},
         )
     return complaint

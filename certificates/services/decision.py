@@ -29,6 +29,7 @@ from certificates.services._base import (
     require_impartial_decider,
     status_move,
 )
+from certificates.verbs import Verb
 from certify import transitions
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
@@ -146,7 +147,7 @@ def surveillance_schedule(certificate, *, interval_months):
 def _supersede(old, *, by, actor):
     """The renewal's or revision's certificate replaces `old`."""
     old = certificate_locked(old)
-    status_move(old, Certificate.Status.SUPERSEDED, actor=actor, verb="certificate.superseded", data={"by": by.number})
+    status_move(old, Certificate.Status.SUPERSEDED, actor=actor, verb=Verb.CERTIFICATE_SUPERSEDED, data={"by": by.number})
 
 
 def _issue(*, actor, case, decision):
@@ -188,7 +189,7 @@ def _issue(*, actor, case, decision):
     event_record(
         actor=actor,
         obj=certificate,
-        verb="certificate.issued",
+        verb=Verb.CERTIFICATE_ISSUED,
         to_state=certificate.status,
         data={
             "number": certificate.number,

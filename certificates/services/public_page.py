@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates.models import PublicPage
+from certificates.verbs import Verb
 from certify.events import event_record
 from certify.exceptions import CertifyError
 from certify.permissions import require_manager
@@ -30,5 +31,5 @@ def public_page_update(*, actor, page, **fields):
         page.updated_by = actor
         page._history_user = actor
         page.save()
-        event_record(actor=actor, obj=page, verb="public_page.updated", data={"slug": page.slug, "fields": changed})
+        event_record(actor=actor, obj=page, verb=Verb.PUBLIC_PAGE_UPDATED, data={"slug": page.slug, "fields": changed})
     return page

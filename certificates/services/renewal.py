@@ -15,6 +15,7 @@ from applications.services import case_create
 from certificates import services
 from certificates.models import Certificate, Renewal
 from certificates.services.surveillance import surveillances_sweep
+from certificates.verbs import Verb
 from certify.events import event_record
 from certify.exceptions import InvalidTransition
 from certify.jobs import each_of
@@ -88,7 +89,7 @@ def renewal_apply(*, actor, certificate, today=None):
             categories=list(previous.scope_categories.all()),
         )
         Renewal.objects.create(certificate=certificate, case=case)
-        event_record(actor=actor, obj=certificate, verb="certificate.renewal_applied", data={"case": case.reference})
+        event_record(actor=actor, obj=certificate, verb=Verb.CERTIFICATE_RENEWAL_APPLIED, data={"case": case.reference})
     return case
 
 
@@ -112,7 +113,7 @@ def renewal_window_sweep(*, today=None):
             certificate.renewal_notices = [*certificate.renewal_notices, *new]
             certificate.save(update_fields=["renewal_notices"])
             if "open" in new:
-                event_record(actor=None, obj=certificate, verb="certificate.renewal_window_opened")
+                event_record(actor=None, obj=certificate, verb=Verb.CERTIFICATE_RENEWAL_WINDOW_OPENED)
             notify(
                 services.holders(certificate),
                 template="certificate_renewal_window",
@@ -139,7 +140,7 @@ def suspensions_over_limit_sweep(*, today=None):
                 continue
             certificate.withdrawal_proposed_at = timezone.now()
             certificate.save(update_fields=["withdrawal_proposed_at"])
-            event_record(actor=None, obj=certificate, verb="certificate.withdrawal_proposed")
+            event_record(actor=None, obj=certificate, verb=Verb.CERTIFICATE_WITHDRAWAL_PROPOSED)
             notify(
                 managers,
                 template="certificate_withdrawal_proposed",

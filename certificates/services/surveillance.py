@@ -15,6 +15,7 @@ from audits.models import Audit
 from audits.services import audit_plan_surveillance
 from certificates import services
 from certificates.models import Certificate, Surveillance
+from certificates.verbs import Verb
 from certify import transitions
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
@@ -49,7 +50,7 @@ def _audit_create(surveillance, actor):
     event_record(
         actor=actor,
         obj=certificate,
-        verb="surveillance.audit_created",
+        verb=Verb.SURVEILLANCE_AUDIT_CREATED,
         data={"surveillance": surveillance.number, "due": surveillance.due_on.isoformat()},
     )
     notify(
@@ -103,7 +104,7 @@ def _sweep_one(pk, today):
         if today > surveillance.due_on and surveillance.overdue_at is None:
             surveillance.overdue_at = timezone.now()
             surveillance.save(update_fields=["overdue_at"])
-            event_record(actor=None, obj=certificate, verb="surveillance.overdue", data={"surveillance": surveillance.number})
+            event_record(actor=None, obj=certificate, verb=Verb.SURVEILLANCE_OVERDUE, data={"surveillance": surveillance.number})
             notify(list(active_managers()), template="surveillance_overdue", context={"surveillance": surveillance, "certificate": certificate}, url=url)
         grace_end = surveillance.due_on + relativedelta(months=settings.grace_months)
         if today > grace_end and certificate.status == Certificate.Status.ACTIVE:
@@ -111,7 +112,7 @@ def _sweep_one(pk, today):
                 surveillance.suspension_candidate_at = timezone.now()
                 surveillance.save(update_fields=["suspension_candidate_at"])
                 event_record(
-                    actor=None, obj=certificate, verb="surveillance.suspension_candidate", data={"surveillance": surveillance.number}
+                    actor=None, obj=certificate, verb=Verb.SURVEILLANCE_SUSPENSION_CANDIDATE, data={"surveillance": surveillance.number}
                 )
             if surveillance.managers_reminded_on != today:
                 # Daily until a manager acts (suspension is a person's decision).
@@ -185,7 +186,7 @@ def surveillance_outcome_record(*, actor, surveillance, outcome, note="", reason
             surveillance,
             outcome,
             actor=actor,
-            verb="surveillance.outcome_recorded",
+            verb=Verb.SURVEILLANCE_OUTCOME_RECORDED,
             note=note,
             data={"surveillance": surveillance.number, "outcome": outcome},
             changes={"outcome_note": note, "outcome_at": timezone.now(), "outcome_by": actor},

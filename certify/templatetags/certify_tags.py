@@ -2,7 +2,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
 
+from certify import transitions
 from certify.events import state_label, verb_label
 from certify.i18n import localized
 from certify.notifications import secret
@@ -65,3 +67,31 @@ def yuan(amount):
     if amount in (None, ""):
         return ""
     return f"¥{Decimal(amount):,.2f}"
+
+
+@register.filter
+def tone_colour(tone):
+    """The badge colour classes of a tone (a model's STATUS_TONES value)."""
+    if not tone:
+        return "bg-body-secondary text-body-emphasis"
+    return f"bg-{tone}-subtle text-{tone}-emphasis border-{tone}-subtle"
+
+
+@register.simple_tag
+def status_badge(obj, state=None):
+    """The one status badge of every state machine: its label, coloured by
+    the model's STATUS_TONES (neutral where it names none). `state` shows
+    another state than the stored one (a certificate past its end shows as
+    expired to the public before the nightly job ran)."""
+    field = transitions.state_field(type(obj))
+    if state is None:
+        state, label = getattr(obj, field), getattr(obj, f"get_{field}_display")()
+    else:
+        label = state.label
+    return format_html(
+        '<span class="badge border status-badge {}" data-status="{}" data-testid="{}-status">{}</span>',
+        tone_colour(getattr(obj, "STATUS_TONES", {}).get(state)),
+        state,
+        obj._meta.model_name,
+        label,
+    )

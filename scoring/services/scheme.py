@@ -11,6 +11,7 @@ from certify import transitions
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
 from certify.permissions import require_manager
+from certify.rows import copy_row
 from scoring import engine
 from scoring.models import (
     Category,
@@ -25,6 +26,7 @@ from scoring.selectors import (
     engine_scheme,
     scheme_version_next_number,
 )
+from scoring.verbs import Verb
 
 
 def _locked_version(version):
@@ -57,56 +59,20 @@ def scheme_version_clone(*, actor, version):
             **{name: getattr(source, name) for name in PROCESS_SETTINGS},
         )
         for level in source.levels.prefetch_related("gates"):
-            copy = Level.objects.create(
-                version=draft,
-                position=level.position,
-                code=level.code,
-                name_zh=level.name_zh,
-                name_en=level.name_en,
-                min_score=level.min_score,
-            )
-            Gate.objects.bulk_create(
-                Gate(level=copy, metric=gate.metric, minimum=gate.minimum) for gate in level.gates.all()
-            )
+            level_copy = copy_row(level, version=draft)
+            level_copy.save()
+            Gate.objects.bulk_create(copy_row(gate, level=level_copy) for gate in level.gates.all())
         for category in source.categories.prefetch_related("indicators__items"):
-            category_copy = Category.objects.create(
-                version=draft,
-                position=category.position,
-                code=category.code,
-                name_zh=category.name_zh,
-                name_en=category.name_en,
-                max_points=category.max_points,
-            )
+            category_copy = copy_row(category, version=draft)
+            category_copy.save()
             for indicator in category.indicators.all():
-                indicator_copy = Indicator.objects.create(
-                    category=category_copy,
-                    position=indicator.position,
-                    code=indicator.code,
-                    clause=indicator.clause,
-                    name_zh=indicator.name_zh,
-                    name_en=indicator.name_en,
-                    aliases=indicator.aliases,
-                    max_points=indicator.max_points,
-                )
-                Item.objects.bulk_create(
-                    Item(
-                        indicator=indicator_copy,
-                        position=item.position,
-                        code=item.code,
-                        clause=item.clause,
-                        name_zh=item.name_zh,
-                        name_en=item.name_en,
-                        max_points=item.max_points,
-                        kind=item.kind,
-                        evidence_zh=item.evidence_zh,
-                        evidence_en=item.evidence_en,
-                    )
-                    for item in indicator.items.all()
-                )
+                indicator_copy = copy_row(indicator, category=category_copy)
+                indicator_copy.save()
+                Item.objects.bulk_create(copy_row(item, indicator=indicator_copy) for item in indicator.items.all())
         event_record(
             actor=actor,
             obj=draft,
-            verb="scheme_version.created",
+            verb=Verb.SCHEME_VERSION_CREATED,
             to_state=draft.status,
             data={"cloned_from": source.number},
         )
@@ -153,7 +119,7 @@ def scheme_version_publish(*, actor, version):
             version,
             SchemeVersion.Status.PUBLISHED,
             actor=actor,
-            verb="scheme_version.published",
+            verb=Verb.SCHEME_VERSION_PUBLISHED,
             changes={"published_at": timezone.now(), "published_by": actor},
         )
     return version
@@ -193,7 +159,7 @@ def scheme_version_retire(*, actor, version):
             transitions.already_moved(version, SchemeVersion.Status.RETIRED)
             return version
         version._history_user = actor
-        transitions.apply(version, SchemeVersion.Status.RETIRED, actor=actor, verb="scheme_version.retired")
+        transitions.apply(version, SchemeVersion.Status.RETIRED, actor=actor, verb=Verb.SCHEME_VERSION_RETIRED)
     return version
 
 
@@ -212,7 +178,7 @@ def scheme_version_set_normative(*, actor, version, normative=True):
         event_record(
             actor=actor,
             obj=version,
-            verb="scheme_version.normative_set",
+            verb=Verb.SCHEME_VERSION_NORMATIVE_SET,
             data={"normative": normative},
         )
     return version

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from certify import transitions, uploads
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
+from certify.rows import copy_row
 from certify.uploads import validate_upload
 from scoring import engine
 from scoring.models import (
@@ -31,6 +32,7 @@ from scoring.models import (
 from scoring.selectors import (
     sheet_rate,
 )
+from scoring.verbs import Verb
 
 
 def score_sheet_create(*, actor, version):
@@ -38,7 +40,7 @@ def score_sheet_create(*, actor, version):
         raise CertifyError(_("Score sheets use published scheme versions only."))
     with transaction.atomic():
         sheet = ScoreSheet.objects.create(version=version, created_by=actor)
-        event_record(actor=actor, obj=sheet, verb="score_sheet.created", to_state=sheet.status)
+        event_record(actor=actor, obj=sheet, verb=Verb.SCORE_SHEET_CREATED, to_state=sheet.status)
     return sheet
 
 
@@ -218,7 +220,7 @@ def score_sheet_submit(*, actor, sheet):
             sheet,
             ScoreSheet.Status.SUBMITTED,
             actor=actor,
-            verb="score_sheet.submitted",
+            verb=Verb.SCORE_SHEET_SUBMITTED,
             data={"score": str(result.score), "level": result.level},
             changes={
                 "score": result.score,
@@ -233,7 +235,7 @@ def score_sheet_submit(*, actor, sheet):
                 ScoreSheet.objects.get(pk=sheet.supersedes_id),
                 ScoreSheet.Status.SUPERSEDED,
                 actor=actor,
-                verb="score_sheet.superseded",
+                verb=Verb.SCORE_SHEET_SUPERSEDED,
                 data={"by": sheet.pk},
             )
     return sheet
@@ -259,42 +261,17 @@ def score_sheet_correct(*, actor, sheet):
         )
         now = timezone.now()
         Mark.objects.bulk_create(
-            Mark(
-                sheet=correction,
-                item_id=mark.item_id,
-                result=mark.result,
-                samples=mark.samples,
-                conforming=mark.conforming,
-                deletion_reason=mark.deletion_reason,
-                note=mark.note,
-                updated_at=now,
-                updated_by=actor,
-            )
-            for mark in original.marks.all()
+            copy_row(mark, sheet=correction, updated_at=now, updated_by=actor) for mark in original.marks.all()
         )
         SpecialDeduction.objects.bulk_create(
-            SpecialDeduction(
-                sheet=correction, rule=d.rule, reason=d.reason, item_id=d.item_id, created_by=actor
-            )
-            for d in original.special_deductions.all()
+            copy_row(deduction, sheet=correction, created_at=now, created_by=actor)
+            for deduction in original.special_deductions.all()
         )
-        Metric.objects.bulk_create(
-            Metric(
-                sheet=correction,
-                metric=m.metric,
-                value=m.value,
-                source=m.source,
-                sample_size=m.sample_size,
-                period_start=m.period_start,
-                period_end=m.period_end,
-                note=m.note,
-            )
-            for m in original.metrics.all()
-        )
+        Metric.objects.bulk_create(copy_row(metric, sheet=correction) for metric in original.metrics.all())
         event_record(
             actor=actor,
             obj=correction,
-            verb="score_sheet.created",
+            verb=Verb.SCORE_SHEET_CREATED,
             to_state=correction.status,
             data={"corrects": original.pk},
         )

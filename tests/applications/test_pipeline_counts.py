@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def count(state):
-    return next(number for value, _label, number in pipeline_counts() if value == state)
+    return next(number for value, _label, number, _tone in pipeline_counts() if value == state)
 
 
 def test_the_pipeline_counts_are_read_once_and_then_served_from_the_cache(

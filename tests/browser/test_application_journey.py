@@ -80,7 +80,7 @@ def upload(page, code, path, *, refused=False):
 
 
 def expect_status(page, case, status):
-    expect(page.locator("main h1 .case-status")).to_have_text(status_label(status))
+    expect(page.locator("main h1 [data-testid=case-status]")).to_have_text(status_label(status))
     case.refresh_from_db()
     assert case.status == status
 

@@ -50,7 +50,7 @@ def test_a_manager_clones_breaks_is_refused_fixes_and_publishes(open_browser):
     page.locator("#main-nav a[href='/schemes/']").click()
     page.wait_for_url(re.compile(r"/schemes/$"))
     shipped = page.get_by_test_id("version-GBT27922-2011-1")
-    expect(shipped.get_by_test_id("status")).to_have_text("Published")
+    expect(shipped.get_by_test_id("schemeversion-status")).to_have_text("Published")
     expect(shipped.get_by_test_id("normative")).to_have_text("Not normative")
     screenshot(page, "01-list")
 
@@ -58,7 +58,7 @@ def test_a_manager_clones_breaks_is_refused_fixes_and_publishes(open_browser):
     shipped.get_by_role("button", name="Clone into a draft").click()
     page.wait_for_url(re.compile(r"/schemes/versions/[0-9a-f-]+/$"))
     expect(page.locator(".alert-success")).to_contain_text("Version 2 is a new draft")
-    expect(page.get_by_test_id("status")).to_have_text("Draft")
+    expect(page.get_by_test_id("schemeversion-status")).to_have_text("Draft")
     expect(page.get_by_test_id("not-normative")).to_be_visible()
     expect(page.get_by_test_id("sum-problem")).to_have_count(0)
     expect(page.get_by_test_id("total")).to_contain_text("categories sum to 100")
@@ -78,7 +78,7 @@ def test_a_manager_clones_breaks_is_refused_fixes_and_publishes(open_browser):
     refusal = page.locator(".alert-danger[role=alert]").first
     expect(refusal).to_contain_text("cannot be published")
     expect(refusal).to_contain_text("indicator A1")
-    expect(page.get_by_test_id("status")).to_have_text("Draft")
+    expect(page.get_by_test_id("schemeversion-status")).to_have_text("Draft")
     screenshot(page, "04-publish-refused")
 
     # Bad input is explained inline, not a crash.
@@ -96,7 +96,7 @@ def test_a_manager_clones_breaks_is_refused_fixes_and_publishes(open_browser):
     expect(page.get_by_test_id("sum-problem")).to_have_count(0)
     page.get_by_test_id("publish").click()
     expect(page.locator(".alert-success")).to_contain_text("Version 2 is published")
-    expect(page.get_by_test_id("status")).to_have_text("Published")
+    expect(page.get_by_test_id("schemeversion-status")).to_have_text("Published")
     expect(page.get_by_test_id("publish")).to_have_count(0)
     expect(page.get_by_test_id("mark-normative")).to_be_visible()
     screenshot(page, "06-published")

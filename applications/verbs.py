@@ -1,0 +1,53 @@
+"""The event verbs of organisations, their people, self-assessments and cases:
+each written once here with the label the history shows (DESIGN.md "How a
+transition is written")."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Verb(models.TextChoices):
+    ORGANISATION_CREATED = "organisation.created", _("Organisation created")
+    ORGANISATION_PROFILE_UPDATED = "organisation.profile_updated", _("Profile changed")
+    ORGANISATION_USCC_OVERRIDDEN = "organisation.uscc_overridden", _("Legacy code accepted by a manager")
+    ORGANISATION_OUTLET_ADDED = "organisation.outlet_added", _("Outlet added")
+    ORGANISATION_OUTLET_UPDATED = "organisation.outlet_updated", _("Outlet changed")
+    ORGANISATION_OUTLET_REMOVED = "organisation.outlet_removed", _("Outlet removed")
+    ORGANISATION_MEMBER_INVITED = "organisation.member_invited", _("Colleague invited")
+    ORGANISATION_INVITATION_REVOKED = "organisation.invitation_revoked", _("Invitation withdrawn")
+    ORGANISATION_MEMBER_JOINED = "organisation.member_joined", _("Member joined")
+    ORGANISATION_MEMBER_REMOVED = "organisation.member_removed", _("Member removed")
+    ORGANISATION_MEMBER_ROLE_CHANGED = "organisation.member_role_changed", _("Member's role changed")
+    CASE_CREATED = "case.created", _("Application created")
+    CASE_UPDATED = "case.updated", _("Application changed")
+    CASE_DECLARED = "case.declared", _("Eligibility declared")
+    CASE_MATERIAL_UPLOADED = "case.material_uploaded", _("Material uploaded")
+    CASE_MATERIAL_REMOVED = "case.material_removed", _("Material removed")
+    CASE_SUBMITTED = "case.submitted", _("Application submitted")
+    CASE_RESUBMITTED = "case.resubmitted", _("Application resubmitted")
+    CASE_WITHDRAWN = "case.withdrawn", _("Application withdrawn")
+    CASE_REVIEW_STARTED = "case.review_started", _("Review started")
+    CASE_SUPPLEMENT_REQUESTED = "case.supplement_requested", _("Supplement requested")
+    CASE_ACCEPTED = "case.accepted", _("Application accepted")
+    CASE_REJECTED = "case.rejected", _("Application rejected")
+    CASE_CONTRACT_SENT = "case.contract_sent", _("Contract sent")
+    CASE_CONTRACT_ACCEPTED = "case.contract_accepted", _("Contract accepted")
+    CASE_PREPAYMENT_RECORDED = "case.prepayment_recorded", _("Prepayment recorded")
+    CASE_REVIEW_OVERDUE = "case.review_overdue", _("Review overdue")
+    CASE_SUPPLEMENT_OVERDUE = "case.supplement_overdue", _("Supplement overdue")
+    CASE_DECISION_OVERDUE = "case.decision_overdue", _("Decision overdue")
+    CASE_ACCESS_GRANTED = "case.access_granted", _("Access granted")
+    CASE_ACCESS_REVOKED = "case.access_revoked", _("Access withdrawn")
+    FEES_UPDATED = "fees.updated", _("Fee schedule changed")
+    CASE_DOCUMENT_REVIEW_STARTED = "case.document_review_started", _("Document review started")
+    CASE_DOCUMENT_REVISION_REQUESTED = "case.document_revision_requested", _("Document revision requested")
+    CASE_DOCUMENTS_REVISED = "case.documents_revised", _("Documents revised")
+    CASE_DOCUMENT_REVIEW_PASSED = "case.document_review_passed", _("Document review passed")
+    CASE_ONSITE_STARTED = "case.onsite_started", _("On-site audit started")
+    CASE_ONSITE_DONE = "case.onsite_done", _("On-site audit done")
+    CASE_RECTIFICATION_STARTED = "case.rectification_started", _("Rectification started")
+    CASE_DECISION_PENDING = "case.decision_pending", _("Ready for the decision")
+    SELF_ASSESSMENT_CREATED = "self_assessment.created", _("Self-assessment started")
+    SELF_ASSESSMENT_FINISHED = "self_assessment.finished", _("Self-assessment finished")
+    SELF_ASSESSMENT_REVISED = "self_assessment.revised", _("Self-assessment reopened for revision")
+    CASE_DECIDED = "case.decided", _("Certification decided")
