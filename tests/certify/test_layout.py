@@ -65,3 +65,14 @@ def test_no_module_is_longer_than_a_reader_takes_in(app):
         and (lines := len((ROOT / path).read_text(encoding="utf-8").splitlines())) > LONGEST
     ]
     assert long == []
+
+
+def test_every_pdf_document_is_built_on_the_one_pdf_base():
+    documents = [path for path in (ROOT / "templates").rglob("pdf/*.html") if path.parent.parent.name != "templates"]
+    assert documents
+    apart = [
+        path.relative_to(ROOT).as_posix()
+        for path in documents
+        if not path.read_text(encoding="utf-8").startswith('{% extends "pdf/base.html" %}')
+    ]
+    assert apart == []
