@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from applications.models import FeeBand, FeeSchedule, SchemeFee
+from certify.bands import band_for
 from certify.exceptions import CertifyError
 
 CENT = Decimal("0.01")
@@ -68,12 +69,7 @@ def quote_for_case(case, schedule=None):
         raise CertifyError(
             _("The organisation's number of employees is not filled in; the fee depends on it.")
         )
-    bands = sorted(
-        schedule.bands.all(), key=lambda band: (band.max_employees is None, band.max_employees or 0)
-    )
-    band = next(
-        (b for b in bands if b.max_employees is None or employees <= b.max_employees), None
-    )
+    band = band_for(schedule.bands.all(), employees)
     if band is None:
         raise CertifyError(_("The fee schedule has no band for %(count)s employees.") % {"count": employees})
     outlets = organisation.outlets.count()

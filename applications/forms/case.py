@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Case, ProductCategory, ServiceOutlet
+from certify.bands import BandForm, band_formset
 from scoring.components import localized
 from scoring.models import Level, SchemeVersion
 from scoring.selectors import scheme_version_list
@@ -173,13 +174,8 @@ class FeeScheduleForm(forms.Form):
         return {scheme: self.cleaned_data[f"multiplier_{scheme.pk}"] for scheme in self.schemes}
 
 
-class FeeBandForm(forms.Form):
-    max_employees = forms.IntegerField(
-        label=_("Up to employees"),
-        min_value=1,
-        required=False,
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
-    )
+class FeeBandForm(BandForm):
+    VALUE = "base_fee"
     base_fee = forms.DecimalField(
         label=_("Base fee (yuan)"),
         max_digits=12,
@@ -189,7 +185,7 @@ class FeeBandForm(forms.Form):
     )
 
 
-FeeBandFormSet = forms.formset_factory(FeeBandForm, extra=1, can_delete=True)
+FeeBandFormSet = band_formset(FeeBandForm)
 
 
 class ReviewForm(forms.Form):

@@ -13,6 +13,7 @@ from applications.models import Case, Contract, FeeBand, FeeSchedule, SchemeFee
 from applications.services._base import case_locked, case_members, case_url, require_member
 from applications.verbs import Verb
 from certify import transitions
+from certify.bands import bands_check, bands_replace
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
 from certify.notifications import notify
@@ -31,11 +32,7 @@ def fee_schedule_update(*, actor, per_additional_outlet, surveillance_percent, p
     require_manager(actor)
     if not 30 <= prepayment_percent <= 50:
         raise CertifyError(_("The prepayment must be between 30 % and 50 % of the certification fee."))
-    limits = [limit for limit, _fee in bands]
-    if limits.count(None) != 1:
-        raise CertifyError(_("Exactly one band must be open-ended (no upper limit)."))
-    if len(set(limits)) != len(limits):
-        raise CertifyError(_("Two bands have the same upper limit."))
+    bands_check([limit for limit, _fee in bands])
     if any(fee < 0 for _limit, fee in bands) or per_additional_outlet < 0:
         raise CertifyError(_("Fees cannot be negative."))
     with transaction.atomic():
@@ -46,13 +43,11 @@ def fee_schedule_update(*, actor, per_additional_outlet, surveillance_percent, p
         schedule.payment_terms = payment_terms
         schedule._history_user = actor
         schedule.save()
-        for band in schedule.bands.all():
-            band._history_user = actor
-            band.delete()
-        for limit, fee in bands:
-            band = FeeBand(schedule=schedule, max_employees=limit, base_fee=fee)
-            band._history_user = actor
-            band.save()
+        bands_replace(
+            schedule.bands.all(),
+            [FeeBand(schedule=schedule, max_employees=limit, base_fee=fee) for limit, fee in bands],
+            actor=actor,
+        )
         for scheme, multiplier in multipliers.items():
             fee, _created = SchemeFee.objects.get_or_create(schedule=schedule, scheme=scheme)
             if fee.multiplier != multiplier:

@@ -31,6 +31,7 @@ from applications.selectors import case as selectors_case
 from applications.selectors import organisation as selectors
 from applications.services import contract as contract_services
 from applications.services.case import case_missing
+from certify.bands import band_initial, band_rows
 from certify.client import client_ip
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
@@ -423,18 +424,11 @@ def fee_schedule(request):
         "payment_terms": schedule.payment_terms,
         **{f"multiplier_{scheme.pk}": multipliers.get(scheme.pk, 1) for scheme in schemes},
     }
-    bands_initial = [
-        {"max_employees": band.max_employees, "base_fee": band.base_fee} for band in schedule.bands.all()
-    ]
+    bands_initial = band_initial(schedule.bands.all(), "base_fee")
     if request.method == "POST":
         form = FeeScheduleForm(request.POST, schemes=schemes)
         bands = FeeBandFormSet(request.POST, prefix="bands")
         if form.is_valid() and bands.is_valid():
-            rows = [
-                (row["max_employees"], row["base_fee"])
-                for row in bands.cleaned_data
-                if row and not row.get("DELETE") and row.get("base_fee") is not None
-            ]
             try:
                 contract_services.fee_schedule_update(
                     actor=request.user,
@@ -442,7 +436,7 @@ def fee_schedule(request):
                     surveillance_percent=form.cleaned_data["surveillance_percent"],
                     prepayment_percent=form.cleaned_data["prepayment_percent"],
                     payment_terms=form.cleaned_data["payment_terms"],
-                    bands=rows,
+                    bands=band_rows(bands),
                     multipliers=form.multipliers(),
                 )
             except CertifyError as exc:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audits.models import Audit, ConflictDeclaration
+from certify.bands import BandForm, band_formset
 from certify.models import User
 from scoring.models import Item, SpecialDeduction
 
@@ -111,13 +112,8 @@ class AuditDaysTableForm(forms.Form):
     )
 
 
-class AuditDaysBandForm(forms.Form):
-    max_employees = forms.IntegerField(
-        label=_("Up to employees"),
-        min_value=1,
-        required=False,
-        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
-    )
+class AuditDaysBandForm(BandForm):
+    VALUE = "days"
     days = forms.DecimalField(
         label=_("On-site days"),
         max_digits=5,
@@ -127,7 +123,7 @@ class AuditDaysBandForm(forms.Form):
     )
 
 
-AuditDaysBandFormSet = forms.formset_factory(AuditDaysBandForm, extra=1, can_delete=True)
+AuditDaysBandFormSet = band_formset(AuditDaysBandForm)
 
 
 class SpecialDeductionForm(forms.Form):

@@ -18,6 +18,7 @@ from audits.models import (
     AuditDaysTable,
 )
 from audits.verbs import Verb
+from certify.bands import band_for, bands_check, bands_replace
 from certify.events import event_record
 from certify.exceptions import CertifyError, InvalidTransition
 from certify.permissions import require_manager
@@ -58,8 +59,7 @@ def audit_days_compute(case, kind, table=None):
     table = table or audit_days_table_get()
     organisation = case.organisation
     employees = organisation.employee_count or 0
-    bands = sorted(table.bands.all(), key=lambda b: (b.max_employees is None, b.max_employees or 0))
-    band = next(b for b in bands if b.max_employees is None or employees <= b.max_employees)
+    band = band_for(table.bands.all(), employees)
     outlets = max(organisation.outlets.count() - 1, 0)
     categories = max(organisation.categories.count() - 1, 0)
     onsite = band.days + table.per_additional_outlet * outlets + table.per_additional_category * categories
@@ -188,11 +188,7 @@ def audit_days_table_update(
     require_manager(actor)
     if per_additional_outlet < HALF_DAY:
         raise CertifyError(_("Each additional service outlet adds at least half a day."))
-    limits = [limit for limit, _days in bands]
-    if limits.count(None) != 1:
-        raise CertifyError(_("Exactly one band must be open-ended (no upper limit)."))
-    if len(set(limits)) != len(limits):
-        raise CertifyError(_("Two bands have the same upper limit."))
+    bands_check([limit for limit, _days in bands])
     if any(days < HALF_DAY for _limit, days in bands):
         raise CertifyError(_("Every band needs at least half a day."))
     for share in (document_review_share, surveillance_share):
@@ -206,13 +202,11 @@ def audit_days_table_update(
         table.surveillance_share = surveillance_share
         table._history_user = actor
         table.save()
-        for band in table.bands.all():
-            band._history_user = actor
-            band.delete()
-        for limit, days in bands:
-            band = AuditDaysBand(table=table, max_employees=limit, days=days)
-            band._history_user = actor
-            band.save()
+        bands_replace(
+            table.bands.all(),
+            [AuditDaysBand(table=table, max_employees=limit, days=days) for limit, days in bands],
+            actor=actor,
+        )
         event_record(actor=actor, obj=table, verb=Verb.AUDIT_DAYS_UPDATED)
     return table
 

@@ -24,6 +24,7 @@ from audits.models import Audit, DocumentReviewComment, TeamMember
 from audits.selectors import audit as selectors
 from audits.selectors import nonconformity as selectors_nc
 from audits.services.planning import PLANNED_FROM
+from certify.bands import band_initial, band_rows
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.models import User
@@ -275,18 +276,13 @@ def audit_days_table(request):
         "document_review_share": table.document_review_share,
         "surveillance_share": table.surveillance_share,
     }
-    bands_initial = [{"max_employees": b.max_employees, "days": b.days} for b in table.bands.all()]
+    bands_initial = band_initial(table.bands.all(), "days")
     if request.method == "POST":
         form = AuditDaysTableForm(request.POST)
         bands = AuditDaysBandFormSet(request.POST, prefix="bands")
         if form.is_valid() and bands.is_valid():
-            rows = [
-                (row["max_employees"], row["days"])
-                for row in bands.cleaned_data
-                if row and not row.get("DELETE") and row.get("days") is not None
-            ]
             try:
-                services.audit_days_table_update(actor=request.user, bands=rows, **form.cleaned_data)
+                services.audit_days_table_update(actor=request.user, bands=band_rows(bands), **form.cleaned_data)
             except CertifyError as exc:
                 form.add_error(None, exc.message)
             else:

@@ -95,3 +95,9 @@ def status_badge(obj, state=None):
         obj._meta.model_name,
         label,
     )
+
+
+@register.filter
+def bound_field(form, name):
+    """The form's field called `name`, where the name is a variable."""
+    return form[name]
