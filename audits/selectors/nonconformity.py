@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from applications.models import Membership
+from applications.models import Case, Membership
 from audits.models import (
     Audit,
     Nonconformity,
@@ -16,6 +16,7 @@ from audits.models import (
     NonconformityEvidence,
     TeamMember,
 )
+from certify import transitions
 
 # What the lists, the report and the decision show of each nonconformity:
 # the joined audit and case are read for a reference, not for their
@@ -215,3 +216,34 @@ def nonconformities_to_verify(user):
         .select_related("audit__case__organisation")
         .order_by("raised_at")
     )
+
+
+def nonconformity_actions_for(user, nonconformity, *, member):
+    """What `user` may do to the nonconformity now, from its table, the role
+    and membership (`member`, as the page knows it). Nothing once the
+    application is withdrawn."""
+    if nonconformity.audit.case.status == Case.Status.WITHDRAWN:
+        return frozenset()
+    actions = set()
+    if member and transitions.allowed(nonconformity, Nonconformity.Status.ANSWERED):
+        actions.add("answer")
+    if transitions.allowed(nonconformity, Nonconformity.Status.VERIFIED) and nonconformity_can_verify(
+        user, nonconformity
+    ):
+        actions.add("verify")
+    if user.is_manager and nonconformity.is_overdue():
+        actions.add("escalate")
+    return frozenset(actions)
+
+
+def nonconformity_can_verify(user, nonconformity):
+    """The raising audit's lead, or anyone on a follow-up audit of the case."""
+    if not (user.is_authenticated and user.is_active and user.is_auditor):
+        return False
+    return TeamMember.objects.filter(auditor=user).filter(
+        audit_id=nonconformity.audit_id, role=TeamMember.Role.LEAD
+    ).exists() or TeamMember.objects.filter(
+        auditor=user,
+        audit__case_id=nonconformity.audit.case_id,
+        audit__kind=Audit.Kind.FOLLOW_UP,
+    ).exclude(audit__status=Audit.Status.CANCELLED).exists()

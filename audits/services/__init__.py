@@ -23,7 +23,6 @@ from audits.services.document_review import (
 )
 from audits.services.nonconformity import (
     nonconformity_answer,
-    nonconformity_can_verify,
     nonconformity_due_date,
     nonconformity_escalate,
     nonconformity_raise,
@@ -101,7 +100,6 @@ __all__ = [
     "finding_add",
     "months_in_operation_confirm",
     "nonconformity_answer",
-    "nonconformity_can_verify",
     "nonconformity_due_date",
     "nonconformity_escalate",
     "nonconformity_raise",

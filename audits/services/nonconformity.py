@@ -27,6 +27,7 @@ from audits.models import (
     NonconformityReminder,
     TeamMember,
 )
+from audits.selectors.nonconformity import nonconformity_can_verify
 from audits.verbs import Verb
 from certify import transitions, uploads
 from certify.events import event_record
@@ -238,19 +239,6 @@ def nonconformity_answer(*, actor, nonconformity, correction, root_cause, correc
             _team(nonconformity.audit), template="nonconformity_answered", nonconformity=nonconformity
         )
     return answer
-
-
-def nonconformity_can_verify(user, nonconformity):
-    """The raising audit's lead, or anyone on a follow-up audit of the case."""
-    if not (user.is_authenticated and user.is_active and user.is_auditor):
-        return False
-    return TeamMember.objects.filter(auditor=user).filter(
-        audit_id=nonconformity.audit_id, role=TeamMember.Role.LEAD
-    ).exists() or TeamMember.objects.filter(
-        auditor=user,
-        audit__case_id=nonconformity.audit.case_id,
-        audit__kind=Audit.Kind.FOLLOW_UP,
-    ).exclude(audit__status=Audit.Status.CANCELLED).exists()
 
 
 def nonconformity_verify(*, actor, nonconformity, accepted, comment=""):

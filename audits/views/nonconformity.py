@@ -18,7 +18,7 @@ from audits.forms.nonconformity import (
     NonconformityRaiseForm,
     NonconformityVerifyForm,
 )
-from audits.models import Finding, Nonconformity
+from audits.models import Finding
 from audits.selectors import audit as selectors
 from audits.selectors import nonconformity as selectors_nc
 from audits.services import nonconformity as services_nc
@@ -148,27 +148,12 @@ ACTIONS = {
 }
 
 
-def _allowed_actions(user, nonconformity, is_member):
-    status = nonconformity.status
-    withdrawn = nonconformity.audit.case.status == Case.Status.WITHDRAWN
-    allowed = set()
-    if withdrawn:
-        return allowed
-    if is_member and status == Nonconformity.Status.OPEN:
-        allowed.add("answer")
-    if status == Nonconformity.Status.ANSWERED and services_nc.nonconformity_can_verify(user, nonconformity):
-        allowed.add("verify")
-    if user.is_manager and nonconformity.is_overdue():
-        allowed.add("escalate")
-    return allowed
-
-
 def _may(user, nonconformity, action, is_member):
     """Who may post each form at all; the state is the service's to check."""
     if action == "answer":
         return is_member
     if action == "verify":
-        return services_nc.nonconformity_can_verify(user, nonconformity)
+        return selectors_nc.nonconformity_can_verify(user, nonconformity)
     if action == "escalate":
         return user.is_manager
     return False
@@ -203,7 +188,7 @@ def nonconformity_detail(request, nc_public_id):
     nonconformity = selectors_nc.nonconformity_get_for_user(request.user, nc_public_id)
     case = nonconformity.audit.case
     member = is_member(request.user, case.organisation_id)
-    allowed = _allowed_actions(request.user, nonconformity, member)
+    allowed = selectors_nc.nonconformity_actions_for(request.user, nonconformity, member=member)
     forms = {action: ACTIONS[action]() for action in allowed}
     if request.method == "POST":
         action = request.POST.get("action", "")

@@ -13,6 +13,7 @@ from applications.models import Case, Membership
 from audits.models import Audit, TeamMember
 from audits.selectors.nonconformity import nonconformities_for_case
 from certificates.models import Certificate, ReasonCode, Surveillance
+from certify import transitions
 from certify.i18n import localized
 from certify.pagination import RowsByKey
 from scoring.components import level_names
@@ -288,3 +289,17 @@ def register_matches(search):
         )
     ]
     return keys[0].union(*keys[1:]).order_by("-issued_on", "-id")
+
+
+# The manager's status actions and the state each takes the certificate to.
+STATUS_ACTIONS = (
+    (ReasonCode.Action.SUSPEND, Certificate.Status.SUSPENDED),
+    (ReasonCode.Action.REINSTATE, Certificate.Status.ACTIVE),
+    (ReasonCode.Action.WITHDRAW, Certificate.Status.WITHDRAWN),
+    (ReasonCode.Action.CANCEL, Certificate.Status.CANCELLED),
+)
+
+
+def certificate_status_actions_for(certificate):
+    """The status actions the certificate's table allows now, in order."""
+    return [action for action, to_state in STATUS_ACTIONS if transitions.allowed(certificate, to_state)]

@@ -133,18 +133,20 @@ def certificate_list(request):
 
 def _status_forms(certificate):
     """The manager's status actions this certificate allows, each with its reasons."""
-    actions = []
-    allowed = Certificate.ALLOWED_TRANSITIONS[certificate.status]
-    for action, to_state, label in (
-        (ReasonCode.Action.SUSPEND, Certificate.Status.SUSPENDED, _("Suspend")),
-        (ReasonCode.Action.REINSTATE, Certificate.Status.ACTIVE, _("Reinstate")),
-        (ReasonCode.Action.WITHDRAW, Certificate.Status.WITHDRAWN, _("Withdraw")),
-        (ReasonCode.Action.CANCEL, Certificate.Status.CANCELLED, _("Cancel at the holder's request")),
-    ):
-        if to_state in allowed:
-            form = StatusChangeForm(reasons=selectors.reason_choices(action), prefix=action)
-            actions.append({"action": action, "label": label, "form": form})
-    return actions
+    labels = {
+        ReasonCode.Action.SUSPEND: _("Suspend"),
+        ReasonCode.Action.REINSTATE: _("Reinstate"),
+        ReasonCode.Action.WITHDRAW: _("Withdraw"),
+        ReasonCode.Action.CANCEL: _("Cancel at the holder's request"),
+    }
+    return [
+        {
+            "action": action,
+            "label": labels[action],
+            "form": StatusChangeForm(reasons=selectors.reason_choices(action), prefix=action),
+        }
+        for action in selectors.certificate_status_actions_for(certificate)
+    ]
 
 
 def _level_choices(certificate):

@@ -41,7 +41,7 @@ def test_a_member_creates_a_draft_with_a_reference(applicant, organisation):
 
 
 def test_another_organisations_applicant_cannot_apply_for_it(outsider, organisation):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only members of the organisation may apply for it"):
         draft_case(outsider, organisation)
 
 
@@ -87,7 +87,7 @@ def test_declarations_record_who_declared_and_when(applicant, organisation):
 
 def test_submitting_lists_every_missing_material_and_declaration(applicant, organisation):
     case = draft_case(applicant, organisation)
-    with pytest.raises(CertifyError) as refusal:
+    with pytest.raises(CertifyError, match="The application cannot be submitted yet") as refusal:
         services.case_submit(actor=applicant, case=case)
     assert "Upload the material “Business licence”." in refusal.value.message
     assert "Make every eligibility declaration." in refusal.value.message
@@ -128,7 +128,7 @@ def test_submitting_twice_writes_one_event(applicant, organisation):
 
 def test_a_manager_cannot_submit_for_the_applicant(applicant, organisation, manager):
     case = complete(draft_case(applicant, organisation), applicant)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only members of the organisation may do this"):
         services.case_submit(actor=manager, case=case)
 
 
@@ -137,13 +137,13 @@ def test_a_manager_cannot_submit_for_the_applicant(applicant, organisation, mana
 
 def test_only_a_manager_starts_the_review(applicant, organisation, auditor):
     case = submitted_case(applicant, organisation)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a manager may do this"):
         services.case_review_start(actor=auditor, case=case)
 
 
 def test_a_draft_cannot_be_reviewed(applicant, organisation, manager):
     case = draft_case(applicant, organisation)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="This is not possible while the application is “Draft”"):
         services.case_review_start(actor=manager, case=case)
 
 
@@ -212,7 +212,7 @@ def test_rejecting_records_the_reason_in_the_event(applicant, organisation, mana
 def test_a_rejected_case_cannot_be_accepted(applicant, organisation, manager):
     case = under_review_case(applicant, organisation, manager)
     case = services.case_reject(actor=manager, case=case, reason="不符合条件")
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="Start the review before accepting the application"):
         services.case_accept(actor=manager, case=case, reviews=all_accepted(case))
 
 
@@ -228,7 +228,7 @@ def test_the_applicant_withdraws_before_the_decision(applicant, organisation):
 def test_a_withdrawn_case_cannot_be_submitted(applicant, organisation):
     case = complete(draft_case(applicant, organisation), applicant)
     services.case_withdraw(actor=applicant, case=case)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="This is not possible while the application is “Withdrawn”"):
         services.case_submit(actor=applicant, case=case)
 
 

@@ -112,13 +112,13 @@ def test_an_issued_contract_pdf_is_never_rendered_again(accepted_case, manager, 
 
 
 def test_an_applicant_cannot_send_the_contract(accepted_case, applicant):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a manager may do this"):
         contract_services.case_contract_send(actor=applicant, case=accepted_case)
 
 
 def test_a_contract_cannot_be_sent_before_acceptance(applicant, sized_organisation, manager):
     case = submitted_case(applicant, sized_organisation)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="A contract is sent once the application is accepted"):
         contract_services.case_contract_send(actor=manager, case=case)
 
 
@@ -152,7 +152,7 @@ def test_a_contract_not_yet_sent_cannot_be_accepted(accepted_case, applicant):
 
 def test_another_organisation_cannot_accept_the_contract(accepted_case, manager, outsider):
     contract_services.case_contract_send(actor=manager, case=accepted_case)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only members of the organisation may do this"):
         contract_services.case_contract_accept(actor=outsider, case=accepted_case, typed_name="赵", ip_address=None)
 
 
@@ -175,7 +175,7 @@ def test_a_prepayment_below_the_agreed_amount_is_refused(accepted_case, manager,
 
 def test_the_prepayment_cannot_be_recorded_before_acceptance(accepted_case, manager):
     contract_services.case_contract_send(actor=manager, case=accepted_case)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="This is not possible while the application is “Contract sent”"):
         contract_services.case_prepayment_record(actor=manager, case=accepted_case, amount="10800")
 
 

@@ -137,7 +137,7 @@ def test_a_manager_edits_the_profile_and_the_admins_are_told(manager, applicant,
 def test_a_plain_member_may_not_edit_the_profile(organisation):
     member = MembershipFactory(organisation=organisation, role=Membership.Role.MEMBER).user
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only an administrator of the organisation or a manager may do this"):
         organisation_profile_update(actor=member, organisation=organisation, address="x")
 
     assert not events(organisation, "organisation.profile_updated").exists()
@@ -145,7 +145,7 @@ def test_a_plain_member_may_not_edit_the_profile(organisation):
 
 @pytest.mark.parametrize("role", ["auditor", "outsider"])
 def test_staff_and_other_organisations_may_not_edit_the_profile(request, organisation, role):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only an administrator of the organisation or a manager may do this"):
         organisation_profile_update(
             actor=request.getfixturevalue(role), organisation=organisation, address="x"
         )
@@ -239,9 +239,9 @@ def test_a_manager_manages_outlets_and_another_organisation_cannot(
         actor=manager, organisation=organisation, name="网点", address="福州", headcount=0
     )
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only an administrator of the organisation or a manager may do this"):
         service_outlet_remove(actor=outsider, outlet=outlet)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only an administrator of the organisation or a manager may do this"):
         service_outlet_add(
             actor=outsider, organisation=organisation, name="x", address="y", headcount=0
         )
@@ -284,7 +284,7 @@ def test_repeating_the_override_is_a_no_op(manager, organisation):
 
 
 def test_an_applicant_can_never_override_the_code(applicant, organisation):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a manager may accept a code that fails the checksum"):
         organisation_uscc_override(
             actor=applicant, organisation=organisation, uscc=LEGACY_CODE, reason="我们确定"
         )

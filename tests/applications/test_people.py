@@ -105,7 +105,7 @@ def test_a_members_address_is_refused(applicant, organisation, member):
 def test_only_the_organisations_admin_invites(request, organisation, role):
     actor = request.getfixturevalue(role)
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only an administrator of the organisation may do this"):
         invitation_create(actor=actor, organisation=organisation, email="x@example.com")
 
     assert not Invitation.objects.exists()
@@ -214,7 +214,7 @@ def test_revoking_tells_the_invitee_and_a_repeat_is_a_no_op(
 
 def test_only_the_admin_revokes(invitation, member, manager, outsider):
     for actor in (member, manager, outsider):
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed, match="Only an administrator of the organisation may do this"):
             invitation_revoke(actor=actor, invitation=invitation)
 
 
@@ -248,7 +248,7 @@ def test_removing_someone_already_removed_is_a_no_op(applicant, organisation, me
 
 
 def test_a_member_cannot_remove_others_but_may_leave(applicant, organisation, member):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only an administrator of the organisation may do this"):
         membership_remove(actor=member, membership=applicant.memberships.get())
 
     membership_remove(actor=member, membership=member.memberships.get())
@@ -291,9 +291,9 @@ def test_several_admins_and_the_same_role_again_is_a_no_op(applicant, organisati
 
 
 def test_another_organisations_admin_cannot_touch_members(outsider, member):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only an administrator of the organisation may do this"):
         membership_role_set(actor=outsider, membership=member.memberships.get(), role="admin")
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only an administrator of the organisation may do this"):
         membership_remove(actor=outsider, membership=member.memberships.get())
 
 

@@ -98,7 +98,7 @@ def test_the_managers_email_goes_out_after_commit(
 def test_a_taken_code_is_refused_with_the_advice_to_ask_for_an_invitation(
     organisation, applicant_without_organisation
 ):
-    with pytest.raises(CertifyError) as caught:
+    with pytest.raises(CertifyError, match="An organisation with this unified social credit code is already registered") as caught:
         create(applicant_without_organisation, uscc=organisation.uscc)
 
     assert caught.value.message == (
@@ -108,7 +108,7 @@ def test_a_taken_code_is_refused_with_the_advice_to_ask_for_an_invitation(
 
 
 def test_a_taken_code_gives_no_membership(organisation, applicant_without_organisation):
-    with pytest.raises(CertifyError):
+    with pytest.raises(CertifyError, match="An organisation with this unified social credit code is already registered"):
         create(applicant_without_organisation, uscc=organisation.uscc)
 
     assert not Membership.objects.filter(user=applicant_without_organisation).exists()
@@ -117,7 +117,7 @@ def test_a_taken_code_gives_no_membership(organisation, applicant_without_organi
 def test_a_taken_code_gives_no_access_to_that_organisation(
     organisation, applicant_without_organisation
 ):
-    with pytest.raises(CertifyError):
+    with pytest.raises(CertifyError, match="An organisation with this unified social credit code is already registered"):
         create(applicant_without_organisation, uscc=organisation.uscc)
 
     with pytest.raises(Http404):
@@ -159,7 +159,7 @@ def test_someone_who_already_belongs_to_an_organisation_cannot_create_another(ap
 def test_only_an_applicant_may_create_an_organisation(request, actor_name):
     actor = request.getfixturevalue(actor_name)
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only an applicant account can create an organisation"):
         create(actor)
 
 

@@ -122,14 +122,14 @@ def test_the_special_deduction_flag_is_kept(audit, lead):
 
 @pytest.mark.parametrize("who", ["auditor", "manager", "applicant"])
 def test_only_the_team_raises(audit, request, who):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only the audit team may raise nonconformities"):
         raise_minor(audit, request.getfixturevalue(who))
     assert not Nonconformity.objects.exists()
 
 
 def test_a_planned_audit_cannot_raise(audit, lead):
     Audit.objects.filter(pk=audit.pk).update(status=Audit.Status.PLANNED)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="Nonconformities are raised while the audit is in progress or its report is submi"):
         raise_minor(audit, lead)
 
 
@@ -147,7 +147,7 @@ def test_a_withdrawn_case_refuses(audit, lead):
 def test_raising_needs_a_description_and_a_real_file(audit, lead):
     with pytest.raises(CertifyError, match="Describe"):
         raise_minor(audit, lead, description="  ")
-    with pytest.raises(CertifyError):
+    with pytest.raises(CertifyError, match=r"This file's content is not an allowed type \(PDF, JPEG, PNG, Word \(DOCX\), Excel \("):
         raise_minor(audit, lead, files=[SimpleUploadedFile("x.pdf", b"MZ not a pdf")])
     assert not Nonconformity.objects.exists()
 
@@ -178,7 +178,7 @@ def test_answering_twice_is_a_no_op(audit, lead, applicant):
 @pytest.mark.parametrize("who", ["outsider", "lead", "manager"])
 def test_only_the_organisations_members_answer(audit, lead, request, who):
     nc = raise_minor(audit, lead)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only members of the applying organisation may answer"):
         answer(nc, request.getfixturevalue(who))
 
 
@@ -192,7 +192,7 @@ def test_a_verified_nonconformity_cannot_be_answered(audit, lead, applicant):
     nc = raise_minor(audit, lead)
     answer(nc, applicant)
     services_nc.nonconformity_verify(actor=lead, nonconformity=nc, accepted=True)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="This nonconformity is closed"):
         answer(nc, applicant)
 
 
@@ -243,7 +243,7 @@ def test_a_repeated_verdict_is_a_no_op(audit, lead, applicant):
 
 def test_an_unanswered_one_cannot_be_verified(audit, lead):
     nc = raise_minor(audit, lead)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="Only an answered nonconformity can be verified"):
         services_nc.nonconformity_verify(actor=lead, nonconformity=nc, accepted=True)
 
 
@@ -251,7 +251,7 @@ def test_an_unanswered_one_cannot_be_verified(audit, lead):
 def test_only_the_lead_or_a_follow_up_team_verifies(audit, lead, applicant, request, who):
     nc = raise_minor(audit, lead)
     answer(nc, applicant)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only the audit's lead auditor or the follow-up audit's team may verify answers"):
         services_nc.nonconformity_verify(actor=request.getfixturevalue(who), nonconformity=nc, accepted=True)
 
 
@@ -299,7 +299,7 @@ def test_a_manager_escalates_an_overdue_minor(audit, lead, manager, django_captu
 def test_escalation_needs_a_manager_and_a_reason(audit, lead, manager):
     nc = raise_minor(audit, lead)
     with time_machine.travel(datetime.datetime(2027, 1, 10, 10, 0, tzinfo=datetime.UTC), tick=False):
-        with pytest.raises(NotAllowed):
+        with pytest.raises(NotAllowed, match="Only a manager may do this"):
             services_nc.nonconformity_escalate(actor=lead, nonconformity=nc, reason="逾期")
         with pytest.raises(CertifyError, match="reason"):
             services_nc.nonconformity_escalate(actor=manager, nonconformity=nc, reason="")

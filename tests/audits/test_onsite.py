@@ -54,7 +54,7 @@ def test_a_finding_with_a_disguised_executable_is_refused(onsite):
 
 def test_an_auditor_off_the_team_cannot_record_a_finding(onsite, auditor):
     audit, _lead, _member = onsite
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only the audit's team may do this"):
         services.finding_add(actor=auditor, audit=audit, description="x")
 
 

@@ -66,7 +66,7 @@ def test_the_recommendation_cannot_exceed_the_scored_level(onsite):
 def test_only_the_lead_submits_the_report(onsite):
     audit, lead, member = onsite
     mark_everything(audit, lead)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only the audit's lead auditor may do this"):
         services.audit_report_submit(actor=member, audit=audit, recommendation="star5", reason="理由")
 
 
@@ -151,7 +151,7 @@ def test_the_report_pdf_holds_the_organisation_score_and_recommendation(onsite, 
 
 def test_an_onsite_audit_is_not_closed_as_a_follow_up(onsite):
     audit, lead, _member = onsite
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="Only a follow-up audit in progress is closed this way"):
         services.audit_follow_up_close(actor=lead, audit=audit)
 
 

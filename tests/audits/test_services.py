@@ -85,12 +85,12 @@ def test_planning_the_document_review_moves_the_case(case, manager):
 
 
 def test_an_auditor_cannot_plan_an_audit(case, auditor):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a manager may do this"):
         planned_document_review(case, auditor)
 
 
 def test_an_onsite_audit_cannot_be_planned_before_the_documents_pass(case, manager):
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="A On-site audit is planned when the application is “On-site audit planned”"):
         services.audit_plan(
             actor=manager, case=case, kind="onsite", mode="onsite", planned_start=START, planned_end=START
         )
@@ -155,7 +155,7 @@ def test_asking_an_auditor_to_declare_lets_them_open_the_declaration_page(client
 
 
 def test_an_applicant_cannot_declare(case, applicant):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only auditors make this declaration"):
         services.conflict_declare(
             actor=applicant, organisation=case.organisation, no_consultancy=True, no_employment=True, no_other_interest=True
         )
@@ -196,7 +196,7 @@ def test_a_lapsing_qualification_is_a_warning_not_a_refusal(case, manager):
 
 def test_only_the_lead_starts_the_audit(case, manager):
     audit, _lead = staffed_document_review(case, manager)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only the audit's lead auditor may do this"):
         services.audit_start(actor=declared_auditor(case.organisation), audit=audit)
 
 
@@ -227,7 +227,7 @@ def test_one_revision_round_then_the_documents_pass(case, manager, applicant):
     audit.refresh_from_db()
     assert case.status == Case.Status.DOCUMENT_REVISION
     assert audit.review_round == 2 and audit.revision_due == case.supplement_due
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="The applicant is revising the documents"):
         services.document_review_pass(actor=lead, audit=audit)
     case_services.case_documents_revised(actor=applicant, case=case)
     with pytest.raises(CertifyError, match="no outcome in this round yet: A4."):
@@ -290,7 +290,7 @@ def test_less_than_half_a_day_per_outlet_is_refused(manager):
 
 
 def test_only_a_manager_changes_the_audit_days_table(auditor):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a manager may do this"):
         services.audit_days_table_update(
             actor=auditor,
             per_additional_outlet=Decimal("0.5"),

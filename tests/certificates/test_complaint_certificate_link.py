@@ -52,7 +52,7 @@ def test_an_unknown_number_is_refused_naming_it(complaint, other_manager):
 
 def test_a_manager_who_decided_the_certificate_may_not_link_it(complaint, certificate, manager):
     # `manager` made the certificate's decision (certificate_row).
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="You made the certification decision on the certificate complained about, so anot"):
         services.complaint_certificate_link(actor=manager, complaint=complaint, number=certificate.number)
     complaint.refresh_from_db()
     assert complaint.certificate is None
@@ -64,19 +64,19 @@ def test_a_manager_who_audited_the_certificates_case_may_not_link_it(
     _case, lead, _member, certificate = decided_case(applicant, organisation, manager)
     lead.is_manager = True
     lead.save(update_fields=["is_manager"])
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="You were on an audit team of the certificate's application, so another manager m"):
         services.complaint_certificate_link(actor=lead, complaint=complaint, number=certificate.number)
 
 
 def test_the_certificate_is_linked_before_the_investigation_starts(complaint, certificate, other_manager):
     complaint = advance(complaint, other_manager, until=Complaint.Status.INVESTIGATING)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="The certificate is linked before the investigation starts"):
         services.complaint_certificate_link(actor=other_manager, complaint=complaint, number=certificate.number)
 
 
 def test_a_complaint_about_the_body_is_linked_to_no_certificate(certificate, other_manager):
     complaint = file_complaint()
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="Only a complaint about a certified organisation concerns a certificate"):
         services.complaint_certificate_link(actor=other_manager, complaint=complaint, number=certificate.number)
 
 

@@ -139,7 +139,7 @@ def test_a_complaint_needs_a_description(manager):
 
 
 def test_a_refused_complaint_leaves_nothing_behind(manager):
-    with pytest.raises(CertifyError):
+    with pytest.raises(CertifyError, match="Enter a valid e-mail address"):
         file_complaint(contact_email="not-an-address")
 
     assert (Complaint.objects.count(), Email.objects.count(), Notification.objects.count()) == (0, 0, 0)
@@ -181,7 +181,7 @@ def test_a_new_appeal_may_follow_a_closed_one(applicant, organisation, manager, 
 def test_another_organisations_applicant_may_not_appeal(applicant, organisation, manager, outsider):
     certificate = certificate_row(organisation, manager)
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a member of the applicant's organisation may appeal its decision"):
         services.appeal_file(actor=outsider, case=certificate.case, description="不服")
 
 
@@ -402,7 +402,7 @@ def test_the_decider_cannot_become_the_appeals_handler(appealed, manager, other_
     appeal, _lead = appealed
     appeal = advance(appeal, other_manager, until="acknowledged")
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="You made the decision under appeal, so another manager must handle the appeal"):
         services.complaint_investigate(actor=manager, complaint=appeal)
 
     appeal.refresh_from_db()

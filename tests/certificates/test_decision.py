@@ -177,7 +177,7 @@ def test_a_manager_on_no_team_of_the_case_may_decide_it(applicant, organisation,
 
 @pytest.mark.parametrize("role", ["auditor", "applicant"])
 def test_someone_who_is_not_a_manager_cannot_decide(request, pending, role):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a manager may do this"):
         services.decision_record(
             actor=request.getfixturevalue(role), case=pending, outcome="certified", level_code="star3"
         )
@@ -186,13 +186,13 @@ def test_someone_who_is_not_a_manager_cannot_decide(request, pending, role):
 
 def test_a_case_not_waiting_for_the_decision_cannot_be_decided(applicant, organisation, manager):
     case = signed_case(applicant, organisation, manager)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="A decision is made when the application is “Decision pending”"):
         services.decision_record(actor=manager, case=case, outcome="certified", level_code="star3")
 
 
 def test_a_decided_case_cannot_be_decided_differently(manager, pending):
     certify(manager, pending)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="Manager Wang decided this application at"):
         services.decision_record(actor=manager, case=pending, outcome="not_certified", reason="改变主意")
 
 
@@ -242,12 +242,12 @@ def test_a_lower_level_with_a_reason_is_granted(manager, pending):
 
 
 def test_certified_without_a_level_is_refused(manager, pending):
-    with pytest.raises(CertifyError):
+    with pytest.raises(CertifyError, match="Choose one of the levels the decision allows"):
         services.decision_record(actor=manager, case=pending, outcome="certified", level_code="")
 
 
 def test_an_unknown_outcome_is_refused(manager, pending):
-    with pytest.raises(CertifyError):
+    with pytest.raises(CertifyError, match="Choose certified or not certified"):
         services.decision_record(actor=manager, case=pending, outcome="maybe", level_code="star3")
 
 

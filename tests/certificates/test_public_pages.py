@@ -220,7 +220,7 @@ def test_the_chinese_text_is_required(client, manager):
 def test_the_service_refuses_anyone_but_a_manager(applicant):
     page = PublicPage.objects.get(slug="fees")
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="只有认证管理人员可以执行此操作。"):
         services.public_page_update(actor=applicant, page=page, **form(page, body_zh="篡改"))
 
 

@@ -115,7 +115,7 @@ def test_a_status_action_moves_the_certificate_from_an_allowed_state(manager, ce
 
 @pytest.mark.parametrize(("action", "state"), refused_params())
 def test_a_status_action_is_refused_from_a_state_that_does_not_allow_it(manager, certificate, action, state):
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="This is not possible while the certificate is “"):
         act(action, manager, in_state(certificate, state))
     certificate.refresh_from_db()
     assert certificate.status == state
@@ -204,7 +204,7 @@ def test_someone_who_is_not_a_manager_cannot_change_a_certificates_status(reques
     if action == REINSTATE:
         in_state(certificate, "suspended")
     before = certificate.status
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a manager may do this"):
         act(action, request.getfixturevalue(role), certificate)
     certificate.refresh_from_db()
     assert certificate.status == before

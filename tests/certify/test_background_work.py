@@ -86,7 +86,7 @@ def test_a_job_that_has_not_failed_cannot_be_tried_again(manager, failed_email):
 
 
 def test_only_a_manager_tries_a_job_again(auditor, failed_email):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a manager may do this"):
         services.background_job_retry(actor=auditor, message_id=failed_email.pk)
 
 

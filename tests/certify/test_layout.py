@@ -3,6 +3,7 @@ other in one direction, no module reaches into another's private names, and
 no module grows past what a reader takes in at once."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,16 @@ def test_every_pdf_document_is_built_on_the_one_pdf_base():
         if not path.read_text(encoding="utf-8").startswith('{% extends "pdf/base.html" %}')
     ]
     assert apart == []
+
+
+REFUSALS = re.compile(r"pytest\.raises\((CertifyError|NotAllowed|InvalidTransition)\)")
+
+
+def test_every_expected_refusal_names_its_message():
+    unnamed = [
+        f"{path.relative_to(ROOT).as_posix()}:{number}"
+        for path in sorted((ROOT / "tests").rglob("test_*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if REFUSALS.search(line)
+    ]
+    assert unnamed == []

@@ -296,14 +296,14 @@ def test_creating_staff_emails_a_link_to_set_the_password(
 def test_only_a_manager_may_create_staff(request, actor_name):
     actor = request.getfixturevalue(actor_name)
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a manager may do this"):
         create_staff(actor)
 
 
 def test_a_deactivated_manager_may_not_create_staff(manager):
     manager.is_active = False
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a manager may do this"):
         create_staff(manager)
 
 
@@ -394,7 +394,7 @@ def test_another_manager_may_remove_a_managers_role(manager):
 
 
 def test_an_auditor_may_not_change_roles(auditor, applicant):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a manager may do this"):
         set_roles(auditor, applicant, is_manager=True)
 
 
@@ -443,7 +443,7 @@ def test_an_update_that_changes_nothing_writes_no_event_and_no_history(manager):
 
 
 def test_only_a_manager_may_update_the_body_profile(auditor):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a manager may do this"):
         services.body_profile_update(actor=auditor, name_zh="篡改")
 
     assert BodyProfile.objects.filter(name_zh="篡改").count() == 0
@@ -510,7 +510,7 @@ def test_removing_an_override_that_is_gone_does_nothing(manager):
 
 
 def test_only_a_manager_may_set_an_override(auditor):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a manager may do this"):
         services.working_day_override_set(
             actor=auditor, date=date(2027, 2, 20), is_working_day=True
         )
@@ -521,7 +521,7 @@ def test_only_a_manager_may_remove_an_override(manager, auditor):
         actor=manager, date=date(2027, 2, 20), is_working_day=True
     )
 
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match="Only a manager may do this"):
         services.working_day_override_delete(actor=auditor, override_id=override.pk)
 
     assert WorkingDayOverride.objects.filter(pk=override.pk).exists()

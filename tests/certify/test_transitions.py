@@ -93,9 +93,8 @@ def test_every_move_the_table_does_not_list_is_refused_with_the_models_words(db,
     for source, targets in model.ALLOWED_TRANSITIONS.items():
         for target in set(_states(model)) - targets - {source}:
             _put(row, source)
-            with pytest.raises(InvalidTransition) as refused:
+            with pytest.raises(InvalidTransition, match=re.escape(str(transitions.refusal(row, target)))):
                 transitions.apply(row, target, actor=None, verb="test.moved")
-            assert refused.value.message == transitions.refusal(row, target)
             row.refresh_from_db()
             assert getattr(row, transitions.state_field(model)) == source
 
