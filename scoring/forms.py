@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from scoring.models import Category, Gate, Indicator, Item, Level, Mark, SchemeVersion
+from scoring.models import Category, Gate, Indicator, Item, Level, SchemeVersion
 from scoring.selectors import PROCESS_SETTINGS
 
 PERCENTAGE_METRICS = {
@@ -198,11 +198,20 @@ class SettingsForm(EditorForm):
 
 
 class MarkForm(forms.Form):
-    result = forms.ChoiceField(choices=Mark.Result.choices)
-    samples = forms.IntegerField(required=False, min_value=1)
-    conforming = forms.IntegerField(required=False, min_value=0)
+    """Reads a mark's fields; the service says what is wrong with their
+    values (a missing result, impossible sample counts)."""
+
+    result = forms.CharField(required=False, max_length=15)
+    samples = forms.IntegerField(required=False)
+    conforming = forms.IntegerField(required=False)
     deletion_reason = forms.CharField(required=False, max_length=2000)
     note = forms.CharField(required=False, max_length=4000)
+
+    def refusal(self):
+        """The message for a form that is not valid."""
+        if "samples" in self.errors or "conforming" in self.errors:
+            return _("Check the numbers: samples at least 1, conforming between 0 and samples.")
+        return " ".join(str(error) for errors in self.errors.values() for error in errors)
 
 
 class EvidenceForm(forms.Form):

@@ -192,7 +192,8 @@ class ReviewForm(forms.Form):
     """The manager's review of each material (accept, or ask for a new
     version with a comment) and the decision: accept or ask for a supplement."""
 
-    decision = forms.ChoiceField(choices=[("accept", "accept"), ("supplement", "supplement")], required=False)
+    # "accept"; anything else asks for a supplement.
+    decision = forms.CharField(required=False, max_length=20)
     note = forms.CharField(required=False, max_length=4000)
 
     def __init__(self, *args, material_types, **kwargs):

@@ -18,6 +18,11 @@ def require_member(actor, organisation_id):
         raise NotAllowed(_("Only members of the organisation may do this."))
 
 
+def require_case_member(actor, case):
+    if not is_member(actor, case.organisation_id):
+        raise NotAllowed(_("Only members of the applying organisation may do this."))
+
+
 def case_locked(case):
     """The case's row, locked for the rest of the transaction."""
     return (

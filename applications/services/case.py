@@ -24,7 +24,7 @@ from applications.selectors.organisation import (
     months_in_operation,
     months_registered,
 )
-from applications.services._base import case_locked, case_url, require_member
+from applications.services._base import case_locked, case_url, require_case_member
 from applications.verbs import Verb
 from certify import transitions, uploads
 from certify.calendar import add_working_days
@@ -80,7 +80,7 @@ def case_create(
 
 
 def case_update(*, actor, case, target_level, scope, outlets=None, categories=None):
-    require_member(actor, case.organisation_id)
+    require_case_member(actor, case)
     with transaction.atomic():
         case = case_locked(case)
         if case.status not in EDITABLE:
@@ -122,7 +122,7 @@ DECLARATIONS = (
 
 def case_declare(*, actor, case, **declarations):
     """Record the eligibility declarations with who made them and when."""
-    require_member(actor, case.organisation_id)
+    require_case_member(actor, case)
     with transaction.atomic():
         case = case_locked(case)
         if case.status not in EDITABLE:
@@ -142,7 +142,7 @@ def case_declare(*, actor, case, **declarations):
 
 def material_upload(*, actor, case, material_type, upload):
     """Add a new version of a material; earlier versions are kept."""
-    require_member(actor, case.organisation_id)
+    require_case_member(actor, case)
     if material_type.scheme_id != case.version.scheme_id:
         raise CertifyError(_("This material does not belong to the application's scheme."))
     try:
@@ -182,7 +182,7 @@ def material_upload(*, actor, case, material_type, upload):
 
 def material_remove(*, actor, case, material_id):
     """Remove an unreviewed upload while the application is with the applicant."""
-    require_member(actor, case.organisation_id)
+    require_case_member(actor, case)
     with transaction.atomic():
         case = case_locked(case)
         if case.status not in EDITABLE:
@@ -277,7 +277,7 @@ def case_submit(*, actor, case):
 
     Raises CertifyError listing every missing material and declaration.
     """
-    require_member(actor, case.organisation_id)
+    require_case_member(actor, case)
     with transaction.atomic():
         case = case_locked(case)
         if case.status == Case.Status.SUBMITTED:
@@ -311,7 +311,7 @@ def case_submit(*, actor, case):
 
 
 def case_withdraw(*, actor, case, reason=""):
-    require_member(actor, case.organisation_id)
+    require_case_member(actor, case)
     with transaction.atomic():
         case = case_locked(case)
         if not transitions.apply(

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 
 from applications.fees import fee_schedule_get, quote_for_case
 from applications.models import Case, Contract, FeeBand, FeeSchedule, SchemeFee
-from applications.services._base import case_locked, case_members, case_url, require_member
+from applications.services._base import (
+    case_locked,
+    case_members,
+    case_url,
+    require_case_member,
+)
 from applications.verbs import Verb
 from certify import transitions
 from certify.bands import bands_check, bands_replace
@@ -92,7 +97,7 @@ def case_contract_send(*, actor, case):
 
 def case_contract_accept(*, actor, case, typed_name, ip_address):
     """The applicant accepts the contract by typing their name."""
-    require_member(actor, case.organisation_id)
+    require_case_member(actor, case)
     typed_name = " ".join((typed_name or "").split())
     if not typed_name:
         raise CertifyError(_("Type your full name to accept the contract."))

@@ -10,7 +10,12 @@ from applications.models import (
     Case,
     CaseAccess,
 )
-from applications.services._base import case_locked, case_members, case_url, require_member
+from applications.services._base import (
+    case_locked,
+    case_members,
+    case_url,
+    require_case_member,
+)
 from applications.verbs import Verb
 from certify import transitions
 from certify.calendar import add_working_days
@@ -58,7 +63,7 @@ def case_document_revision_request(*, actor, case, due, note=""):
 
 def case_documents_revised(*, actor, case):
     """The applicant reports the documents revised; the review repeats."""
-    require_member(actor, case.organisation_id)
+    require_case_member(actor, case)
     with transaction.atomic():
         case = case_locked(case)
         if not transitions.apply(

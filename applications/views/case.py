@@ -297,7 +297,9 @@ def case_review_decide(request, public_id):
         request.POST, material_types=MaterialType.objects.filter(scheme_id=case.version.scheme_id)
     )
     if not form.is_valid():
-        messages.error(request, _("A comment or the note is too long."))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return _detail(case)
     reviews = form.reviews()
     if form.cleaned_data["decision"] == "accept":

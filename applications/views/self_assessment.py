@@ -145,7 +145,7 @@ def self_assessment_mark(request, public_id, item_id):
     form = MarkForm(request.POST)
     error = ""
     if not form.is_valid():
-        error = _("Check the numbers: samples at least 1, conforming between 0 and samples.")
+        error = form.refusal()
     else:
         try:
             services.self_assessment_mark_set(

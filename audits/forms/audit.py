@@ -155,10 +155,17 @@ class TeamForm(forms.Form):
         label=_("Lead auditor"),
         queryset=User.objects.none(),
         to_field_name="public_id",
-        error_messages={"required": _("Choose the lead auditor.")},
+        error_messages={
+            "required": _("Choose the lead auditor."),
+            "invalid_choice": _("The lead auditor chosen is not an active auditor."),
+        },
     )
     members = forms.ModelMultipleChoiceField(
-        label=_("Members"), queryset=User.objects.none(), to_field_name="public_id", required=False
+        label=_("Members"),
+        queryset=User.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        error_messages={"invalid_choice": _("An auditor chosen is not an active auditor.")},
     )
 
     def __init__(self, *args, **kwargs):

@@ -19,6 +19,8 @@ from scoring.models import Gate, Metric
 BAD_ROWS_SHOWN = 200
 PREVIEW_ROWS = 20
 CALLBACK_KINDS = {Audit.Kind.ONSITE, Audit.Kind.SURVEILLANCE}
+# While the audit is open the team calls; afterwards the calls are read only.
+CALLBACK_OPEN = {Audit.Status.PLANNED, Audit.Status.IN_PROGRESS}
 # The customer list and who uploaded and sampled it, read with the audit.
 WITH_LIST = ("customer_list__uploaded_by", "customer_list__sampled_by")
 

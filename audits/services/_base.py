@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Case
 from audits.models import Audit, CallBack, TeamMember
+from audits.selectors.callbacks import CALLBACK_KINDS, CALLBACK_OPEN
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from scoring.models import Gate
 
@@ -41,8 +42,6 @@ def require_team(actor, audit):
 
 # --- Customer call-backs ---------------------------------------------------------
 
-CALLBACK_KINDS = {Audit.Kind.ONSITE, Audit.Kind.SURVEILLANCE}
-CALLBACK_OPEN = {Audit.Status.PLANNED, Audit.Status.IN_PROGRESS}
 RATE_METRICS = (Gate.Metric.CUSTOMER_SATISFACTION, Gate.Metric.FIRST_TIME_RESOLUTION)
 
 

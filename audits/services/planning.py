@@ -60,6 +60,8 @@ def audit_days_compute(case, kind, table=None):
     organisation = case.organisation
     employees = organisation.employee_count or 0
     band = band_for(table.bands.all(), employees)
+    if band is None:
+        raise CertifyError(_("The audit days table has no band for %(count)s employees.") % {"count": employees})
     outlets = max(organisation.outlets.count() - 1, 0)
     categories = max(organisation.categories.count() - 1, 0)
     onsite = band.days + table.per_additional_outlet * outlets + table.per_additional_category * categories

@@ -27,7 +27,6 @@ from audits.forms.callbacks import (
 from audits.models import TeamMember
 from audits.selectors import callbacks as selectors
 from audits.selectors.audit import audit_role
-from audits.services._base import CALLBACK_OPEN
 from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required
@@ -51,7 +50,7 @@ def _page(request, audit, is_staff, **forms):
         calls_made = any(selectors.row_call(row) is not None for row in rows)
     else:
         calls_made = customer_list is not None and selectors.callbacks_recorded(customer_list)
-    is_open = audit.status in CALLBACK_OPEN
+    is_open = audit.status in selectors.CALLBACK_OPEN
     can_upload = not is_staff and is_open and not calls_made
     context = {
         "audit": audit,

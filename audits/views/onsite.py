@@ -89,7 +89,7 @@ def audit_mark(request, public_id, item_id):
     form = MarkForm(request.POST)
     error = ""
     if not form.is_valid():
-        error = _("Check the numbers: samples at least 1, conforming between 0 and samples.")
+        error = form.refusal()
     else:
         try:
             services.audit_mark_set(actor=request.user, audit=audit, item_id=item_id, **form.cleaned_data)

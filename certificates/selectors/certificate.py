@@ -303,3 +303,27 @@ STATUS_ACTIONS = (
 def certificate_status_actions_for(certificate):
     """The status actions the certificate's table allows now, in order."""
     return [action for action, to_state in STATUS_ACTIONS if transitions.allowed(certificate, to_state)]
+
+
+# --- Renewal ---------------------------------------------------------------------------
+
+
+def renewal_window_opens(certificate):
+    settings = process_settings_get(certificate.case.version)
+    return certificate.expires_on - relativedelta(months=settings.renewal_window_months)
+
+
+def renewal_refusal(certificate, today):
+    """Why the holder may not apply for renewal of `certificate` on `today`,
+    or None when they may: the one rule behind the certificate page's button
+    and the service."""
+    if not certificate.is_current:
+        return _("A certificate that is “%(status)s” cannot be renewed; apply anew.") % {
+            "status": certificate.get_status_display()
+        }
+    if today > certificate.expires_on:
+        return _("The certificate has expired; apply anew.")
+    opens = renewal_window_opens(certificate)
+    if today < opens:
+        return _("Renewal can be applied for from %(date)s.") % {"date": opens.isoformat()}
+    return None

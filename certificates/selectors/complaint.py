@@ -42,3 +42,22 @@ def public_page_get(slug):
     if page is None:
         raise Http404
     return page
+
+
+# The step that takes an open complaint or appeal to each state of its table.
+STEPS = {
+    Complaint.Status.ACKNOWLEDGED: "acknowledge",
+    Complaint.Status.INVESTIGATING: "investigate",
+    Complaint.Status.DECIDED: "decide",
+    Complaint.Status.CLOSED: "close",
+}
+
+
+def complaint_step_for(user, complaint):
+    """The next step of the complaint's table that `user`, an uninvolved
+    manager, takes now; None while only its handler may take it (the
+    decision is the investigator's)."""
+    (target,) = Complaint.ALLOWED_TRANSITIONS[complaint.status]
+    if target == Complaint.Status.DECIDED and complaint.handler_id != user.pk:
+        return None
+    return STEPS[target]

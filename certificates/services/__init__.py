@@ -42,7 +42,6 @@ from certificates.services.renewal import (
     renewal_apply,
     renewal_open_case,
     renewal_refusal,
-    renewal_window_opens,
     renewal_window_sweep,
     suspensions_over_limit_sweep,
 )
@@ -78,7 +77,6 @@ __all__ = [
     "renewal_apply",
     "renewal_open_case",
     "renewal_refusal",
-    "renewal_window_opens",
     "renewal_window_sweep",
     "renewed_certificate",
     "require_impartial_decider",

@@ -1,5 +1,4 @@
-"""Writes of complaints and appeals (ISO/IEC 17065 7.13) and of the body's
-public pages (4.6).
+"""Writes of complaints and appeals (ISO/IEC 17065 7.13).
 
 Anyone files a complaint; a member of the applicant's organisation appeals a
 decision. Managers not involved in the matter acknowledge, investigate

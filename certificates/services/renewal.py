@@ -8,12 +8,12 @@ from functools import partial
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from applications.models import Case
 from applications.services import case_create
 from certificates import services
 from certificates.models import Certificate, Renewal
+from certificates.selectors.certificate import renewal_refusal, renewal_window_opens
 from certificates.services.surveillance import surveillances_sweep
 from certificates.verbs import Verb
 from certify.events import event_record
@@ -21,33 +21,12 @@ from certify.exceptions import InvalidTransition
 from certify.jobs import each_of
 from certify.notifications import notify
 from certify.selectors import active_managers
-from scoring.selectors import process_settings_get, scheme_version_latest_published
+from scoring.selectors import scheme_version_latest_published
 
 # A reminder this many days before expiry when no renewal was applied for.
 RENEWAL_REMINDER_DAYS = 30
 # Renewal cases that ended without a certificate: the holder may apply again.
 ENDED = {Case.Status.REJECTED, Case.Status.WITHDRAWN, Case.Status.NOT_CERTIFIED}
-
-
-def renewal_window_opens(certificate):
-    settings = process_settings_get(certificate.case.version)
-    return certificate.expires_on - relativedelta(months=settings.renewal_window_months)
-
-
-def renewal_refusal(certificate, today):
-    """Why the holder may not apply for renewal of `certificate` on `today`,
-    or None when they may: the one rule behind the certificate page's button
-    and the service."""
-    if not certificate.is_current:
-        return _("A certificate that is “%(status)s” cannot be renewed; apply anew.") % {
-            "status": certificate.get_status_display()
-        }
-    if today > certificate.expires_on:
-        return _("The certificate has expired; apply anew.")
-    opens = renewal_window_opens(certificate)
-    if today < opens:
-        return _("Renewal can be applied for from %(date)s.") % {"date": opens.isoformat()}
-    return None
 
 
 def renewal_open_case(certificate):

@@ -149,9 +149,9 @@ def surveillance_outcome_record(*, actor, surveillance, outcome, note="", reason
     note = (note or "").strip()
     with transaction.atomic():
         surveillance = _locked(surveillance)
-        if surveillance.outcome == outcome:
+        if surveillance.outcome and surveillance.outcome == outcome:
             return surveillance
-        if outcome not in Surveillance.Outcome.values:
+        if not surveillance.outcome and outcome not in Surveillance.Outcome.values:
             raise CertifyError(_("Choose an outcome."))
         transitions.require_allowed(surveillance, outcome)
         earlier = (

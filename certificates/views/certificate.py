@@ -195,12 +195,12 @@ def _renewal_context(request, certificate):
     if not (certificate.is_current and is_member(request.user, certificate.organisation_id)):
         return {}
     today = timezone.localdate()
-    opens = services_renewal.renewal_window_opens(certificate)
+    opens = selectors.renewal_window_opens(certificate)
     open_case = services_renewal.renewal_open_case(certificate)
     return {
         "renewal_opens": opens,
         "renewal_case": open_case.case if open_case else None,
-        "can_apply_for_renewal": open_case is None and services_renewal.renewal_refusal(certificate, today) is None,
+        "can_apply_for_renewal": open_case is None and selectors.renewal_refusal(certificate, today) is None,
     }
 
 

@@ -164,16 +164,11 @@ def _next_step(request, complaint):
     involvement = services.complaint_involvement(user, complaint)
     if involvement:
         return {"involvement": involvement}
-    status = complaint.status
-    if status == Complaint.Status.RECEIVED:
-        return {"step": "acknowledge", "step_form": StepNoteForm(prefix="acknowledge")}
-    if status == Complaint.Status.ACKNOWLEDGED:
-        return {"step": "investigate", "step_form": StepNoteForm(prefix="investigate")}
-    if status == Complaint.Status.INVESTIGATING:
-        if complaint.handler_id == user.pk:
-            return {"step": "decide", "step_form": ComplaintDecisionForm(prefix="decide")}
+    step = selectors.complaint_step_for(user, complaint)
+    if step is None:
         return {"waiting_for_handler": True}
-    return {"step": "close", "step_form": StepNoteForm(prefix="close")}
+    form_class = ComplaintDecisionForm if step == "decide" else StepNoteForm
+    return {"step": step, "step_form": form_class(prefix=step)}
 
 
 def _link_form(complaint, step):

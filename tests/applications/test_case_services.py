@@ -128,7 +128,7 @@ def test_submitting_twice_writes_one_event(applicant, organisation):
 
 def test_a_manager_cannot_submit_for_the_applicant(applicant, organisation, manager):
     case = complete(draft_case(applicant, organisation), applicant)
-    with pytest.raises(NotAllowed, match="Only members of the organisation may do this"):
+    with pytest.raises(NotAllowed, match="Only members of the applying organisation may do this"):
         services.case_submit(actor=manager, case=case)
 
 

@@ -152,7 +152,7 @@ def test_a_contract_not_yet_sent_cannot_be_accepted(accepted_case, applicant):
 
 def test_another_organisation_cannot_accept_the_contract(accepted_case, manager, outsider):
     contract_services.case_contract_send(actor=manager, case=accepted_case)
-    with pytest.raises(NotAllowed, match="Only members of the organisation may do this"):
+    with pytest.raises(NotAllowed, match="Only members of the applying organisation may do this"):
         contract_services.case_contract_accept(actor=outsider, case=accepted_case, typed_name="赵", ip_address=None)
 
 
