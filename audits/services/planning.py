@@ -107,7 +107,7 @@ def audit_plan(
         case = Case.objects.select_for_update().select_related("organisation", "version").get(pk=case.pk)
         if case.status != PLANNED_FROM[kind]:
             raise InvalidTransition(
-                _("A %(kind)s is planned when the application is “%(status)s”; it is “%(current)s”.")
+                _("%(kind)s: planned when the application is “%(status)s”; it is “%(current)s”.")
                 % {
                     "kind": Audit.Kind(kind).label,
                     "status": Case.Status(PLANNED_FROM[kind]).label,

@@ -90,7 +90,7 @@ def test_an_auditor_cannot_plan_an_audit(case, auditor):
 
 
 def test_an_onsite_audit_cannot_be_planned_before_the_documents_pass(case, manager):
-    with pytest.raises(InvalidTransition, match="A On-site audit is planned when the application is “On-site audit planned”"):
+    with pytest.raises(InvalidTransition, match="On-site audit: planned when the application is “On-site audit planned”"):
         services.audit_plan(
             actor=manager, case=case, kind="onsite", mode="onsite", planned_start=START, planned_end=START
         )
