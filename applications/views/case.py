@@ -38,7 +38,7 @@ from certify.exceptions import CertifyError
 from certify.pagination import Window
 from certify.uploads import serve_upload
 from certify.views.access import manager_required, role_required
-from certify.views.actions import run_action
+from certify.views.actions import form_errors_as_messages, run_action
 from scoring.components import localized
 from scoring.models import Scheme
 from scoring.selectors import version_structure
@@ -266,8 +266,7 @@ def case_withdraw(request, public_id):
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         # Withdrawing cannot be undone: never on a reason that was not taken.
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        form_errors_as_messages(request, form)
         return redirect("applications:case_detail", public_id=public_id)
     return _member_action(
         request,
@@ -297,9 +296,7 @@ def case_review_decide(request, public_id):
         request.POST, material_types=MaterialType.objects.filter(scheme_id=case.version.scheme_id)
     )
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
         return _detail(case)
     reviews = form.reviews()
     if form.cleaned_data["decision"] == "accept":
@@ -372,8 +369,7 @@ def case_contract_send(request, public_id):
 def case_contract_accept(request, public_id):
     form = ContractAcceptForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        form_errors_as_messages(request, form)
         return redirect("applications:case_detail", public_id=public_id)
     return _member_action(
         request,

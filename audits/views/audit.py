@@ -29,7 +29,7 @@ from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.models import User
 from certify.views.access import manager_required, role_required
-from certify.views.actions import run_action
+from certify.views.actions import form_errors_as_messages, run_action
 from scoring.components import localized
 from scoring.selectors import version_structure
 
@@ -136,9 +136,7 @@ def audit_team(request, public_id):
     audit = selectors.audit_get_for_user(request.user, public_id)
     form = TeamForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_as_messages(request, form)
         return redirect("audits:audit_detail", public_id=public_id)
     lead, members = form.cleaned_data["lead"], list(form.cleaned_data["members"])
 

@@ -18,21 +18,12 @@ from audits.selectors.nonconformity import case_rectification_state, nonconformi
 from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required
-from certify.views.actions import run_action
+from certify.views.actions import form_errors_as_messages, run_action
 from scoring.components import level_names, mark_is_incomplete, mark_row_response, sheet_context
 from scoring.engine import InvalidInput
 from scoring.forms import EvidenceForm, MarkForm
 from scoring.models import MarkEvidence, SpecialDeduction
 from scoring.selectors import sheet_rate, version_structure
-
-
-def _form_errors_as_messages(request, form):
-    """The scoring page's small forms post and come back: their errors, each
-    with its field's label, are shown as messages above it."""
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
 
 
 def _staff_audit(request, public_id, related=()):
@@ -139,7 +130,7 @@ def audit_deduction_add(request, public_id):
     audit = _staff_audit(request, public_id)
     form = SpecialDeductionForm(request.POST, version=audit.case.version)
     if not form.is_valid():
-        _form_errors_as_messages(request, form)
+        form_errors_as_messages(request, form)
         return redirect("audits:audit_scoring", public_id=public_id)
     try:
         services.special_deduction_record(actor=request.user, audit=audit, **form.cleaned_data)
@@ -156,7 +147,7 @@ def audit_bonus(request, public_id):
     audit = _staff_audit(request, public_id)
     form = SpecialBonusForm(request.POST)
     if not form.is_valid():
-        _form_errors_as_messages(request, form)
+        form_errors_as_messages(request, form)
         return redirect("audits:audit_scoring", public_id=public_id)
     try:
         services.audit_bonus_set(actor=request.user, audit=audit, **form.cleaned_data)
@@ -251,7 +242,7 @@ def _lead_action(request, public_id, action, success, form=None):
     audit = _staff_audit(request, public_id)
     back = reverse("audits:audit_report", args=[public_id])
     if form is not None and not form.is_valid():
-        _form_errors_as_messages(request, form)
+        form_errors_as_messages(request, form)
         return redirect(back)
     fields = form.cleaned_data if form is not None else {}
     return run_action(request, lambda: action(audit, **fields), success=success, back=back)

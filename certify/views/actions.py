@@ -25,3 +25,12 @@ def run_action(request, action, *, success, back):
         elif success:
             messages.success(request, success)
     return redirect(back)
+
+
+def form_errors_as_messages(request, form):
+    """A small form that posts and goes back to its page: its errors, each
+    with its field's label, shown as messages there."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
