@@ -14,7 +14,6 @@ need no round trip, and the same seed and end date give the same data.
 import datetime
 import random
 import uuid
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -22,7 +21,6 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Max
 
 from applications.models import Case, Membership, Organisation, ServiceOutlet
 from applications.selectors.case import PIPELINE
@@ -30,12 +28,24 @@ from applications.selectors.organisation import ORGANISATION_COUNT
 from applications.uscc import uscc_check_char
 from audits.models import (
     Audit,
-    CallBack,
     ConflictDeclaration,
     CustomerList,
     CustomerRow,
     Nonconformity,
     TeamMember,
+)
+from benchmarks.bulk import Ids, bulk_insert
+from benchmarks.scale_callbacks import CallBacks
+from benchmarks.shares import (
+    CASE_PATH,
+    CASE_STATES,
+    CITIES,
+    DECIDED,
+    FINAL_CERTIFICATE_STATES,
+    REACHED_DOCUMENT_REVIEW,
+    REACHED_ONSITE,
+    REGIONS,
+    TRADES,
 )
 from certificates.models import Certificate, Decision, Surveillance
 from certify.cache import changed
@@ -44,81 +54,16 @@ from scoring.catalogue import GBT27922
 from scoring.models import Item, Mark, ScoreSheet
 from scoring.selectors import scheme_version_latest_published
 
-BATCH = 5000
-CITIES = ["福州", "厦门", "广州", "深圳", "上海", "杭州", "南京", "成都", "武汉", "西安", "青岛", "长沙"]
-TRADES = ["家电服务", "净水设备", "空调安装", "厨卫电器", "电梯维保", "汽车售后", "通信设备", "家具服务"]
-REGIONS = ["350100", "350200", "440100", "440300", "310115", "330100", "320100", "510100", "420100", "610100"]
-
-# How the cases of ten years are spread over the states (weights).
-CASE_STATES = [
-    (Case.Status.DRAFT, 4),
-    (Case.Status.SUBMITTED, 2),
-    (Case.Status.UNDER_REVIEW, 2),
-    (Case.Status.SUPPLEMENT_REQUESTED, 2),
-    (Case.Status.REJECTED, 2),
-    (Case.Status.ACCEPTED, 1),
-    (Case.Status.CONTRACT_SENT, 1),
-    (Case.Status.CONTRACT_ACCEPTED, 1),
-    (Case.Status.CONTRACT_SIGNED, 1),
-    (Case.Status.DOCUMENT_REVIEW, 2),
-    (Case.Status.DOCUMENT_REVISION, 1),
-    (Case.Status.ONSITE_PLANNED, 2),
-    (Case.Status.ONSITE_IN_PROGRESS, 1),
-    (Case.Status.RECTIFICATION, 3),
-    (Case.Status.DECISION_PENDING, 2),
-    (Case.Status.CERTIFIED, 60),
-    (Case.Status.NOT_CERTIFIED, 3),
-    (Case.Status.WITHDRAWN, 3),
-]
-# The moves that led to each state, for the case's events.
-CASE_PATH = [state for state, _weight in CASE_STATES if state not in {
-    Case.Status.REJECTED, Case.Status.NOT_CERTIFIED, Case.Status.WITHDRAWN, Case.Status.SUPPLEMENT_REQUESTED,
-    Case.Status.DOCUMENT_REVISION,
-}]
-REACHED_DOCUMENT_REVIEW = set(CASE_PATH[CASE_PATH.index(Case.Status.DOCUMENT_REVIEW):]) | {
-    Case.Status.DOCUMENT_REVISION, Case.Status.NOT_CERTIFIED,
-}
-REACHED_ONSITE = set(CASE_PATH[CASE_PATH.index(Case.Status.ONSITE_PLANNED):]) | {Case.Status.NOT_CERTIFIED}
-DECIDED = {Case.Status.CERTIFIED, Case.Status.NOT_CERTIFIED}
-
-FINAL_CERTIFICATE_STATES = [
-    (Certificate.Status.ACTIVE, 55),
-    (Certificate.Status.SUSPENDED, 5),
-    (Certificate.Status.WITHDRAWN, 5),
-    (Certificate.Status.CANCELLED, 5),
-    (Certificate.Status.EXPIRED, 30),
-]
-
 
 class DatabaseNotEmpty(Exception):
     pass
-
-
-@dataclass
-class Ids:
-    """The next free id per model, so rows can point at each other before
-    they are inserted."""
-
-    next: dict = field(default_factory=dict)
-
-    def take(self, model, count=1):
-        start = self.next.get(model)
-        if start is None:
-            start = (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
-        self.next[model] = start + count
-        return start
-
-
-def _bulk(model, rows):
-    for start in range(0, len(rows), BATCH):
-        model.objects.bulk_create(rows[start : start + BATCH], batch_size=BATCH)
 
 
 def holds_other_data():
     return Organisation.objects.exists() or Case.objects.exists() or Certificate.objects.exists()
 
 
-class Builder:
+class Builder(CallBacks):
     def __init__(self, organisations, *, seed=1, end=datetime.date(2026, 11, 26), log=print):
         self.n = organisations
         self.rng = random.Random(seed)
@@ -166,7 +111,7 @@ class Builder:
             self.flush_events()
 
     def flush_events(self):
-        _bulk(Event, self.events)
+        bulk_insert(Event, self.events)
         self.events = []
 
     def weighted(self, table):
@@ -208,7 +153,7 @@ class Builder:
                     date_joined=self.moment(),
                 )
             )
-        _bulk(User, users)
+        bulk_insert(User, users)
         self.applicant_ids = [user.id for user in users[: self.n]]
         self.auditor_ids = [user.id for user in users[self.n : self.n + auditors]]
         self.manager_ids = [user.id for user in users[self.n + auditors :]]
@@ -250,9 +195,9 @@ class Builder:
                     )
                 )
                 outlet_id += 1
-        _bulk(Organisation, organisations)
-        _bulk(Membership, memberships)
-        _bulk(ServiceOutlet, outlets)
+        bulk_insert(Organisation, organisations)
+        bulk_insert(Membership, memberships)
+        bulk_insert(ServiceOutlet, outlets)
         self.organisation_rows = organisations
         self.log(f"organisations: {len(organisations)}, outlets: {len(outlets)}")
 
@@ -284,7 +229,7 @@ class Builder:
                     else None,
                 )
             )
-        _bulk(Case, cases)
+        bulk_insert(Case, cases)
         self.log(f"cases: {len(cases)}")
         for case in cases:
             self.case_events(case)
@@ -502,61 +447,21 @@ class Builder:
             # A surveillance audit for the latest cycle.
             surveillance_audit, _sheet, lead = audit(case, Audit.Kind.SURVEILLANCE, Audit.Status.CLOSED, scored=True)
 
-        _bulk(ConflictDeclaration, declaration_rows)
-        _bulk(ScoreSheet, sheets)
-        _bulk(Audit, audits)
-        _bulk(TeamMember, team)
-        _bulk(Mark, marks)
-        _bulk(Nonconformity, nonconformities)
-        _bulk(Decision, decisions)
-        _bulk(Certificate, certificates)
-        _bulk(Surveillance, surveillances)
+        bulk_insert(ConflictDeclaration, declaration_rows)
+        bulk_insert(ScoreSheet, sheets)
+        bulk_insert(Audit, audits)
+        bulk_insert(TeamMember, team)
+        bulk_insert(Mark, marks)
+        bulk_insert(Nonconformity, nonconformities)
+        bulk_insert(Decision, decisions)
+        bulk_insert(Certificate, certificates)
+        bulk_insert(Surveillance, surveillances)
         self.callbacks(closed_onsite[::10])
         self.log(
             f"audits: {len(audits)}, sheets: {len(sheets)}, marks: {len(marks)}, "
             f"nonconformities: {len(nonconformities)}, decisions: {len(decisions)}, "
             f"certificates: {len(certificates)}, surveillances: {len(surveillances)}"
         )
-
-    def callbacks(self, audits):
-        """A customer list of 40 with 20 drawn and called back, for every
-        tenth closed on-site audit (the workspace the benchmark opens has one)."""
-        list_id = self.ids.take(CustomerList, len(audits))
-        row_id = self.ids.take(CustomerRow, 40 * len(audits))
-        lists, rows, calls = [], [], []
-        for index, (audit_row, lead) in enumerate(audits):
-            lists.append(
-                CustomerList(
-                    id=list_id + index, audit_id=audit_row.id, file=f"audits/customers/{audit_row.id}.csv",
-                    original_name="客户名单.csv", kind="csv", encoding="utf-8", sha256="0" * 64,
-                    uploaded_by_id=audit_row.case.created_by_id, uploaded_at=audit_row.created_at, good_rows=40,
-                    sample_size=20, sample_seed=self.rng.getrandbits(32), sampled_at=audit_row.created_at,
-                    sampled_by_id=lead,
-                )
-            )
-            for number in range(40):
-                drawn = number < 20
-                rows.append(
-                    CustomerRow(
-                        id=row_id, customer_list_id=list_id + index, row_number=number + 2, position=number + 1,
-                        name=f"客户{number + 1}", contact=f"138{number:08d}", product="空调",
-                        service_date=audit_row.created_at.date(), sample_rank=number + 1 if drawn else None,
-                    )
-                )
-                if drawn:
-                    reached = number % 5 != 0
-                    calls.append(
-                        CallBack(
-                            row_id=row_id, reached=reached, satisfaction=4 + number % 2 if reached else None,
-                            resolved_first_contact=number % 3 != 0 if reached else None,
-                            recorded_by_id=lead, recorded_at=audit_row.created_at,
-                        )
-                    )
-                row_id += 1
-        _bulk(CustomerList, lists)
-        _bulk(CustomerRow, rows)
-        _bulk(CallBack, calls)
-        self.log(f"customer lists: {len(lists)}, call-backs: {len(calls)}")
 
     def reset_sequences(self):
         models = [User, Organisation, ServiceOutlet, Case, ConflictDeclaration, Audit, ScoreSheet, Nonconformity,

@@ -57,7 +57,7 @@ def test_no_module_imports_a_private_name_of_another(app):
     assert private == []
 
 
-@pytest.mark.parametrize("app", APPS)
+@pytest.mark.parametrize("app", [*APPS, "benchmarks"])
 def test_no_module_is_longer_than_a_reader_takes_in(app):
     long = [
         f"{path}: {lines} lines"
