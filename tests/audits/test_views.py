@@ -157,6 +157,26 @@ def test_a_team_assignment_without_declaration_is_refused_on_the_page(english_cl
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("posted", "refusal"),
+    [
+        ({}, "Choose the lead auditor."),
+        ({"lead": "00000000-0000-0000-0000-000000000000"}, "The lead auditor chosen is not an active auditor."),
+    ],
+)
+def test_a_team_without_an_active_lead_is_refused_on_the_page(
+    english_client, applicant, organisation, manager, posted, refusal
+):
+    from tests.audits.helpers import planned_document_review
+
+    audit = planned_document_review(signed_case(applicant, organisation, manager), manager)
+    english_client.force_login(manager)
+    response = english_client.post(reverse("audits:audit_team", args=[audit.public_id]), posted, follow=True)
+    assert refusal in response.content.decode()
+    assert not audit.team.exists()
+
+
+@pytest.mark.django_db
 def test_the_plan_form_refuses_an_end_before_the_start(english_client, manager, second_case):
     english_client.force_login(manager)
     response = english_client.post(
