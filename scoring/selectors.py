@@ -8,6 +8,7 @@ from django.db.models import F, Max, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from certify import transitions
 from scoring import engine
 from scoring.models import (
     Category,
@@ -90,6 +91,27 @@ def scheme_version_get(public_id):
     if version is None:
         raise Http404
     return version
+
+
+def scheme_version_actions_for(user, version):
+    """What `user` may do with the version now: only managers keep the
+    schemes. The services enforce the same rules; the page only offers these."""
+    if not user.is_manager:
+        return frozenset()
+    actions = set()
+    if version.is_editable:
+        actions.add("edit")
+    if transitions.allowed(version, SchemeVersion.Status.PUBLISHED):
+        actions.add("publish")
+    else:
+        actions.add("clone")
+    if transitions.allowed(version, SchemeVersion.Status.RETIRED):
+        actions.add("retire")
+    if version.normative:
+        actions.add("normative_unmark")
+    elif version.status == SchemeVersion.Status.PUBLISHED:
+        actions.add("normative_mark")
+    return frozenset(actions)
 
 
 def scheme_version_next_number(scheme):

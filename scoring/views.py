@@ -36,6 +36,7 @@ from scoring.forms import (
 )
 from scoring.models import Category, Gate, Indicator, Item, Level
 from scoring.selectors import (
+    scheme_version_actions_for,
     scheme_version_get,
     scheme_version_list,
     tree_sums,
@@ -158,6 +159,7 @@ def version_detail(request, public_id):
     levels = version_levels(version)
     sums = tree_sums(tree, levels, version.fail_below)
     rules, process = version_settings_rows(version)
+    actions = scheme_version_actions_for(request.user, version)
     return render(
         request,
         "scoring/editor/version_detail.html",
@@ -166,7 +168,8 @@ def version_detail(request, public_id):
             "tree": tree,
             "levels": levels,
             "sums": sums,
-            "editable": version.is_editable,
+            "actions": actions,
+            "editable": "edit" in actions,
             "rules": rules,
             "process": process,
             "events": event_list_for_object(version),

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from applications.models import Case
 from audits.models import (
     DECLARATION_VALID_DAYS,
     Audit,
@@ -14,6 +15,7 @@ from audits.models import (
     Finding,
     TeamMember,
 )
+from certify import transitions
 from certify.models import User
 from scoring.selectors import version_keys, version_read_with
 
@@ -97,6 +99,51 @@ def audit_role(user, audit):
         found = TeamMember.objects.filter(audit=audit, auditor_id=user.pk).order_by().values_list("role", flat=True)
         roles[user.pk] = next(iter(found[:1]), None)
     return roles[user.pk]
+
+
+def audit_sheet_open(audit):
+    """The audit's sheet takes marks on site, and again during rectification
+    once the lead has opened the re-score sheet."""
+    if audit.status == Audit.Status.IN_PROGRESS:
+        return True
+    return (
+        audit.status == Audit.Status.REPORT_SUBMITTED
+        and audit.sheet is not None
+        and audit.sheet.status == audit.sheet.Status.DRAFT
+    )
+
+
+def audit_actions_for(user, audit):
+    """What `user` may do on `audit` now, from its table, its kind and the
+    user's place on the team. The services enforce the same rules; the pages
+    only offer these."""
+    role = audit_role(user, audit)
+    is_lead = role == TeamMember.Role.LEAD
+    in_progress = audit.status == Audit.Status.IN_PROGRESS
+    actions = set()
+    if user.is_manager and audit.status == Audit.Status.PLANNED:
+        actions.add("team_assign")
+    if is_lead and transitions.allowed(audit, Audit.Status.IN_PROGRESS) and audit.team.all():
+        actions.add("start")
+    if role and in_progress:
+        actions.add("finding_add")
+    if role and audit.sheet_id is not None and audit_sheet_open(audit):
+        actions.add("mark")
+    if not is_lead:
+        return frozenset(actions)
+    if (
+        audit.kind == Audit.Kind.DOCUMENT_REVIEW
+        and in_progress
+        and audit.case.status == Case.Status.DOCUMENT_REVIEW
+    ):
+        actions.add("document_review")
+    if audit.kind in (Audit.Kind.ONSITE, Audit.Kind.SURVEILLANCE) and in_progress:
+        actions.add("report_submit")
+    if audit.status == Audit.Status.REPORT_SUBMITTED and audit.sheet_id is not None:
+        actions.add("final_submit" if audit.sheet.status == audit.sheet.Status.DRAFT else "rescore_start")
+    if audit.kind == Audit.Kind.FOLLOW_UP and in_progress:
+        actions.add("follow_up_close")
+    return frozenset(actions)
 
 
 def document_comments(audit):

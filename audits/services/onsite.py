@@ -14,6 +14,7 @@ from audits.models import (
     Finding,
     FindingEvidence,
 )
+from audits.selectors.audit import audit_sheet_open
 from audits.selectors.nonconformity import case_rectification_state
 from audits.services._base import SCORED_KINDS, audit_locked, require_lead, require_team
 from audits.services.nonconformity import nonconformity_raise
@@ -53,27 +54,13 @@ def audit_start(*, actor, audit):
 
 
 
-def audit_sheet_is_open(audit):
-    """The audit's sheet takes marks on site, and again during rectification
-    once the lead has opened the re-score sheet."""
-    if audit.status == Audit.Status.IN_PROGRESS:
-        transitions.already_moved(audit, Audit.Status.IN_PROGRESS)
-        return True
-    return (
-        audit.status == Audit.Status.REPORT_SUBMITTED
-        and audit.sheet is not None
-        and audit.sheet.status == audit.sheet.Status.DRAFT
-    )
-
-
-
 def audit_team_check(*, actor, audit, sheet_work=False):
     """The audit must be open for work and the actor on its team; with
     `sheet_work`, a re-score during rectification counts as open too.
     Returns the locked audit."""
     audit = audit_locked(audit)
     require_team(actor, audit)
-    if not (audit.status == Audit.Status.IN_PROGRESS or (sheet_work and audit_sheet_is_open(audit))):
+    if not (audit.status == Audit.Status.IN_PROGRESS or (sheet_work and audit_sheet_open(audit))):
         raise InvalidTransition(_("The audit is not in progress."))
     return audit
 

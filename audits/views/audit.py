@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications.models import Case, Organisation
+from applications.models import Organisation
 from applications.selectors.case import case_checklist, case_list_for_user
 from audits import services
 from audits.forms.audit import (
@@ -98,12 +98,12 @@ def _review_rows(audit, comments):
 def audit_detail(request, public_id):
     """The audit's workspace: plan, team, documents and their review."""
     audit = selectors.audit_with_team(selectors.audit_get_for_user(request.user, public_id))
-    role = selectors.audit_role(request.user, audit)
+    actions = selectors.audit_actions_for(request.user, audit)
     context = {
         "audit": audit,
         "case": audit.case,
-        "role": role,
-        "is_lead": role == TeamMember.Role.LEAD,
+        "role": selectors.audit_role(request.user, audit),
+        "actions": actions,
         "is_manager": request.user.is_manager,
         "events": event_list_for_object(audit),
         "checklist": case_checklist(audit.case),
@@ -111,10 +111,7 @@ def audit_detail(request, public_id):
     if audit.kind == Audit.Kind.DOCUMENT_REVIEW:
         context["review_rows"] = _review_rows(audit, selectors.document_comments(audit))
         context["outcomes"] = DocumentReviewComment.Outcome.choices
-        context["review_open"] = (
-            audit.status == Audit.Status.IN_PROGRESS and audit.case.status == Case.Status.DOCUMENT_REVIEW
-        )
-    if request.user.is_manager and audit.status == Audit.Status.PLANNED:
+    if "team_assign" in actions:
         roles = {member.auditor_id: member.role for member in audit.team.all()}
         context["candidates"] = [
             {**candidate, "role": roles.get(candidate["auditor"].pk)}

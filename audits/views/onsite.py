@@ -49,9 +49,7 @@ def _scoring_urls(audit):
 
 
 def _scoring_context(request, audit):
-    editable = bool(
-        audit.sheet and selectors.audit_role(request.user, audit) and services.audit_sheet_is_open(audit)
-    )
+    editable = "mark" in selectors.audit_actions_for(request.user, audit)
     context = sheet_context(audit.sheet, editable=editable, urls=_scoring_urls(audit))
     context.update({"audit": audit, "case": audit.case})
     return context
@@ -161,10 +159,10 @@ def audit_bonus(request, public_id):
 @login_required
 def audit_findings(request, public_id):
     audit = _staff_audit(request, public_id)
-    is_team = bool(selectors.audit_role(request.user, audit))
+    actions = selectors.audit_actions_for(request.user, audit)
     form = FindingForm(request.POST or None, request.FILES or None, version=audit.case.version)
     if request.method == "POST":
-        if not is_team:
+        if not selectors.audit_role(request.user, audit):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -188,7 +186,8 @@ def audit_findings(request, public_id):
             "audit": audit,
             "case": audit.case,
             "findings": selectors.findings_for_audit(audit),
-            "form": form if is_team and audit.status == Audit.Status.IN_PROGRESS else None,
+            # A refused post keeps its form, to show why.
+            "form": form if "finding_add" in actions or form.errors else None,
         },
     )
 
@@ -229,7 +228,7 @@ def audit_report(request, public_id):
             "scored_level": level_code,
             "scored_level_name": names.get(level_code, ""),
             "recommendation_name": names.get(audit.recommendation, ""),
-            "is_lead": selectors.audit_role(request.user, audit) == "lead",
+            "actions": selectors.audit_actions_for(request.user, audit),
             "levels": levels,
             "nonconformities": list(nonconformities_for_audit(audit)),
             "rectification": case_rectification_state(audit.case),
