@@ -38,7 +38,7 @@ from certify.exceptions import CertifyError
 from certify.pagination import Window
 from certify.uploads import serve_upload
 from certify.views.access import manager_required, role_required
-from certify.views.actions import form_errors_as_messages, run_action
+from certify.views.actions import form_errors_as_messages, run_action, run_form_action
 from scoring.components import localized
 from scoring.models import Scheme
 from scoring.selectors import version_structure
@@ -102,15 +102,14 @@ def case_create(request):
         return redirect("applications:applicant_home")
     form = CaseCreateForm(request.POST or None, organisation=membership.organisation)
     if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_create(
-                actor=request.user, organisation=membership.organisation, **form.cleaned_data
-            )
-        except CertifyError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The application is created as a draft."))
-            return _detail(case)
+        done = run_form_action(
+            request,
+            form,
+            lambda: services.case_create(actor=request.user, organisation=membership.organisation, **form.cleaned_data),
+            success=_("The application is created as a draft."),
+        )
+        if done:
+            return _detail(done.result)
     return render(request, "applications/case/case_form.html", {"form": form})
 
 
