@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.views.access import manager_required
+from certify.views.actions import run_action
 from scoring import services
 from scoring.forms import (
     CategoryForm,
@@ -358,28 +359,24 @@ def version_clone(request, public_id):
 @require_POST
 def version_publish(request, public_id):
     version = scheme_version_get(public_id)
-    try:
-        services.scheme_version_publish(actor=request.user, version=version)
-    except CertifyError as exc:
-        return _refused(request, version, exc.message)
-    messages.success(
+    return run_action(
         request,
-        _("Version %(number)s is published; it can no longer be edited.")
-        % {"number": version.number},
+        lambda: services.scheme_version_publish(actor=request.user, version=version),
+        success=_("Version %(number)s is published; it can no longer be edited.") % {"number": version.number},
+        back=_detail_url(version),
     )
-    return redirect(_detail_url(version))
 
 
 @manager_required
 @require_POST
 def version_retire(request, public_id):
     version = scheme_version_get(public_id)
-    try:
-        services.scheme_version_retire(actor=request.user, version=version)
-    except CertifyError as exc:
-        return _refused(request, version, exc.message)
-    messages.success(request, _("Version %(number)s is retired.") % {"number": version.number})
-    return redirect(_detail_url(version))
+    return run_action(
+        request,
+        lambda: services.scheme_version_retire(actor=request.user, version=version),
+        success=_("Version %(number)s is retired.") % {"number": version.number},
+        back=_detail_url(version),
+    )
 
 
 @manager_required
@@ -390,15 +387,13 @@ def version_normative(request, public_id):
     if not form.is_valid():
         return _refused(request, version, _("Choose whether the version is normative."))
     normative = form.cleaned_data["normative"]
-    try:
-        services.scheme_version_set_normative(
-            actor=request.user, version=version, normative=normative
-        )
-    except CertifyError as exc:
-        return _refused(request, version, exc.message)
     if normative:
         message = _("Version %(number)s is marked normative.")
     else:
         message = _("Version %(number)s is no longer marked normative.")
-    messages.success(request, message % {"number": version.number})
-    return redirect(_detail_url(version))
+    return run_action(
+        request,
+        lambda: services.scheme_version_set_normative(actor=request.user, version=version, normative=normative),
+        success=message % {"number": version.number},
+        back=_detail_url(version),
+    )

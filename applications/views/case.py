@@ -426,8 +426,10 @@ def fee_schedule(request):
         form = FeeScheduleForm(request.POST, schemes=schemes)
         bands = FeeBandFormSet(request.POST, prefix="bands")
         if form.is_valid() and bands.is_valid():
-            try:
-                contract_services.fee_schedule_update(
+            done = run_form_action(
+                request,
+                form,
+                lambda: contract_services.fee_schedule_update(
                     actor=request.user,
                     per_additional_outlet=form.cleaned_data["per_additional_outlet"],
                     surveillance_percent=form.cleaned_data["surveillance_percent"],
@@ -435,11 +437,10 @@ def fee_schedule(request):
                     payment_terms=form.cleaned_data["payment_terms"],
                     bands=band_rows(bands),
                     multipliers=form.multipliers(),
-                )
-            except CertifyError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The fee schedule is saved."))
+                ),
+                success=_("The fee schedule is saved."),
+            )
+            if done:
                 return redirect("applications:fee_schedule")
     else:
         form = FeeScheduleForm(initial=initial, schemes=schemes)

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ from certify.exceptions import CertifyError, NotAllowed
 from certify.notifications import notification_list_for_user
 from certify.selectors import staff_list
 from certify.views.access import manager_required, role_required
+from certify.views.actions import run_action
 
 
 @role_required("applicant")
@@ -181,13 +183,12 @@ def service_outlet_edit(request, public_id, outlet_id):
 def service_outlet_remove(request, public_id, outlet_id):
     organisation = _editable_organisation(request, public_id)
     outlet = selectors.service_outlet_get_for_user(request.user, organisation, outlet_id)
-    try:
-        services.service_outlet_remove(actor=request.user, outlet=outlet)
-    except CertifyError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The outlet “%(name)s” is removed.") % {"name": outlet.name})
-    return redirect("applications:organisation_outlets", public_id=public_id)
+    return run_action(
+        request,
+        lambda: services.service_outlet_remove(actor=request.user, outlet=outlet),
+        success=_("The outlet “%(name)s” is removed.") % {"name": outlet.name},
+        back=reverse("applications:organisation_outlets", args=[public_id]),
+    )
 
 
 @manager_required

@@ -15,6 +15,7 @@ from applications.selectors import organisation as selectors
 from applications.services.people import invitation_refusal
 from certify.exceptions import CertifyError
 from certify.views.access import role_required
+from certify.views.actions import run_action
 
 
 def _people_context(request, organisation, form=None):
@@ -45,8 +46,12 @@ def organisation_people(request, public_id):
     )
 
 
+def _people_url(organisation):
+    return reverse("applications:organisation_people", args=[organisation.public_id])
+
+
 def _back(organisation):
-    return redirect("applications:organisation_people", public_id=organisation.public_id)
+    return redirect(_people_url(organisation))
 
 
 @role_required("applicant")
@@ -82,15 +87,12 @@ def invitation_create(request, public_id):
 def invitation_revoke(request, public_id, invitation_id):
     organisation = selectors.organisation_get_for_user(request.user, public_id)
     invitation = selectors.invitation_get(organisation, invitation_id)
-    try:
-        services.invitation_revoke(actor=request.user, invitation=invitation)
-    except CertifyError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
-        )
-    return _back(organisation)
+    return run_action(
+        request,
+        lambda: services.invitation_revoke(actor=request.user, invitation=invitation),
+        success=_("The invitation to %(email)s is withdrawn.") % {"email": invitation.email},
+        back=_people_url(organisation),
+    )
 
 
 @role_required("applicant")
@@ -123,19 +125,15 @@ def membership_role(request, public_id, membership_id):
     if not form.is_valid():
         messages.error(request, _("Choose a role."))
         return _back(organisation)
-    try:
-        membership = services.membership_role_set(
-            actor=request.user, membership=membership, role=form.cleaned_data["role"]
-        )
-    except CertifyError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("%(name)s is now %(role)s.")
-            % {"name": membership.user.full_name, "role": membership.get_role_display()},
-        )
-    return _back(organisation)
+    role = form.cleaned_data["role"]
+    # On success the member's role is the one chosen.
+    return run_action(
+        request,
+        lambda: services.membership_role_set(actor=request.user, membership=membership, role=role),
+        success=_("%(name)s is now %(role)s.")
+        % {"name": membership.user.full_name, "role": Membership.Role(role).label},
+        back=_people_url(organisation),
+    )
 
 
 def invitation_detail(request, token):

@@ -21,7 +21,7 @@ from certify.events import event_list_for_object
 from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required
-from certify.views.actions import run_action
+from certify.views.actions import run_action, run_form_action
 from scoring.components import (
     level_names,
     mark_is_incomplete,
@@ -110,14 +110,16 @@ def self_assessment_create(request):
         return redirect("applications:applicant_home")
     form = SelfAssessmentCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.self_assessment_create(
+        done = run_form_action(
+            request,
+            form,
+            lambda: services.self_assessment_create(
                 actor=request.user, organisation=membership.organisation, **form.cleaned_data
-            )
-        except CertifyError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return redirect("applications:self_assessment_detail", public_id=assessment.public_id)
+            ),
+            success=None,
+        )
+        if done:
+            return redirect("applications:self_assessment_detail", public_id=done.result.public_id)
     return render(request, "applications/self_assessment_form.html", {"form": form})
 
 

@@ -26,10 +26,9 @@ from audits.selectors import nonconformity as selectors_nc
 from audits.services.planning import PLANNED_FROM
 from certify.bands import band_initial, band_rows
 from certify.events import event_list_for_object
-from certify.exceptions import CertifyError
 from certify.models import User
 from certify.views.access import manager_required, role_required
-from certify.views.actions import form_errors_as_messages, run_action
+from certify.views.actions import form_errors_as_messages, run_action, run_form_action
 from scoring.components import localized
 from scoring.selectors import version_structure
 
@@ -58,13 +57,14 @@ def audit_plan(request, case_public_id, kind):
     computed, basis = services.audit_days_compute(case, kind)
     form = AuditPlanForm(request.POST or None, initial={"days": computed})
     if request.method == "POST" and form.is_valid():
-        try:
-            audit = services.audit_plan(actor=request.user, case=case, kind=kind, **form.cleaned_data)
-        except CertifyError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The audit is planned. Now choose its team."))
-            return redirect("audits:audit_detail", public_id=audit.public_id)
+        done = run_form_action(
+            request,
+            form,
+            lambda: services.audit_plan(actor=request.user, case=case, kind=kind, **form.cleaned_data),
+            success=_("The audit is planned. Now choose its team."),
+        )
+        if done:
+            return redirect("audits:audit_detail", public_id=done.result.public_id)
     return render(
         request,
         "audits/audit_plan.html",
@@ -167,12 +167,13 @@ def declaration(request, organisation_public_id):
     current = services.declaration_current(request.user, organisation)
     form = DeclarationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.conflict_declare(actor=request.user, organisation=organisation, **form.cleaned_data)
-        except CertifyError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Your declaration is recorded."))
+        done = run_form_action(
+            request,
+            form,
+            lambda: services.conflict_declare(actor=request.user, organisation=organisation, **form.cleaned_data),
+            success=_("Your declaration is recorded."),
+        )
+        if done:
             return redirect("audits:my_audits")
     return render(
         request, "audits/declaration.html", {"organisation": organisation, "form": form, "current": current}
@@ -276,12 +277,15 @@ def audit_days_table(request):
         form = AuditDaysTableForm(request.POST)
         bands = AuditDaysBandFormSet(request.POST, prefix="bands")
         if form.is_valid() and bands.is_valid():
-            try:
-                services.audit_days_table_update(actor=request.user, bands=band_rows(bands), **form.cleaned_data)
-            except CertifyError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The audit days table is saved."))
+            done = run_form_action(
+                request,
+                form,
+                lambda: services.audit_days_table_update(
+                    actor=request.user, bands=band_rows(bands), **form.cleaned_data
+                ),
+                success=_("The audit days table is saved."),
+            )
+            if done:
                 return redirect("audits:audit_days_table")
     else:
         form = AuditDaysTableForm(initial=initial)

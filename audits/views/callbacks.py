@@ -30,7 +30,7 @@ from audits.selectors.audit import audit_role
 from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required
-from certify.views.actions import run_action
+from certify.views.actions import run_action, run_form_action
 
 
 def _page_url(audit, anchor=""):
@@ -197,12 +197,10 @@ def _lead_form(request, public_id, form_class, form_key, service, success):
     audit, is_staff = selectors.callback_audit_get_for_user(request.user, public_id)
     form = form_class(request.POST)
     if form.is_valid():
-        try:
-            service(actor=request.user, audit=audit, **form.cleaned_data)
-        except CertifyError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, success)
+        done = run_form_action(
+            request, form, lambda: service(actor=request.user, audit=audit, **form.cleaned_data), success=success
+        )
+        if done:
             return redirect(_page_url(audit, "metrics"))
     return _page(request, audit, is_staff, **{form_key: form})
 

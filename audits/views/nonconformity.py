@@ -2,7 +2,6 @@
 organisation's list for its case, one nonconformity with its answers and
 the forms to answer, verify and escalate, and its evidence files."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -23,9 +22,9 @@ from audits.selectors import audit as selectors
 from audits.selectors import nonconformity as selectors_nc
 from audits.services import nonconformity as services_nc
 from certify.events import event_list_for_object
-from certify.exceptions import CertifyError
 from certify.i18n import localized
 from certify.uploads import serve_upload
+from certify.views.actions import run_form_action
 from scoring.selectors import version_structure
 
 
@@ -92,8 +91,10 @@ def audit_nonconformities(request, public_id):
             finding = (
                 Finding.objects.filter(audit=audit, pk=data["finding"]).first() if data["finding"] else None
             )
-            try:
-                nonconformity = services_nc.nonconformity_raise(
+            done = run_form_action(
+                request,
+                form,
+                lambda: services_nc.nonconformity_raise(
                     actor=request.user,
                     audit=audit,
                     severity=data["severity"],
@@ -103,12 +104,11 @@ def audit_nonconformities(request, public_id):
                     indicator=indicator,
                     finding=finding,
                     files=data["files"],
-                )
-            except CertifyError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The nonconformity is raised and the organisation notified."))
-                return redirect("audits:nonconformity_detail", nc_public_id=nonconformity.public_id)
+                ),
+                success=_("The nonconformity is raised and the organisation notified."),
+            )
+            if done:
+                return redirect("audits:nonconformity_detail", nc_public_id=done.result.public_id)
     elif can_raise:
         form = _raise_form(request, audit)
     raised_here, case_others, carried = selectors_nc.nonconformities_around_audit(audit)
@@ -170,16 +170,25 @@ def _run(request, nonconformity, action, form):
             corrective_action=data["corrective_action"],
             files=data["files"],
         )
+    elif action == "verify":
+        services_nc.nonconformity_verify(
+            actor=request.user,
+            nonconformity=nonconformity,
+            accepted=data["verdict"] == "accept",
+            comment=data["comment"],
+        )
+    else:
+        services_nc.nonconformity_escalate(actor=request.user, nonconformity=nonconformity, reason=data["reason"])
+
+
+def _success(action, form):
+    """What `_run` says when its service call went through."""
+    if action == "answer":
         return _("Your answer is sent to the auditors.")
     if action == "verify":
-        accepted = data["verdict"] == "accept"
-        services_nc.nonconformity_verify(
-            actor=request.user, nonconformity=nonconformity, accepted=accepted, comment=data["comment"]
-        )
-        if accepted:
+        if form.cleaned_data["verdict"] == "accept":
             return _("The answer is accepted; the nonconformity is closed.")
         return _("The answer is rejected; the nonconformity is open again.")
-    services_nc.nonconformity_escalate(actor=request.user, nonconformity=nonconformity, reason=data["reason"])
     return _("The nonconformity is now major and needs a follow-up audit.")
 
 
@@ -196,12 +205,13 @@ def nonconformity_detail(request, nc_public_id):
             raise PermissionDenied
         form = ACTIONS[action](request.POST, request.FILES)
         if form.is_valid():
-            try:
-                success = _run(request, nonconformity, action, form)
-            except CertifyError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, success)
+            done = run_form_action(
+                request,
+                form,
+                lambda: _run(request, nonconformity, action, form),
+                success=_success(action, form),
+            )
+            if done:
                 return redirect("audits:nonconformity_detail", nc_public_id=nonconformity.public_id)
         forms[action] = form
     is_staff_view = request.user.is_manager or (request.user.is_auditor and not member)

@@ -18,7 +18,7 @@ from audits.selectors.nonconformity import case_rectification_state, nonconformi
 from certify.exceptions import CertifyError
 from certify.uploads import serve_upload
 from certify.views.access import role_required
-from certify.views.actions import form_errors_as_messages, run_action
+from certify.views.actions import form_errors_as_messages, run_action, run_form_action
 from scoring.components import level_names, mark_is_incomplete, mark_row_response, sheet_context
 from scoring.engine import InvalidInput
 from scoring.forms import EvidenceForm, MarkForm
@@ -130,13 +130,12 @@ def audit_deduction_add(request, public_id):
     if not form.is_valid():
         form_errors_as_messages(request, form)
         return redirect("audits:audit_scoring", public_id=public_id)
-    try:
-        services.special_deduction_record(actor=request.user, audit=audit, **form.cleaned_data)
-    except CertifyError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The special deduction is recorded and a nonconformity raised."))
-    return redirect("audits:audit_scoring", public_id=public_id)
+    return run_action(
+        request,
+        lambda: services.special_deduction_record(actor=request.user, audit=audit, **form.cleaned_data),
+        success=_("The special deduction is recorded and a nonconformity raised."),
+        back=reverse("audits:audit_scoring", args=[public_id]),
+    )
 
 
 @role_required("auditor")
@@ -147,13 +146,12 @@ def audit_bonus(request, public_id):
     if not form.is_valid():
         form_errors_as_messages(request, form)
         return redirect("audits:audit_scoring", public_id=public_id)
-    try:
-        services.audit_bonus_set(actor=request.user, audit=audit, **form.cleaned_data)
-    except CertifyError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The special bonus is saved."))
-    return redirect("audits:audit_scoring", public_id=public_id)
+    return run_action(
+        request,
+        lambda: services.audit_bonus_set(actor=request.user, audit=audit, **form.cleaned_data),
+        success=_("The special bonus is saved."),
+        back=reverse("audits:audit_scoring", args=[public_id]),
+    )
 
 
 @login_required
@@ -165,19 +163,20 @@ def audit_findings(request, public_id):
         if not selectors.audit_role(request.user, audit):
             raise PermissionDenied
         if form.is_valid():
-            try:
-                services.finding_add(
+            done = run_form_action(
+                request,
+                form,
+                lambda: services.finding_add(
                     actor=request.user,
                     audit=audit,
                     description=form.cleaned_data["description"],
                     internal_note=form.cleaned_data["internal_note"],
                     item=form.cleaned_data["item"],
                     files=form.cleaned_data["files"],
-                )
-            except CertifyError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("The finding is recorded."))
+                ),
+                success=_("The finding is recorded."),
+            )
+            if done:
                 return redirect("audits:audit_findings", public_id=public_id)
     return render(
         request,

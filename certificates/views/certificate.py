@@ -37,7 +37,7 @@ from certify.i18n import localized
 from certify.pagination import Window
 from certify.uploads import serve_upload
 from certify.views.access import manager_required, role_required
-from certify.views.actions import run_action
+from certify.views.actions import run_action, run_form_action
 from scoring.selectors import version_structure
 
 
@@ -374,11 +374,12 @@ def reason_code_edit(request, reason_id=None):
     form = ReasonCodeForm(request.POST or None, instance=reason)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.fields if not form.fields[name].disabled}
-        try:
-            services.reason_code_save(actor=request.user, reason=reason, **fields)
-        except CertifyError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The reason code is saved."))
+        done = run_form_action(
+            request,
+            form,
+            lambda: services.reason_code_save(actor=request.user, reason=reason, **fields),
+            success=_("The reason code is saved."),
+        )
+        if done:
             return redirect("certificates:reason_code_list")
     return render(request, "certificates/reason_code_form.html", {"form": form, "reason": reason})

@@ -41,7 +41,7 @@ from certify.i18n import localized
 from certify.ratelimit import rate_limited
 from certify.throttle import post_limited
 from certify.views.access import manager_required, role_required
-from certify.views.actions import run_action
+from certify.views.actions import run_action, run_form_action
 from scoring.components import level_names
 
 SESSION_REFERENCE = "complaint_reference"
@@ -59,14 +59,14 @@ def complaint_new(request):
         initial.update(contact_name=user.full_name, contact_email=user.email, contact_phone=user.phone)
     form = ComplaintForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            complaint = services.complaint_file(
-                actor=user, language=translation.get_language(), **form.cleaned_data
-            )
-        except CertifyError as exc:
-            form.add_error(None, exc.message)
-        else:
-            request.session[SESSION_REFERENCE] = complaint.reference
+        done = run_form_action(
+            request,
+            form,
+            lambda: services.complaint_file(actor=user, language=translation.get_language(), **form.cleaned_data),
+            success=None,
+        )
+        if done:
+            request.session[SESSION_REFERENCE] = done.result.reference
             return redirect("certificates:complaint_thanks")
     return render(request, "certificates/complaints/complaint_form.html", {"form": form})
 
@@ -302,12 +302,13 @@ def public_page_edit(request, slug):
     page = selectors.public_page_get(slug)
     form = PublicPageForm(request.POST or None, instance=page)
     if request.method == "POST" and form.is_valid():
-        try:
-            public_page_update(actor=request.user, page=page, **form.cleaned_data)
-        except CertifyError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The page is saved and shown to everyone at once."))
+        done = run_form_action(
+            request,
+            form,
+            lambda: public_page_update(actor=request.user, page=page, **form.cleaned_data),
+            success=_("The page is saved and shown to everyone at once."),
+        )
+        if done:
             return redirect("certificates:public_page", slug=slug)
     history = page.history.select_related("history_user").order_by("-history_date")[:10]
     return render(request, "certificates/pages/page_form.html", {"page": page, "form": form, "history": history})

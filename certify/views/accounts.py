@@ -20,6 +20,7 @@ from certify.forms import (
     ResendVerificationForm,
 )
 from certify.throttle import post_limited
+from certify.views.actions import run_form_action
 
 
 def home(request):
@@ -75,6 +76,10 @@ def register(request):
 
 def _to_sign_in(request, message):
     messages.success(request, message)
+    return _sign_in_redirect(request)
+
+
+def _sign_in_redirect(request):
     next_url = request.session.pop(AFTER_SIGN_IN_SESSION_KEY, "")
     if next_url:
         return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
@@ -95,15 +100,14 @@ def email_verify(request, token):
         )
     form = ChoosePasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_verify_email(token=token, password=form.cleaned_data["new_password1"])
-        except CertifyError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return _to_sign_in(
-                request,
-                _("Your password is set and your e-mail address verified. You can sign in now."),
-            )
+        done = run_form_action(
+            request,
+            form,
+            lambda: services.user_verify_email(token=token, password=form.cleaned_data["new_password1"]),
+            success=_("Your password is set and your e-mail address verified. You can sign in now."),
+        )
+        if done:
+            return _sign_in_redirect(request)
     return render(request, "registration/choose_password.html", {"form": form, "person": user})
 
 

@@ -1,15 +1,14 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from certify import services
 from certify.events import event_list_for_object
-from certify.exceptions import CertifyError
 from certify.forms import BodyProfileForm, certificate_number_sample
 from certify.selectors import body_profile_get
 from certify.uploads import serve_upload
 from certify.views.access import manager_required
+from certify.views.actions import run_form_action
 
 
 @manager_required
@@ -17,12 +16,13 @@ def body_profile_edit(request):
     profile = body_profile_get()
     form = BodyProfileForm(request.POST or None, request.FILES or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.body_profile_update(actor=request.user, **form.cleaned_data)
-        except CertifyError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The body's profile is saved."))
+        done = run_form_action(
+            request,
+            form,
+            lambda: services.body_profile_update(actor=request.user, **form.cleaned_data),
+            success=_("The body's profile is saved."),
+        )
+        if done:
             return redirect("body_profile")
     profile.refresh_from_db()
     sample_number = certificate_number_sample(

@@ -19,6 +19,7 @@ from certify.exceptions import CertifyError
 from certify.forms import SecondFactorForm
 from certify.models import User
 from certify.views.access import manager_required
+from certify.views.actions import run_action
 
 
 def _next_url(request):
@@ -78,14 +79,10 @@ def second_factor(request):
 @require_POST
 def second_factor_reset(request, public_id):
     person = get_object_or_404(User, public_id=public_id)
-    try:
-        factor.second_factor_reset(actor=request.user, user=person)
-    except CertifyError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("%(name)s's second factor is reset: they set up a new authenticator when they next sign in.")
-            % {"name": person.full_name},
-        )
-    return redirect("user_roles", public_id=public_id)
+    return run_action(
+        request,
+        lambda: factor.second_factor_reset(actor=request.user, user=person),
+        success=_("%(name)s's second factor is reset: they set up a new authenticator when they next sign in.")
+        % {"name": person.full_name},
+        back=reverse("user_roles", args=[public_id]),
+    )

@@ -1,16 +1,15 @@
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from certify import services
 from certify.events import event_list_for_object
-from certify.exceptions import CertifyError
 from certify.forms import RolesForm, StaffCreateForm
 from certify.models import User
 from certify.second_factor import has_second_factor
 from certify.selectors import user_list
 from certify.views.access import manager_required
+from certify.views.actions import run_form_action
 
 
 @manager_required
@@ -29,16 +28,15 @@ def user_list_view(request):
 def staff_create(request):
     form = StaffCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = services.staff_create(actor=request.user, **form.cleaned_data)
-        except CertifyError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request,
-                _("The account for %(name)s is created; a link to set a password was e-mailed.")
-                % {"name": user.full_name},
-            )
+        done = run_form_action(
+            request,
+            form,
+            lambda: services.staff_create(actor=request.user, **form.cleaned_data),
+            # The account is created with the name given.
+            success=_("The account for %(name)s is created; a link to set a password was e-mailed.")
+            % {"name": form.cleaned_data["full_name"]},
+        )
+        if done:
             return redirect("user_list")
     return render(request, "certify/staff_form.html", {"form": form})
 
@@ -54,12 +52,13 @@ def user_roles(request, public_id):
     }
     form = RolesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_roles_set(actor=request.user, user=person, **form.cleaned_data)
-        except CertifyError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The roles are saved."))
+        done = run_form_action(
+            request,
+            form,
+            lambda: services.user_roles_set(actor=request.user, user=person, **form.cleaned_data),
+            success=_("The roles are saved."),
+        )
+        if done:
             return redirect("user_roles", public_id=person.public_id)
     return render(
         request,
