@@ -3,25 +3,14 @@ through the services so each has the history a real one would have."""
 
 import datetime
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from applications import services
-from applications.models import Case, MaterialType, Organisation
-from applications.services import contract as contract_services
+from applications.lifecycle import CaseStory, Supplement, case_build
+from applications.models import Case, Organisation
 from certify.models import User
 from scoring.catalogue import EXAMPLE_TEN_STAR, GBT27922
 from scoring.selectors import scheme_version_latest_published
-
-# A one-page PDF, small enough to store for every demo material.
-DEMO_PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n"
-    b"%%EOF\n"
-)
 
 # Further enterprises: e-mail, contact name, legal name, code, employees,
 # and the states their applications are left in.
@@ -42,74 +31,30 @@ MAIN_ORGANISATION_STATES = ["contract_signed", "draft"]
 SCOPE = "家用电器的销售、安装、维修及退换货服务"
 
 
-def _upload(actor, case, material_type, name):
-    services.material_upload(
-        actor=actor,
-        case=case,
-        material_type=material_type,
-        upload=ContentFile(DEMO_PDF, name=name),
-    )
-
-
-def _everything_accepted(case):
-    return {t.pk: (True, "") for t in MaterialType.objects.filter(scheme=case.version.scheme)}
-
-
 def build_case(applicant, manager, organisation, state):
-    """One case driven to `state` through the lifecycle's services."""
-    version = scheme_version_latest_published(EXAMPLE_TEN_STAR if state == "draft" else GBT27922)
-    case = services.case_create(
-        actor=applicant,
+    """One case driven to `state`: a draft of the ten-star example scheme
+    with its checklist half done; every other case under GB/T 27922, sent
+    back once for a better service manual before it is accepted."""
+    draft = state == Case.Status.DRAFT
+    story = CaseStory(
+        applicant=applicant,
+        manager=manager,
         organisation=organisation,
-        version=version,
-        target_level="star10" if state == "draft" else "star4",
+        version=scheme_version_latest_published(EXAMPLE_TEN_STAR if draft else GBT27922),
+        target_level="star10" if draft else "star4",
         scope=SCOPE,
         outlets=list(organisation.outlets.all()),
         categories=list(organisation.categories.all()),
+        draft_uploads=5,
+        supplement=Supplement(
+            material_code="service_manual",
+            comment="手册缺少投诉处理和回访程序，请补充后上传新版本",
+            note="其余材料齐全。",
+        ),
+        reject_reason="申请范围内的维修业务全部委托第三方，企业不具备独立的售后服务体系",
+        payment_reference="银行转账 2026-0001",
     )
-    required = list(MaterialType.objects.filter(scheme=version.scheme, required=True))
-    # A draft shows the checklist half done; every other case is complete.
-    for material_type in required[: 5 if state == "draft" else None]:
-        _upload(applicant, case, material_type, f"{material_type.name_zh}.pdf")
-    if state == "draft":
-        return case
-    services.case_declare(actor=applicant, case=case, **dict.fromkeys(services.case.DECLARATIONS, True))
-    services.case_submit(actor=applicant, case=case)
-    if state == "withdrawn":
-        services.case_withdraw(actor=applicant, case=case, reason="企业调整认证计划，暂缓申请")
-        return case
-    if state == "submitted":
-        return case
-    services.case_review_start(actor=manager, case=case)
-    if state == "under_review":
-        return case
-    if state == "rejected":
-        services.case_reject(actor=manager, case=case, reason="申请范围内的维修业务全部委托第三方，企业不具备独立的售后服务体系")
-        return case
-    reviews = _everything_accepted(case)
-    manual = next(t for t in required if t.code == "service_manual")
-    reviews[manual.pk] = (False, "手册缺少投诉处理和回访程序，请补充后上传新版本")
-    services.case_request_supplement(actor=manager, case=case, reviews=reviews, note="其余材料齐全。")
-    if state == "supplement_requested":
-        return case
-    _upload(applicant, case, manual, "售后服务手册（第二版）.pdf")
-    services.case_submit(actor=applicant, case=case)
-    services.case_review_start(actor=manager, case=case)
-    services.case_accept(actor=manager, case=case, reviews=_everything_accepted(case))
-    if state == "accepted":
-        return case
-    contract = contract_services.case_contract_send(actor=manager, case=case)
-    if state == "contract_sent":
-        return case
-    contract_services.case_contract_accept(
-        actor=applicant, case=case, typed_name=applicant.full_name, ip_address="127.0.0.1"
-    )
-    if state == "contract_accepted":
-        return case
-    contract_services.case_prepayment_record(
-        actor=manager, case=case, amount=contract.prepayment, reference="银行转账 2026-0001"
-    )
-    return case
+    return case_build(story, state)
 
 
 def seed_enterprises(password, enterprises=DEMO_ENTERPRISES):

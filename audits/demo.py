@@ -14,12 +14,12 @@ from applications.models import Case
 from applications.uscc import uscc_check_char
 from audits import services
 from audits import services as callback_services
+from audits.lifecycle import document_review_run, onsite_planned, onsite_running, sheet_marked
 from audits.models import Audit, AuditorQualification, DeclarationRequest
 from audits.selectors.callbacks import callback_calls
 from audits.services.nonconformity import nonconformity_answer, nonconformity_raise
-from scoring.models import Indicator, Item
+from scoring.models import Item
 from scoring.selectors import sheet_rate
-from scoring.services import mark_set
 
 
 def _uscc(first17):
@@ -53,23 +53,9 @@ def qualify_and_declare(auditors, case, manager):
 
 
 def document_review(case, manager, lead, *, start, finish):
-    audit = services.audit_plan(
-        actor=manager,
-        case=case,
-        kind=Audit.Kind.DOCUMENT_REVIEW,
-        mode=Audit.Mode.REMOTE,
-        planned_start=start,
-        planned_end=start,
-        notes="远程审查售后服务手册、程序文件和服务记录。",
+    return document_review_run(
+        case, manager, lead, start=start, finish=finish, notes="远程审查售后服务手册、程序文件和服务记录。"
     )
-    services.audit_team_assign(actor=manager, audit=audit, lead=lead)
-    services.audit_start(actor=lead, audit=audit)
-    indicators = Indicator.objects.filter(category__version=case.version)
-    for indicator in indicators if finish else indicators.filter(category__code="A"):
-        services.document_comment_set(actor=lead, audit=audit, indicator_id=indicator.pk, outcome="conforming")
-    if finish:
-        services.document_review_pass(actor=lead, audit=audit)
-    return audit
 
 
 CUSTOMER_SURNAMES = "陈林黄张吴王郑刘蔡杨"
@@ -123,24 +109,16 @@ def seed_audits(manager, lead, member, password):
     case = build_case(xiamen, manager, xiamen_org, "contract_signed")
     qualify_and_declare([lead, member], case, manager)
     document_review(case, manager, lead, start=today - datetime.timedelta(days=20), finish=True)
-    onsite = services.audit_plan(
-        actor=manager,
-        case=case,
-        kind=Audit.Kind.ONSITE,
-        mode=Audit.Mode.ONSITE,
-        planned_start=today - datetime.timedelta(days=6),
-        planned_end=today - datetime.timedelta(days=5),
+    onsite = onsite_running(
+        case,
+        manager,
+        lead,
+        [member],
+        start=today - datetime.timedelta(days=6),
+        end=today - datetime.timedelta(days=5),
     )
-    services.audit_team_assign(actor=manager, audit=onsite, lead=lead, members=[member])
-    services.audit_start(actor=lead, audit=onsite)
-    onsite.refresh_from_db()
     call_back_customers(xiamen, lead, member, onsite, today)
-    for item in Item.objects.filter(indicator__category__version=case.version):
-        if item.code == "B4.1":
-            mark_set(actor=lead, sheet=onsite.sheet, item_id=item.pk, result="sampled", samples=20, conforming=16,
-                     note="抽查 20 份维修单，4 份缺少客户签字")
-        else:
-            mark_set(actor=lead, sheet=onsite.sheet, item_id=item.pk, result="conforming")
+    sheet_marked(onsite, lead, {"B4.1": ("sampled", 20, 16, "抽查 20 份维修单，4 份缺少客户签字")})
     b41 = Item.objects.get(indicator__category__version=case.version, code="B4.1")
     finding = services.finding_add(
         actor=member,
@@ -175,15 +153,15 @@ def seed_audits(manager, lead, member, password):
     case = build_case(quanzhou, manager, quanzhou_org, "contract_signed")
     qualify_and_declare([lead, member], case, manager)
     document_review(case, manager, lead, start=today - datetime.timedelta(days=10), finish=True)
-    planned = services.audit_plan(
-        actor=manager,
-        case=case,
-        kind=Audit.Kind.ONSITE,
+    onsite_planned(
+        case,
+        manager,
+        lead,
+        [member],
+        start=today + datetime.timedelta(days=14),
+        end=today + datetime.timedelta(days=15),
         mode=Audit.Mode.COMBINED,
-        planned_start=today + datetime.timedelta(days=14),
-        planned_end=today + datetime.timedelta(days=15),
     )
-    services.audit_team_assign(actor=manager, audit=planned, lead=lead, members=[member])
 
     # Ningbo: the application was withdrawn during its document review.
     case = build_case(ningbo, manager, ningbo_org, "contract_signed")

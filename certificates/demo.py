@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from applications.demo import build_case, seed_enterprises
 from applications.uscc import organisation_code_check_char, uscc_check_char
-from audits import services as audit_services
 from audits.demo import document_review, qualify_and_declare
-from audits.models import Audit
+from audits.lifecycle import onsite_running, report_submitted
 from certificates.models import Certificate, Complaint, Decision, ReasonCode
 from certificates.services import (
     certificate_cancel,
@@ -29,8 +28,6 @@ from certificates.services.complaint import (
     complaint_file,
     complaint_investigate,
 )
-from scoring.models import Item
-from scoring.services import mark_set
 
 
 def _uscc(region, organisation_code):
@@ -99,29 +96,15 @@ def _awaiting_decision(user, organisation, manager, lead, member, *, days_ago, m
     case = build_case(user, manager, organisation, "contract_signed")
     qualify_and_declare([lead, member], case, manager)
     document_review(case, manager, lead, start=today - datetime.timedelta(days=days_ago), finish=True)
-    onsite = audit_services.audit_plan(
-        actor=manager,
-        case=case,
-        kind=Audit.Kind.ONSITE,
-        mode=Audit.Mode.ONSITE,
-        planned_start=today - datetime.timedelta(days=days_ago - 7),
-        planned_end=today - datetime.timedelta(days=days_ago - 8),
+    onsite = onsite_running(
+        case,
+        manager,
+        lead,
+        [member],
+        start=today - datetime.timedelta(days=days_ago - 7),
+        end=today - datetime.timedelta(days=days_ago - 8),
     )
-    audit_services.audit_team_assign(actor=manager, audit=onsite, lead=lead, members=[member])
-    audit_services.audit_start(actor=lead, audit=onsite)
-    onsite.refresh_from_db()
-    for item in Item.objects.filter(indicator__category__version=case.version):
-        result, samples, conforming, note = marks.get(item.code, ("conforming", None, None, ""))
-        mark_set(
-            actor=lead,
-            sheet=onsite.sheet,
-            item_id=item.pk,
-            result=result,
-            samples=samples,
-            conforming=conforming,
-            note=note,
-        )
-    audit_services.audit_report_submit(actor=lead, audit=onsite, recommendation=recommendation, reason=reason)
+    report_submitted(onsite, lead, recommendation=recommendation, reason=reason, marks=marks)
     return case
 
 

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications import services
+from applications.lifecycle import all_accepted
 from applications.models import Case, Material
 from applications.selectors.case import case_get_for_user
 from applications.urls import urlpatterns
@@ -159,7 +160,7 @@ def test_the_contract_pdf_is_served_to_the_organisation_and_managers_only(
 ):
     from applications.models import ServiceOutlet
     from applications.services import contract as contract_services
-    from tests.applications.case_helpers import all_accepted, under_review_case
+    from tests.applications.case_helpers import under_review_case
 
     organisation.employee_count = 30
     organisation.save(update_fields=["employee_count"])

@@ -5,12 +5,12 @@ import time_machine
 from django.core import mail
 
 from applications import services
+from applications.lifecycle import all_accepted
 from applications.models import Case, Material, MaterialType, SupplementRequest
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import Event
 from tests.applications.case_helpers import (
     ALL_DECLARED,
-    all_accepted,
     complete,
     draft_case,
     pdf,

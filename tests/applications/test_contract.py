@@ -9,12 +9,13 @@ from django.urls import reverse
 
 from applications import services
 from applications.fees import fee_schedule_get, quote_for_case
+from applications.lifecycle import all_accepted
 from applications.models import Case, Contract, ServiceOutlet
 from applications.services import contract as contract_services
 from applications.services.deadlines import case_deadlines_notify
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import Event, Notification
-from tests.applications.case_helpers import all_accepted, submitted_case, under_review_case
+from tests.applications.case_helpers import submitted_case, under_review_case
 from tests.tools import needs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -2,13 +2,12 @@
 
 import datetime
 
-from applications import services as case_services
 from applications.models import ServiceOutlet
-from applications.services import contract as contract_services
 from audits import services
+from audits.lifecycle import document_review_run, onsite_running
 from audits.models import Audit, DeclarationRequest
 from certify.models import User
-from tests.applications.case_helpers import all_accepted, under_review_case
+from tests.applications.case_helpers import case_at
 from tests.factories import AuditorFactory, ManagerFactory
 
 START = datetime.date(2026, 12, 7)
@@ -23,14 +22,7 @@ def quotable(organisation):
 
 
 def signed_case(applicant, organisation, manager):
-    quotable(organisation)
-    case = under_review_case(applicant, organisation, manager)
-    case_services.case_accept(actor=manager, case=case, reviews=all_accepted(case))
-    contract = contract_services.case_contract_send(actor=manager, case=case)
-    contract_services.case_contract_accept(actor=applicant, case=case, typed_name="张", ip_address=None)
-    contract_services.case_prepayment_record(actor=manager, case=case, amount=contract.prepayment)
-    case.refresh_from_db()
-    return case
+    return case_at("contract_signed", applicant, quotable(organisation), manager)
 
 
 def declaration_asked(auditor, organisation):
@@ -79,23 +71,14 @@ def running_document_review(case, manager):
 
 
 def passed_document_review(case, manager):
-    from scoring.models import Indicator
-
-    audit, lead = running_document_review(case, manager)
-    for indicator in Indicator.objects.filter(category__version=case.version):
-        services.document_comment_set(actor=lead, audit=audit, indicator_id=indicator.pk, outcome="conforming")
-    services.document_review_pass(actor=lead, audit=audit)
+    lead = declared_auditor(case.organisation, full_name="Lead Li")
+    document_review_run(case, manager, lead, start=START)
     return lead
 
 
 def running_onsite(case, manager):
     """The on-site audit of a case whose documents passed, started by its lead."""
     lead = passed_document_review(case, manager)
-    audit = services.audit_plan(
-        actor=manager, case=case, kind=Audit.Kind.ONSITE, mode=Audit.Mode.ONSITE, planned_start=START, planned_end=START
-    )
     member = declared_auditor(case.organisation, full_name="Member Zhao")
-    services.audit_team_assign(actor=manager, audit=audit, lead=lead, members=[member])
-    services.audit_start(actor=lead, audit=audit)
-    audit.refresh_from_db()
+    audit = onsite_running(case, manager, lead, [member], start=START)
     return audit, lead, member

@@ -7,18 +7,15 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from applications.models import Case
-from audits import services as audit_services
-from audits.models import Audit
+from audits.lifecycle import document_review_run, onsite_running
+from audits.lifecycle import report_submitted as lifecycle_report_submitted
 from certificates import services
 from certificates.models import Certificate, Decision, ReasonCode
 from scoring.catalogue import GBT27922
-from scoring.models import Indicator, Item
 from scoring.selectors import scheme_version_latest_published
-from scoring.services import mark_set
 from tests.audits.helpers import (
     START,
     declared_auditor,
-    planned_document_review,
     running_onsite,
     signed_case,
 )
@@ -27,14 +24,9 @@ _serials = itertools.count(1)
 
 
 def report_submitted(audit, lead, *, nonconforming, recommendation):
-    for item in Item.objects.filter(indicator__category__version=audit.case.version):
-        mark_set(
-            actor=lead,
-            sheet=audit.sheet,
-            item_id=item.pk,
-            result="nonconforming" if item.code in nonconforming else "conforming",
-        )
-    audit_services.audit_report_submit(actor=lead, audit=audit, recommendation=recommendation, reason="得分符合")
+    lifecycle_report_submitted(
+        audit, lead, recommendation=recommendation, reason="得分符合", marks=dict.fromkeys(nonconforming, "nonconforming")
+    )
 
 
 def decision_pending_case(applicant, organisation, manager, *, nonconforming=("C2.1",), recommendation="star3"):
@@ -51,22 +43,10 @@ def decision_pending_case_reviewed_by(reviewer, applicant, organisation, manager
     """A case waiting for the decision whose document review `reviewer` led,
     while other auditors did the on-site audit; returns the case."""
     case = signed_case(applicant, organisation, manager)
-    review = planned_document_review(case, manager)
-    audit_services.audit_team_assign(actor=manager, audit=review, lead=reviewer)
-    audit_services.audit_start(actor=reviewer, audit=review)
-    for indicator in Indicator.objects.filter(category__version=case.version):
-        audit_services.document_comment_set(
-            actor=reviewer, audit=review, indicator_id=indicator.pk, outcome="conforming"
-        )
-    audit_services.document_review_pass(actor=reviewer, audit=review)
-    onsite = audit_services.audit_plan(
-        actor=manager, case=case, kind=Audit.Kind.ONSITE, mode=Audit.Mode.ONSITE, planned_start=START, planned_end=START
-    )
+    document_review_run(case, manager, reviewer, start=START)
     lead = declared_auditor(organisation, full_name="Onsite Lead Sun")
     member = declared_auditor(organisation, full_name="Onsite Member Zhou")
-    audit_services.audit_team_assign(actor=manager, audit=onsite, lead=lead, members=[member])
-    audit_services.audit_start(actor=lead, audit=onsite)
-    onsite.refresh_from_db()
+    onsite = onsite_running(case, manager, lead, [member], start=START)
     report_submitted(onsite, lead, nonconforming=("C2.1",), recommendation="star3")
     case.refresh_from_db()
     return case

@@ -10,6 +10,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from applications import services as case_services
+from applications.lifecycle import all_accepted
 from applications.models import Case
 from applications.services import contract as contract_services
 from audits import services as audit_services
@@ -19,7 +20,7 @@ from certificates.services import renewal as services_renewal
 from certificates.services import surveillance as services_surveillance
 from scoring.models import Item
 from scoring.services import mark_set
-from tests.applications.case_helpers import all_accepted, complete
+from tests.applications.case_helpers import complete
 from tests.audits.helpers import declared_auditor, running_onsite
 from tests.certificates.helpers import issued_certificate, reason
 

@@ -8,9 +8,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from applications import services as case_services
+from applications.lifecycle import all_accepted
 from applications.services import contract as contract_services
 from certify.client import client_ip
-from tests.applications.case_helpers import all_accepted, under_review_case
+from tests.applications.case_helpers import under_review_case
 from tests.factories import PASSWORD
 
 PROXY = "10.0.0.2"
