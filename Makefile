@@ -18,6 +18,11 @@ ARGS        ?=
 # Test processes (pytest-xdist, one database each): one per core; 0 runs
 # the suite in this process, e.g. to use a debugger.
 TEST_WORKERS ?= auto
+# Groups (`xdist_group`) stay on one worker, and the tests are handed out in
+# the order pytest-django sorts them: transactional tests, whose flush
+# empties the shipped data, after all others. xdist would otherwise start
+# with its largest group, the fault suite.
+XDIST       := --dist loadgroup --no-loadscope-reorder
 
 # Stamps: a step runs again only when its inputs are newer than its stamp.
 PY_STAMP    := $(VENV)/.requirements.stamp
@@ -109,8 +114,8 @@ $(MO_STAMP): $(PO_FILES) | $(PY_STAMP)
 
 test: deps mo ## run the test suite (pytest; SQLite and eager Celery unless the environment says otherwise)
 	@mkdir -p var
-	@echo "$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(ARGS)"; \
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(ARGS); rc=$$?; \
+	@echo "$(PY) -m pytest -n $(TEST_WORKERS) $(XDIST) $(ARGS)"; \
+	$(PY) -m pytest -n $(TEST_WORKERS) $(XDIST) $(ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that counts as a failure" >&2; fi; \
 	if [ -n "$${PYTEST_EXIT_FILE:-}" ]; then echo $$rc > "$$PYTEST_EXIT_FILE"; fi; \
 	exit $$rc

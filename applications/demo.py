@@ -50,6 +50,7 @@ def build_case(applicant, manager, organisation, state):
             material_code="service_manual",
             comment="手册缺少投诉处理和回访程序，请补充后上传新版本",
             note="其余材料齐全。",
+            file_name="售后服务手册（第二版）.pdf",
         ),
         reject_reason="申请范围内的维修业务全部委托第三方，企业不具备独立的售后服务体系",
         payment_reference="银行转账 2026-0001",

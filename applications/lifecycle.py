@@ -3,8 +3,8 @@ that it has the history a real one would have. The demo and the tests build
 their cases with it; each says only what differs in its story (which scheme,
 which material a reviewer sends back, the words of a withdrawal).
 
-The higher apps continue the story: audits.lifecycle from the signed
-contract to the audit report, certificates.lifecycle to the decision."""
+audits.lifecycle continues the story from the signed contract to the
+on-site audit's report."""
 
 from dataclasses import dataclass, field
 
@@ -25,8 +25,8 @@ ONE_PAGE_PDF = (
 )
 
 # The states a case passes on its way to the signed contract, in order; a
-# withdrawn case leaves the road once submitted, a rejected one once reviewed.
-ROAD = (
+# withdrawn case leaves the path once submitted, a rejected one once reviewed.
+PATH_TO_CONTRACT = (
     Case.Status.DRAFT,
     Case.Status.SUBMITTED,
     Case.Status.UNDER_REVIEW,
@@ -36,7 +36,7 @@ ROAD = (
     Case.Status.CONTRACT_ACCEPTED,
     Case.Status.CONTRACT_SIGNED,
 )
-TURNS = {Case.Status.WITHDRAWN: Case.Status.SUBMITTED, Case.Status.REJECTED: Case.Status.UNDER_REVIEW}
+LEAVES_PATH_AT = {Case.Status.WITHDRAWN: Case.Status.SUBMITTED, Case.Status.REJECTED: Case.Status.UNDER_REVIEW}
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class Supplement:
     material_code: str
     comment: str
     note: str = ""
+    # The second version's file name (default: the material's name, 第二版).
+    file_name: str = ""
 
 
 @dataclass
@@ -87,8 +89,8 @@ def all_accepted(case):
 
 def case_build(story, state):
     """A new case of the story's organisation, driven to `state`."""
-    if TURNS.get(state, state) not in ROAD:
-        raise ValueError(f"case_build reaches {', '.join(ROAD + tuple(TURNS))}, not {state}")
+    if LEAVES_PATH_AT.get(state, state) not in PATH_TO_CONTRACT:
+        raise ValueError(f"case_build reaches {', '.join(PATH_TO_CONTRACT + tuple(LEAVES_PATH_AT))}, not {state}")
     case = services.case_create(
         actor=story.applicant,
         organisation=story.organisation,
@@ -104,7 +106,7 @@ def case_build(story, state):
 
 
 def _drive(story, case, state):
-    reached = ROAD.index(TURNS.get(state, state))
+    reached = PATH_TO_CONTRACT.index(LEAVES_PATH_AT.get(state, state))
     required = [
         material_type
         for material_type in MaterialType.objects.filter(scheme=story.version.scheme, required=True)
@@ -120,13 +122,13 @@ def _drive(story, case, state):
     if state == Case.Status.WITHDRAWN:
         services.case_withdraw(actor=story.applicant, case=case, reason=story.withdraw_reason)
         return
-    if reached < ROAD.index(Case.Status.UNDER_REVIEW):
+    if reached < PATH_TO_CONTRACT.index(Case.Status.UNDER_REVIEW):
         return
     services.case_review_start(actor=story.manager, case=case)
     if state == Case.Status.REJECTED:
         services.case_reject(actor=story.manager, case=case, reason=story.reject_reason)
         return
-    if reached < ROAD.index(Case.Status.SUPPLEMENT_REQUESTED):
+    if reached < PATH_TO_CONTRACT.index(Case.Status.SUPPLEMENT_REQUESTED):
         return
     supplement = story.supplement
     if state == Case.Status.SUPPLEMENT_REQUESTED and supplement is None:
@@ -138,19 +140,19 @@ def _drive(story, case, state):
         services.case_request_supplement(actor=story.manager, case=case, reviews=reviews, note=supplement.note)
         if state == Case.Status.SUPPLEMENT_REQUESTED:
             return
-        material_upload(story.applicant, case, sent_back, f"{sent_back.name_zh}（第二版）.pdf")
+        material_upload(story.applicant, case, sent_back, supplement.file_name or f"{sent_back.name_zh}（第二版）.pdf")
         services.case_submit(actor=story.applicant, case=case)
         services.case_review_start(actor=story.manager, case=case)
     services.case_accept(actor=story.manager, case=case, reviews=all_accepted(case))
-    if reached < ROAD.index(Case.Status.CONTRACT_SENT):
+    if reached < PATH_TO_CONTRACT.index(Case.Status.CONTRACT_SENT):
         return
     contract = contract_services.case_contract_send(actor=story.manager, case=case)
-    if reached < ROAD.index(Case.Status.CONTRACT_ACCEPTED):
+    if reached < PATH_TO_CONTRACT.index(Case.Status.CONTRACT_ACCEPTED):
         return
     contract_services.case_contract_accept(
         actor=story.applicant, case=case, typed_name=story.applicant.full_name, ip_address="127.0.0.1"
     )
-    if reached < ROAD.index(Case.Status.CONTRACT_SIGNED):
+    if reached < PATH_TO_CONTRACT.index(Case.Status.CONTRACT_SIGNED):
         return
     contract_services.case_prepayment_record(
         actor=story.manager, case=case, amount=contract.prepayment, reference=story.payment_reference

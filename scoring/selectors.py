@@ -103,7 +103,7 @@ def scheme_version_actions_for(user, version):
         actions.add("edit")
     if transitions.allowed(version, SchemeVersion.Status.PUBLISHED):
         actions.add("publish")
-    else:
+    if version.status != SchemeVersion.Status.DRAFT:
         actions.add("clone")
     if transitions.allowed(version, SchemeVersion.Status.RETIRED):
         actions.add("retire")

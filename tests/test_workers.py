@@ -8,7 +8,7 @@ import pytest
 
 
 @pytest.mark.xdist_group("workers")
-def test_a_test_in_a_group_runs_on_the_groups_one_worker(request):
+def test_a_grouped_test_carries_its_group_to_the_scheduler(request):
     if not getattr(request.config.option, "loadgroup", False):
         pytest.skip("run without pytest-xdist's --dist loadgroup")
 

@@ -123,7 +123,7 @@ def audit_actions_for(user, audit):
     actions = set()
     if user.is_manager and audit.status == Audit.Status.PLANNED:
         actions.add("team_assign")
-    if is_lead and transitions.allowed(audit, Audit.Status.IN_PROGRESS) and audit.team.all():
+    if is_lead and transitions.allowed(audit, Audit.Status.IN_PROGRESS):
         actions.add("start")
     if role and in_progress:
         actions.add("finding_add")

@@ -102,9 +102,7 @@ def audit_detail(request, public_id):
     context = {
         "audit": audit,
         "case": audit.case,
-        "role": selectors.audit_role(request.user, audit),
         "actions": actions,
-        "is_manager": request.user.is_manager,
         "events": event_list_for_object(audit),
         "checklist": case_checklist(audit.case),
     }

@@ -11,7 +11,7 @@ from certify import transitions
 from certify.exceptions import CertifyError
 
 
-def _said(request, success):
+def _tell_outcome(request, success):
     """After a service call that went through: warn when its move had been
     made already (by whom, when: this submission was not recorded), else
     say `success`."""
@@ -33,7 +33,7 @@ def run_action(request, action, *, success, back):
     except CertifyError as exc:
         messages.error(request, exc.message)
     else:
-        _said(request, success)
+        _tell_outcome(request, success)
     return redirect(back)
 
 
@@ -56,7 +56,7 @@ def run_form_action(request, form, action, *, success):
     except CertifyError as exc:
         form.add_error(None, exc.message)
         return None
-    _said(request, success)
+    _tell_outcome(request, success)
     return Done(result)
 
 

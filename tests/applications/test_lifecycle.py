@@ -4,9 +4,9 @@ through the services, or says which states it reaches."""
 
 import pytest
 
-from applications.lifecycle import ROAD, TURNS, Supplement, case_build
+from applications.lifecycle import LEAVES_PATH_AT, PATH_TO_CONTRACT, Supplement, case_build
 from applications.models import Case
-from certify.models import Event
+from certify.events import event_list_for_object
 from tests.applications.case_helpers import eligible, story
 from tests.audits.helpers import quotable
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 SUPPLEMENT = Supplement(material_code="service_manual", comment="请补充投诉处理程序")
 
 
-@pytest.mark.parametrize("state", [*ROAD, *TURNS])
+@pytest.mark.parametrize("state", [*PATH_TO_CONTRACT, *LEAVES_PATH_AT])
 def test_a_case_is_built_to_the_state_asked(state, applicant, organisation, manager):
     eligible(applicant, quotable(organisation))
 
@@ -29,8 +29,17 @@ def test_every_step_of_the_built_case_is_in_its_history(applicant, organisation,
 
     case = case_build(story(applicant, organisation, manager, supplement=SUPPLEMENT), Case.Status.CONTRACT_SIGNED)
 
-    moves = list(Event.objects.filter(object_id=case.pk).exclude(to_state="").values_list("to_state", flat=True))
-    assert [state for state in ROAD if state in moves] == list(ROAD)
+    moves = {event.to_state for event in event_list_for_object(case)}
+    assert [state for state in PATH_TO_CONTRACT if state in moves] == list(PATH_TO_CONTRACT)
+
+
+def test_a_case_reaches_the_signed_contract_without_a_supplement_round(applicant, organisation, manager):
+    eligible(applicant, quotable(organisation))
+
+    case = case_build(story(applicant, organisation, manager), Case.Status.CONTRACT_SIGNED)
+
+    assert case.status == Case.Status.CONTRACT_SIGNED
+    assert not event_list_for_object(case).filter(to_state=Case.Status.SUPPLEMENT_REQUESTED).exists()
 
 
 def test_a_state_beyond_the_contract_is_refused_with_the_states_it_reaches(applicant, organisation, manager):

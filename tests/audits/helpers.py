@@ -4,7 +4,7 @@ import datetime
 
 from applications.models import ServiceOutlet
 from audits import services
-from audits.lifecycle import document_review_run, onsite_running
+from audits.lifecycle import document_review_run, onsite_running, sheet_marked
 from audits.models import Audit, DeclarationRequest
 from certify.models import User
 from tests.applications.case_helpers import case_at
@@ -82,3 +82,11 @@ def running_onsite(case, manager):
     member = declared_auditor(case.organisation, full_name="Member Zhao")
     audit = onsite_running(case, manager, lead, [member], start=START)
     return audit, lead, member
+
+
+def mark_everything(audit, lead, nonconforming=()):
+    sheet_marked(audit, lead, dict.fromkeys(nonconforming, "nonconforming"))
+
+
+def reload(audit):
+    return Audit.objects.select_related("case", "sheet").get(pk=audit.pk)

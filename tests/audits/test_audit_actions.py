@@ -9,12 +9,14 @@ from audits.selectors.audit import audit_actions_for
 from audits.services import audit_report_submit, audit_rescore_start
 from audits.services.nonconformity import nonconformity_raise
 from tests.audits.helpers import (
+    mark_everything,
     planned_document_review,
+    reload,
+    running_document_review,
     running_onsite,
     signed_case,
     staffed_document_review,
 )
-from tests.audits.test_report import mark_everything, reload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -35,11 +37,10 @@ def test_a_manager_assigns_the_team_of_a_planned_audit_and_nothing_else(case, ma
     assert audit_actions_for(manager, audit) == {"team_assign"}
 
 
-def test_a_planned_audit_without_a_team_offers_its_lead_no_start(case, manager):
-    audit, lead = staffed_document_review(case, manager)
-    audit.team.all().delete()
+def test_an_auditor_off_the_team_is_offered_nothing(case, manager, auditor):
+    audit, _lead = staffed_document_review(case, manager)
 
-    assert "start" not in audit_actions_for(lead, reload(audit))
+    assert audit_actions_for(auditor, reload(audit)) == set()
 
 
 def test_the_lead_of_a_staffed_planned_audit_may_start_it(case, manager):
@@ -60,16 +61,34 @@ def test_the_lead_of_a_running_on_site_audit_may_also_submit_the_report(onsite):
     assert audit_actions_for(lead, reload(audit)) == {"finding_add", "mark", "report_submit"}
 
 
-def test_after_the_report_the_lead_may_start_the_re_score_then_give_the_final_score(onsite):
+@pytest.fixture
+def reported(onsite):
+    """The on-site report is in, with one nonconformity to rectify."""
     audit, lead, _member = onsite
     mark_everything(audit, lead, nonconforming={"C2.1"})
     nonconformity_raise(actor=lead, audit=audit, description="投诉超时", severity="minor")
     audit_report_submit(actor=lead, audit=reload(audit), recommendation="star3", reason="得分 87 分")
-    assert audit_actions_for(lead, reload(audit)) == {"rescore_start"}
+    return reload(audit), lead
 
-    audit_rescore_start(actor=lead, audit=reload(audit))
+
+def test_after_the_report_the_lead_may_start_the_re_score(reported):
+    audit, lead = reported
+
+    assert audit_actions_for(lead, audit) == {"rescore_start"}
+
+
+def test_with_the_re_score_open_the_lead_marks_and_gives_the_final_score(reported):
+    audit, lead = reported
+
+    audit_rescore_start(actor=lead, audit=audit)
 
     assert audit_actions_for(lead, reload(audit)) == {"mark", "final_submit"}
+
+
+def test_the_lead_of_a_running_document_review_reviews_the_documents(case, manager):
+    audit, lead = running_document_review(case, manager)
+
+    assert audit_actions_for(lead, reload(audit)) == {"finding_add", "document_review"}
 
 
 def test_a_finding_posted_after_the_report_is_refused_on_the_page_with_why(english_client, onsite):

@@ -13,7 +13,7 @@ from audits.services.nonconformity import (
 from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from scoring.models import Item, ScoreSheet
 from scoring.services import mark_set
-from tests.audits.helpers import START, running_onsite, signed_case
+from tests.audits.helpers import START, mark_everything, reload, running_onsite, signed_case
 from tests.tools import needs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -23,20 +23,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 def onsite(applicant, organisation, manager):
     case = signed_case(applicant, organisation, manager)
     return running_onsite(case, manager)
-
-
-def mark_everything(audit, lead, nonconforming=()):
-    for item in Item.objects.filter(indicator__category__version=audit.case.version):
-        mark_set(
-            actor=lead,
-            sheet=audit.sheet,
-            item_id=item.pk,
-            result="nonconforming" if item.code in nonconforming else "conforming",
-        )
-
-
-def reload(audit):
-    return Audit.objects.select_related("case", "sheet").get(pk=audit.pk)
 
 
 def test_a_report_without_nonconformities_closes_the_audit_and_goes_to_the_decision(onsite, django_capture_on_commit_callbacks):

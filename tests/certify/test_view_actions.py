@@ -67,3 +67,24 @@ def test_a_refused_button_says_why_and_goes_back(request_):
 
     assert (response.status_code, response.url) == (302, "/back/")
     assert said(request_) == [("error", "Not in this state.")]
+
+
+def test_a_button_that_went_through_says_so_and_goes_back(request_):
+    response = run_action(request_, lambda: None, success="Done.", back="/back/")
+
+    assert response.url == "/back/"
+    assert said(request_) == [("success", "Done.")]
+
+
+def test_a_button_whose_move_was_made_already_tells_so(request_, manager):
+    run_action(request_, lambda: transitions.already_moved(manager), success="Done.", back="/back/")
+
+    assert said(request_) == [("warning", "This was already done; your submission was not recorded.")]
+
+
+def test_a_note_left_by_an_earlier_call_is_not_told_by_the_next(request_, manager):
+    transitions.already_moved(manager)
+
+    run_form_action(request_, bound_form(), lambda: 1, success="Done.")
+
+    assert said(request_) == [("success", "Done.")]
