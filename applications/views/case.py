@@ -448,7 +448,7 @@ def fee_schedule(request):
     history = schedule.history.select_related("history_user").order_by("-history_date")[:10]
     return render(
         request,
-        "applications/fees.html",
+        "applications/case/fees.html",
         {"form": form, "bands": bands, "history": history},
     )
 

@@ -31,13 +31,13 @@ def applicant_home(request):
     """The applicant's home: its organisation and members, or the first step."""
     membership = selectors.membership_for_user(request.user)
     if membership is None:
-        return render(request, "applications/applicant_start.html")
+        return render(request, "applications/organisation/applicant_start.html")
     organisation = selectors.organisation_get_for_user(
         request.user, membership.organisation.public_id
     )
     return render(
         request,
-        "applications/applicant_home.html",
+        "applications/organisation/applicant_home.html",
         {
             "organisation": organisation,
             "membership": membership,
@@ -62,7 +62,7 @@ def organisation_create(request):
             for warning in uscc_warnings(organisation.uscc):
                 messages.warning(request, warning)
             return redirect("applications:applicant_home")
-    return render(request, "applications/organisation_form.html", {"form": form})
+    return render(request, "applications/organisation/organisation_form.html", {"form": form})
 
 
 def _form_error(form, exc):
@@ -89,7 +89,7 @@ def _detail_context(request, organisation):
 def organisation_detail(request, public_id):
     organisation = selectors.organisation_get_with_profile(request.user, public_id)
     return render(
-        request, "applications/organisation_detail.html", _detail_context(request, organisation)
+        request, "applications/organisation/organisation_detail.html", _detail_context(request, organisation)
     )
 
 
@@ -122,7 +122,7 @@ def organisation_profile_edit(request, public_id):
             return redirect("applications:organisation_detail", public_id=organisation.public_id)
     return render(
         request,
-        "applications/organisation_profile_form.html",
+        "applications/organisation/organisation_profile_form.html",
         {"form": form, "organisation": organisation},
     )
 
@@ -150,7 +150,7 @@ def organisation_outlets(request, public_id):
                 return redirect("applications:organisation_outlets", public_id=public_id)
     return render(
         request,
-        "applications/outlet_list.html",
+        "applications/organisation/outlet_list.html",
         {"organisation": organisation, "can_edit": can_edit, "form": form},
     )
 
@@ -173,7 +173,7 @@ def service_outlet_edit(request, public_id, outlet_id):
             return redirect("applications:organisation_outlets", public_id=public_id)
     return render(
         request,
-        "applications/outlet_form.html",
+        "applications/organisation/outlet_form.html",
         {"form": form, "organisation": organisation, "outlet": outlet},
     )
 
@@ -209,7 +209,7 @@ def organisation_uscc_override(request, public_id):
             return redirect("applications:organisation_detail", public_id=public_id)
     return render(
         request,
-        "applications/uscc_override_form.html",
+        "applications/organisation/uscc_override_form.html",
         {"form": form, "organisation": organisation},
     )
 
@@ -219,7 +219,7 @@ def manager_home(request):
     pipeline = selectors_case.pipeline_counts()
     return render(
         request,
-        "applications/manager_home.html",
+        "applications/organisation/manager_home.html",
         {
             "organisation_count": selectors.organisation_count(),
             "recent_organisations": selectors.organisations_newest(10),
@@ -243,5 +243,5 @@ def organisation_list(request):
         )
     page = Paginator(organisations, 25).get_page(request.GET.get("page"))
     return render(
-        request, "applications/organisation_list.html", {"page": page, "search": search}
+        request, "applications/organisation/organisation_list.html", {"page": page, "search": search}
     )

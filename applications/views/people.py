@@ -42,7 +42,7 @@ def organisation_people(request, public_id):
     the pending invitations and the actions on each member."""
     organisation = selectors.organisation_get_for_user(request.user, public_id)
     return render(
-        request, "applications/people.html", _people_context(request, organisation)
+        request, "applications/people/people.html", _people_context(request, organisation)
     )
 
 
@@ -76,7 +76,7 @@ def invitation_create(request, public_id):
     # The page again, with the form's errors where they belong.
     return render(
         request,
-        "applications/people.html",
+        "applications/people/people.html",
         _people_context(request, organisation, form=form),
         status=400,
     )
@@ -162,7 +162,7 @@ def invitation_detail(request, token):
     here = reverse("applications:invitation_detail", args=[token])
     return render(
         request,
-        "applications/invitation_detail.html",
+        "applications/people/invitation_detail.html",
         {
             "invitation": invitation,
             "refusal": refusal,

@@ -69,7 +69,7 @@ def self_assessment_list(request):
     comparison = _comparison(compared) if len(compared) >= 2 else None
     return render(
         request,
-        "applications/self_assessment_list.html",
+        "applications/self_assessment/self_assessment_list.html",
         {
             "assessments": assessments,
             "has_organisation": selectors.membership_for_user(request.user) is not None,
@@ -120,7 +120,7 @@ def self_assessment_create(request):
         )
         if done:
             return redirect("applications:self_assessment_detail", public_id=done.result.public_id)
-    return render(request, "applications/self_assessment_form.html", {"form": form})
+    return render(request, "applications/self_assessment/self_assessment_form.html", {"form": form})
 
 
 @role_required("applicant")
@@ -133,7 +133,7 @@ def self_assessment_detail(request, public_id):
     )
     context["deduction_form"] = SpecialDeductionForm()
     context["metric_form"] = MetricForm()
-    return render(request, "applications/self_assessment_detail.html", context)
+    return render(request, "applications/self_assessment/self_assessment_detail.html", context)
 
 
 @role_required("applicant")

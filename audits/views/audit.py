@@ -40,7 +40,7 @@ def my_audits(request):
         audit.my_role = selectors.audit_role(request.user, audit)
     return render(
         request,
-        "audits/my_audits.html",
+        "audits/audit/my_audits.html",
         {
             "audits": audits,
             "to_verify": selectors_nc.nonconformities_to_verify(request.user),
@@ -67,7 +67,7 @@ def audit_plan(request, case_public_id, kind):
             return redirect("audits:audit_detail", public_id=done.result.public_id)
     return render(
         request,
-        "audits/audit_plan.html",
+        "audits/audit/audit_plan.html",
         {"case": case, "kind": Audit.Kind(kind), "form": form, "computed": computed, "basis": basis},
     )
 
@@ -116,7 +116,7 @@ def audit_detail(request, public_id):
             for candidate in selectors.auditors_for_planning(audit)
         ]
         context["warnings"] = services.qualification_warnings(audit, [m.auditor for m in audit.team.all()])
-    return render(request, "audits/audit_detail.html", context)
+    return render(request, "audits/audit/audit_detail.html", context)
 
 
 def _action(request, audit, action, success):
@@ -174,7 +174,7 @@ def declaration(request, organisation_public_id):
         if done:
             return redirect("audits:my_audits")
     return render(
-        request, "audits/declaration.html", {"organisation": organisation, "form": form, "current": current}
+        request, "audits/audit/declaration.html", {"organisation": organisation, "form": form, "current": current}
     )
 
 
@@ -257,7 +257,7 @@ def case_audits(request, case_public_id):
     latest_round = revise[0].round if revise else None
     to_revise = [comment for comment in revise if comment.round == latest_round]
     return render(
-        request, "audits/case_audits.html", {"case": case, "audits": audits, "to_revise": to_revise}
+        request, "audits/audit/case_audits.html", {"case": case, "audits": audits, "to_revise": to_revise}
     )
 
 
@@ -289,4 +289,4 @@ def audit_days_table(request):
         form = AuditDaysTableForm(initial=initial)
         bands = AuditDaysBandFormSet(initial=bands_initial, prefix="bands")
     history = table.history.select_related("history_user").order_by("-history_date")[:10]
-    return render(request, "audits/days_table.html", {"form": form, "bands": bands, "history": history})
+    return render(request, "audits/audit/days_table.html", {"form": form, "bands": bands, "history": history})

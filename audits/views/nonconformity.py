@@ -124,7 +124,7 @@ def audit_nonconformities(request, public_id):
         "state": selectors_nc.case_rectification_state(case, nonconformities=raised_here + case_others),
         "today": timezone.localdate(),
     }
-    return render(request, "audits/nonconformities/audit_list.html", context)
+    return render(request, "audits/nonconformity/audit_list.html", context)
 
 
 @login_required
@@ -138,7 +138,7 @@ def case_nonconformities(request, case_public_id):
         "is_member": is_member(request.user, case.organisation_id),
         "today": timezone.localdate(),
     }
-    return render(request, "audits/nonconformities/case_list.html", context)
+    return render(request, "audits/nonconformity/case_list.html", context)
 
 
 ACTIONS = {
@@ -228,7 +228,7 @@ def nonconformity_detail(request, nc_public_id):
         "overdue": nonconformity.is_overdue(),
         "today": timezone.localdate(),
     }
-    return render(request, "audits/nonconformities/detail.html", context)
+    return render(request, "audits/nonconformity/detail.html", context)
 
 
 @login_required

@@ -66,7 +66,7 @@ def audit_scoring(request, public_id):
         audit.sheet.version = audit.case.version
     context = _scoring_context(request, audit)
     context["deduction_rules"] = SpecialDeduction.Rule.choices
-    return render(request, "audits/scoring.html", context)
+    return render(request, "audits/onsite/scoring.html", context)
 
 
 @role_required("auditor")
@@ -180,7 +180,7 @@ def audit_findings(request, public_id):
                 return redirect("audits:audit_findings", public_id=public_id)
     return render(
         request,
-        "audits/findings.html",
+        "audits/onsite/findings.html",
         {
             "audit": audit,
             "case": audit.case,
@@ -218,7 +218,7 @@ def audit_report(request, public_id):
                 score, level_code = provisional.score, provisional.level
     return render(
         request,
-        "audits/report.html",
+        "audits/onsite/report.html",
         {
             "audit": audit,
             "case": audit.case,

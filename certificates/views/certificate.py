@@ -47,7 +47,7 @@ def decision_queue(request):
     audited = selectors.cases_user_audited(request.user)
     return render(
         request,
-        "certificates/decision_queue.html",
+        "certificates/certificate/decision_queue.html",
         {"cases": [(case, case.pk in audited) for case in cases], "today": timezone.localdate()},
     )
 
@@ -89,7 +89,7 @@ def decision(request, public_id):
     decided = getattr(case, "decision", None)
     return render(
         request,
-        "certificates/decision.html",
+        "certificates/certificate/decision.html",
         {
             "case": case,
             "basis": basis,
@@ -126,7 +126,7 @@ def certificate_list(request):
     page = Window(certificates.order_by("-issued_on", "-id"), request.GET.get("page"))
     return render(
         request,
-        "certificates/certificate_list.html",
+        "certificates/certificate/certificate_list.html",
         {"page": page, "status": status, "search": search, "statuses": Certificate.Status.choices},
     )
 
@@ -216,7 +216,7 @@ def certificate_detail(request, public_id):
     )
     return render(
         request,
-        "certificates/certificate_detail.html",
+        "certificates/certificate/certificate_detail.html",
         {
             "certificate": certificate,
             "revisions": selectors.revisions_of(certificate),
@@ -363,7 +363,7 @@ def certificate_pdf(request, public_id):
 def reason_code_list(request):
     return render(
         request,
-        "certificates/reason_codes.html",
+        "certificates/certificate/reason_codes.html",
         {"reasons": selectors.reason_codes(), "actions": ReasonCode.Action.choices},
     )
 
@@ -382,4 +382,4 @@ def reason_code_edit(request, reason_id=None):
         )
         if done:
             return redirect("certificates:reason_code_list")
-    return render(request, "certificates/reason_code_form.html", {"form": form, "reason": reason})
+    return render(request, "certificates/certificate/reason_code_form.html", {"form": form, "reason": reason})

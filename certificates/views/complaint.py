@@ -68,7 +68,7 @@ def complaint_new(request):
         if done:
             request.session[SESSION_REFERENCE] = done.result.reference
             return redirect("certificates:complaint_thanks")
-    return render(request, "certificates/complaints/complaint_form.html", {"form": form})
+    return render(request, "certificates/complaint/complaint_form.html", {"form": form})
 
 
 @require_GET
@@ -78,7 +78,7 @@ def complaint_thanks(request):
     reference = request.session.get(SESSION_REFERENCE)
     if not reference:
         return redirect("certificates:complaint_new")
-    return render(request, "certificates/complaints/complaint_thanks.html", {"reference": reference})
+    return render(request, "certificates/complaint/complaint_thanks.html", {"reference": reference})
 
 
 @role_required("applicant")
@@ -114,7 +114,7 @@ def appeal_new(request, public_id):
             return redirect(services.complaint_url(appeal))
     return render(
         request,
-        "certificates/complaints/appeal_form.html",
+        "certificates/complaint/appeal_form.html",
         {"case": case, "decision": decision, "decision_level": _level_name(decision), "form": form},
     )
 
@@ -144,7 +144,7 @@ def complaint_list(request):
     page = Paginator(complaints.order_by("-filed_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "certificates/complaints/complaint_list.html",
+        "certificates/complaint/complaint_list.html",
         {
             "page": page,
             "status": status,
@@ -189,7 +189,7 @@ def complaint_detail(request, public_id):
     step = _next_step(request, complaint)
     return render(
         request,
-        "certificates/complaints/complaint_detail.html",
+        "certificates/complaint/complaint_detail.html",
         {
             "complaint": complaint,
             "is_manager": request.user.is_manager,

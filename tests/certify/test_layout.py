@@ -68,6 +68,12 @@ def test_no_module_is_longer_than_a_reader_takes_in(app):
     assert long == []
 
 
+@pytest.mark.parametrize("app", ["scoring", "applications", "audits", "certificates"])
+def test_an_apps_templates_live_in_folders_named_by_topic(app):
+    loose = sorted(path.name for path in (ROOT / "templates" / app).glob("*.html"))
+    assert loose == []
+
+
 def test_every_pdf_document_is_built_on_the_one_pdf_base():
     documents = [path for path in (ROOT / "templates").rglob("pdf/*.html") if path.parent.parent.name != "templates"]
     assert documents
