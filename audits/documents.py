@@ -25,6 +25,8 @@ def audit_report_pdf(audit):
                 "nonconformities": list(nonconformities_for_audit(audit)),
                 "callbacks": callback_rates_for(callback_calls(audit)),
                 "body_profile": body_profile_get(),
+                "title": audit.REPORT_TITLES[audit.kind][0],
+                "subtitle": audit.REPORT_TITLES[audit.kind][1],
                 "recommendation_name": next(
                     (
                         level.name_zh

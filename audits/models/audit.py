@@ -159,6 +159,14 @@ class Audit(ChoiceLabels, models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up audit")
         SURVEILLANCE = "surveillance", _("Surveillance audit")
 
+    # The report PDF's title and English subtitle by audit kind (the PDF is
+    # issued in Chinese).
+    REPORT_TITLES = {
+        Kind.ONSITE: ("商品售后服务认证现场审核报告", "On-site audit report"),
+        Kind.SURVEILLANCE: ("商品售后服务认证监督审核报告", "Surveillance audit report"),
+        Kind.FOLLOW_UP: ("商品售后服务认证跟踪审核报告", "Follow-up audit report"),
+    }
+
     class Mode(models.TextChoices):
         ONSITE = "onsite", _("On site")
         REMOTE = "remote", _("Remote")

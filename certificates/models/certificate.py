@@ -49,8 +49,9 @@ class Decision(ChoiceLabels, models.Model):
     its audit teams (ISO/IEC 17065 7.5, 7.6), with what they saw."""
 
     class Outcome(models.TextChoices):
-        CERTIFIED = "certified", _("Certified")
-        NOT_CERTIFIED = "not_certified", _("Not certified")
+        # The decision is an act (予以认证), the case's state its result (已获证).
+        CERTIFIED = "certified", pgettext_lazy("decision", "Certified")
+        NOT_CERTIFIED = "not_certified", pgettext_lazy("decision", "Not certified")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="decision")
@@ -270,7 +271,7 @@ class Surveillance(ChoiceLabels, models.Model):
         MAINTAINED = "maintained", _("Maintained")
         LEVEL_LOWERED = "level_lowered", _("Level lowered")
         SUSPENDED = "suspended", _("Suspended")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("surveillance outcome", "Withdrawn")
 
     # A surveillance's state is its outcome: open ("") until a manager
     # records one, then final.

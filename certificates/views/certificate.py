@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from applications.models import Case
@@ -136,7 +136,7 @@ def _status_forms(certificate):
     labels = {
         ReasonCode.Action.SUSPEND: _("Suspend"),
         ReasonCode.Action.REINSTATE: _("Reinstate"),
-        ReasonCode.Action.WITHDRAW: _("Withdraw"),
+        ReasonCode.Action.WITHDRAW: pgettext("certificate", "Withdraw"),
         ReasonCode.Action.CANCEL: _("Cancel at the holder's request"),
     }
     return [
