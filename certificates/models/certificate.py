@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from applications.models import Case, Organisation
@@ -104,7 +104,9 @@ class Certificate(ChoiceLabels, models.Model):
         WITHDRAWN = "withdrawn", pgettext_lazy("certificate", "Withdrawn")
         CANCELLED = "cancelled", pgettext_lazy("certificate", "Cancelled")
         EXPIRED = "expired", pgettext_lazy("certificate", "Expired")
-        SUPERSEDED = "superseded", pgettext_lazy("certificate", "Superseded")
+        # No national status of its own: a replaced certificate is cancelled
+        # (注销) for its replacement (换证), by a revision 变更换证.
+        SUPERSEDED = "superseded", pgettext_lazy("certificate", "Cancelled (replaced)")
 
     ALLOWED_TRANSITIONS = {
         Status.ACTIVE: {
@@ -252,6 +254,17 @@ class Certificate(ChoiceLabels, models.Model):
     @property
     def is_current(self):
         return self.status in self.CURRENT
+
+    @property
+    def replaced_by_revision(self):
+        # A revision replaces the certificate with its reason code (action
+        # "revise"); a renewal with none.
+        return self.status == self.Status.SUPERSEDED and self.status_reason_id is not None
+
+    def get_status_display(self):
+        if self.replaced_by_revision:
+            return pgettext("certificate", "Cancelled (revised)")
+        return self._get_FIELD_display(self._meta.get_field("status"))
 
     def public_status(self, today):
         """The status the public sees: a valid or suspended certificate past

@@ -215,6 +215,8 @@ PUBLIC_FIELDS = (
     "expires_on",
     "last_surveillance_on",
     "status_changed_at",
+    # Says whether a replaced certificate was revised or renewed.
+    "status_reason",
 )
 
 

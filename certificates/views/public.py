@@ -29,6 +29,7 @@ def verify(request):
 @rate_limited("verify")
 def verify_certificate(request, token):
     certificate = selectors.public_certificate(token)
+    status = certificate.public_status(timezone.localdate())
     return render(
         request,
         "certificates/public/certificate.html",
@@ -36,7 +37,8 @@ def verify_certificate(request, token):
             "certificate": certificate,
             "successor": getattr(certificate, "successor", None),
             "now": timezone.localtime(),
-            "status": certificate.public_status(timezone.localdate()),
+            "status": status,
+            "status_label": certificate.get_status_display() if status == certificate.status else status.label,
         },
     )
 

@@ -84,7 +84,7 @@ def status_badge(obj, state=None):
     another state than the stored one (a certificate past its end shows as
     expired to the public before the nightly job ran)."""
     field = transitions.state_field(type(obj))
-    if state is None:
+    if state is None or state == getattr(obj, field):
         state, label = getattr(obj, field), getattr(obj, f"get_{field}_display")()
     else:
         label = state.label

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certificates import services
 from certificates.models import Certificate, ReasonCode
@@ -395,3 +395,24 @@ def test_the_limit_opens_again_in_the_next_minute(client, settings, certificate)
             client.get(url)
     with time_machine.travel(start + datetime.timedelta(minutes=1), tick=False):
         assert client.get(url).status_code == 200
+
+
+def test_a_revised_certificate_shows_as_cancelled_for_its_revision(english_client, manager, certificate):
+    services.certificate_revise(
+        actor=manager, certificate=certificate, reason_code=reason("revise"), level_code="compliant"
+    )
+
+    assert shown_status(english_client, certificate) == "Cancelled (revised)"
+
+
+def test_a_replaced_certificate_is_cancelled_in_chinese_not_superseded(client, manager, certificate):
+    services.certificate_revise(
+        actor=manager, certificate=certificate, reason_code=reason("revise"), level_code="compliant"
+    )
+
+    assert "注销（变更换证）" in page(client, certificate)
+
+
+def test_a_certificate_replaced_without_a_reason_code_was_renewed():
+    with translation.override("zh-hans"):
+        assert Certificate(status=Certificate.Status.SUPERSEDED).get_status_display() == "注销（换证）"
