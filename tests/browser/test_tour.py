@@ -1,8 +1,9 @@
 """A screenshot tour: every page each role reaches from the navigation (and
 from its home page), at desktop and phone width.
 
-Each page must load without console errors (CSP violations, missing files)
-and must not be wider than a phone. Screenshots land in ./screenshots/ as
+Each page must load without console errors (CSP violations, missing files),
+must not be wider than a phone, and must have no serious or critical
+accessibility violation that axe-core finds, in Chinese and in English. Screenshots land in ./screenshots/ as
 tour-<role>-<page>-<width>.png for a person to look at.
 """
 
@@ -18,6 +19,7 @@ from playwright.sync_api import expect
 from applications.models import Membership
 from certify.models import User
 from certify.notifications import notify
+from tests.browser.axe import axe_violations
 from tests.browser.conftest import shoot
 from tests.factories import ApplicantFactory, MembershipFactory
 
@@ -140,9 +142,27 @@ def _tour(page, role, pages):
             continue
         # The app's pages say zh-CN; Django's admin says zh-hans.
         expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^zh"))
+        found = axe_violations(page)
         excess = shoot(page, f"tour-{role}-{_slug(path)}")
         if excess > 1:
-            problems[path] = f"{excess}px wider than a 390px phone"
+            found.append(f"{excess}px wider than a 390px phone")
+        if found:
+            problems[path] = found
+    return problems
+
+
+def _tour_in_english(page, live_server, pages):
+    """The same pages in English, at desktop width: what axe finds, by path."""
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    problems = {}
+    for path in pages:
+        response = page.goto(path)
+        if not response.ok or "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        found = axe_violations(page)
+        if found:
+            problems[f"{path} (en)"] = found
     return problems
 
 
@@ -160,6 +180,7 @@ def test_every_page_each_role_reaches_looks_finished(open_browser, live_server):
         try:
             reached[role] = _pages_reached(page)
             found = _tour(page, role, reached[role])
+            found.update(_tour_in_english(page, live_server, reached[role]))
         except Exception as exc:  # noqa: BLE001
             found = {"tour broke off": repr(exc)}
         if found:
