@@ -74,6 +74,15 @@ def test_an_apps_templates_live_in_folders_named_by_topic(app):
     assert loose == []
 
 
+def test_every_table_header_says_whether_it_heads_a_column_or_a_row():
+    bare = [
+        f"{path.relative_to(ROOT).as_posix()}: {match.group(0)}"
+        for path in (ROOT / "templates").rglob("*.html")
+        for match in re.finditer(r"<th(?=[\s>])(?![^>]*\bscope=)[^>]*>", path.read_text(encoding="utf-8"))
+    ]
+    assert bare == []
+
+
 def test_every_pdf_document_is_built_on_the_one_pdf_base():
     documents = [path for path in (ROOT / "templates").rglob("pdf/*.html") if path.parent.parent.name != "templates"]
     assert documents
