@@ -22,10 +22,10 @@ class Rule:
     wrong: tuple
 
     def _mentions(self, entry, word):
-        return entry.msgctxt == word or re.search(rf"\b{re.escape(word)}\b", entry.msgid, re.IGNORECASE)
+        return entry.msgctxt == word or _contains_word(entry.msgid, word)
 
     def applies_to(self, entry):
-        if not any(re.search(rf"\b{re.escape(form)}\b", entry.msgid, re.IGNORECASE) for form in self.english):
+        if not any(_contains_word(entry.msgid, form) for form in self.english):
             return False
         if self.context == "any":
             return True
@@ -38,6 +38,12 @@ class Rule:
         return self.applies_to(entry) and any(wrong in text for wrong in self.wrong for text in translations)
 
 
+def _contains_word(text, word):
+    """`word` in `text` as a word or the start of one ("fee" in "fees",
+    "review" in "reviewer")."""
+    return re.search(rf"\b{re.escape(word)}\w*", text, re.IGNORECASE) is not None
+
+
 def _forms(cell):
     return tuple(form.strip() for form in cell.split("/") if form.strip())
 
@@ -48,7 +54,7 @@ def glossary_rules(text):
     rows = [line for line in section.splitlines() if line.startswith("|")][2:]
     rules = []
     for row in rows:
-        english, context, _right, wrong, _note = (cell.strip() for cell in row.strip("|").split("|"))
+        english, context, _right, wrong, _note = (cell.strip().strip("`") for cell in row.strip().strip("|").split("|"))
         rules.append(Rule(english=_forms(english), context=context, wrong=_forms(wrong)))
     return rules
 

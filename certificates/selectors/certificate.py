@@ -151,7 +151,10 @@ def revisions_of(certificate):
     """Every revision of the certificate's number, newest first, in one query."""
     return list(
         Certificate.objects.filter(base_number=certificate.base_number)
-        .only("public_id", "token", "number", "revision", "status", "issued_on", "level_name_zh", "level_name_en")
+        .only(
+            "public_id", "token", "number", "revision", "status", "status_reason", "issued_on",
+            "level_name_zh", "level_name_en",
+        )
         .order_by("-revision")
     )
 

@@ -87,3 +87,15 @@ def test_the_page_refuses_a_revision_without_the_holders_name(english_client, ce
     assert [str(message) for message in response.context["messages"]] == [
         "Choose the level, describe the scope, give the holder's name and choose a reason."
     ]
+
+
+def test_the_revisions_list_shows_the_replaced_revision_as_cancelled_for_a_revision(
+    english_client, certificate, decider
+):
+    revision = revise(certificate, decider, holder_name=NEW_NAME)
+    english_client.force_login(decider)
+
+    response = english_client.get(reverse("certificates:certificate_detail", args=[revision.public_id]))
+
+    # The revision itself is valid; only the list names the one it replaced.
+    assert "Cancelled (revised)" in response.content.decode()
