@@ -206,3 +206,30 @@ def own_redis(tmp_path_factory):
     yield server
     if server.process.poll() is None:
         server.stop()
+
+
+# The longest tests, by their measured time: started first among the
+# transactional tests (which pytest-django runs after all others), so that
+# one worker runs each while the others share the rest, instead of one of
+# them running alone at the end of the suite.
+LONGEST_FIRST = (
+    "tests/browser/test_tour.py::",
+    "tests/browser/test_audit_journey.py::",
+    "tests/browser/test_application_journey.py::",
+)
+
+
+def _transactional(item):
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "live_server" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    start = next((index for index, item in enumerate(items) if _transactional(item)), None)
+    if start is None:
+        return
+    longest = [item for item in items[start:] if item.nodeid.startswith(LONGEST_FIRST)]
+    longest.sort(key=lambda item: next(i for i, prefix in enumerate(LONGEST_FIRST) if item.nodeid.startswith(prefix)))
+    rest = [item for item in items[start:] if item not in longest]
+    items[start:] = longest + rest
