@@ -8,11 +8,9 @@ from scoring.models import Indicator, Item
 from scoring.services import mark_set
 
 
-def document_review_run(case, manager, lead, *, start, finish=True, notes=""):
-    """The remote document review of a signed case, led by `lead` (declared
-    already): started, and with `finish` every indicator found conforming
-    and the review passed; else only category A is commented."""
-    audit = services.audit_plan(
+def document_review_planned(case, manager, *, start, notes=""):
+    """The remote document review of a signed case, planned for one day."""
+    return services.audit_plan(
         actor=manager,
         case=case,
         kind=Audit.Kind.DOCUMENT_REVIEW,
@@ -21,6 +19,13 @@ def document_review_run(case, manager, lead, *, start, finish=True, notes=""):
         planned_end=start,
         notes=notes,
     )
+
+
+def document_review_run(case, manager, lead, *, start, finish=True, notes=""):
+    """The document review led by `lead` (declared already): started, and
+    with `finish` every indicator found conforming and the review passed;
+    else only category A is commented."""
+    audit = document_review_planned(case, manager, start=start, notes=notes)
     services.audit_team_assign(actor=manager, audit=audit, lead=lead)
     services.audit_start(actor=lead, audit=audit)
     indicators = Indicator.objects.filter(category__version=case.version)

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audits import services
 from audits import services as callbacks
-from audits.models import Audit
+from audits.lifecycle import onsite_planned
 from tests.audits.helpers import START, declared_auditor, passed_document_review, signed_case
 
 HEADER_ZH = "姓名,联系方式,产品,服务日期"
@@ -50,16 +50,8 @@ def planned_onsite(applicant, organisation, manager):
     """An on-site audit, planned with its team (lead and one member), not started."""
     case = signed_case(applicant, organisation, manager)
     lead = passed_document_review(case, manager)
-    audit = services.audit_plan(
-        actor=manager,
-        case=case,
-        kind=Audit.Kind.ONSITE,
-        mode=Audit.Mode.ONSITE,
-        planned_start=START,
-        planned_end=START,
-    )
     member = declared_auditor(case.organisation, full_name="Member Zhao")
-    services.audit_team_assign(actor=manager, audit=audit, lead=lead, members=[member])
+    audit = onsite_planned(case, manager, lead, [member], start=START)
     audit.refresh_from_db()
     return audit, lead, member
 

@@ -4,7 +4,12 @@ import datetime
 
 from applications.models import ServiceOutlet
 from audits import services
-from audits.lifecycle import document_review_run, onsite_running, sheet_marked
+from audits.lifecycle import (
+    document_review_planned,
+    document_review_run,
+    onsite_running,
+    sheet_marked,
+)
 from audits.models import Audit, DeclarationRequest
 from certify.models import User
 from tests.applications.case_helpers import case_at
@@ -47,14 +52,7 @@ def declared_auditor(organisation, **kwargs):
 
 
 def planned_document_review(case, manager):
-    return services.audit_plan(
-        actor=manager,
-        case=case,
-        kind=Audit.Kind.DOCUMENT_REVIEW,
-        mode=Audit.Mode.REMOTE,
-        planned_start=START,
-        planned_end=START,
-    )
+    return document_review_planned(case, manager, start=START)
 
 
 def staffed_document_review(case, manager):
