@@ -132,8 +132,14 @@ def case_detail(request, public_id):
         "missing": case_missing(case) if editable else [],
         "supplement": supplement,
         "past_supplements": past_supplements,
-        # Links only: a certificate row carries its whole snapshot.
-        "certificates": case.certificates.only("case", "public_id", "number"),
+        # Links only: a certificate row carries its whole snapshot. Only the
+        # holder and managers may open a certificate's page: an auditor on
+        # the case would follow the link to a 404.
+        "certificates": (
+            case.certificates.only("case", "public_id", "number")
+            if is_member or request.user.is_manager
+            else []
+        ),
         "events": event_list_for_object(case),
         "next_action": next_action,
         "deadline": deadline,

@@ -436,3 +436,24 @@ def test_only_the_holders_members_may_apply_for_renewal(client, request, certifi
     response = client.post(reverse("certificates:renewal_apply", args=[certificate.public_id]))
     assert response.status_code == status
     assert not Case.objects.filter(kind=Case.Kind.RENEWAL).exists()
+
+
+def test_the_case_page_links_its_certificate_for_the_holder(client, applicant, pending, manager):
+    case, _lead = pending
+    certificate = services.decision_record(actor=manager, case=case, outcome="certified", level_code="star3").certificates.get()
+    client.force_login(applicant)
+
+    content = client.get(reverse("applications:case_detail", args=[case.public_id])).content.decode()
+
+    assert reverse("certificates:certificate_detail", args=[certificate.public_id]) in content
+
+
+def test_the_case_page_shows_its_auditor_no_link_to_a_certificate_they_may_not_open(client, pending, manager):
+    case, lead = pending
+    certificate = services.decision_record(actor=manager, case=case, outcome="certified", level_code="star3").certificates.get()
+    client.force_login(lead)
+
+    response = client.get(reverse("applications:case_detail", args=[case.public_id]))
+
+    assert response.status_code == 200
+    assert reverse("certificates:certificate_detail", args=[certificate.public_id]) not in response.content.decode()
