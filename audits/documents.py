@@ -33,7 +33,7 @@ def audit_report_pdf(audit):
                         for level in audit.case.version.levels.all()
                         if level.code == audit.recommendation
                     ),
-                    "不予认证",
+                    str(audit.not_recommended_label),
                 ),
             }
         )

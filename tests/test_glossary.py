@@ -8,6 +8,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from audits.models import Audit
 
@@ -104,3 +105,13 @@ def test_the_fee_keeps_its_own_word(rules):
 
 def test_a_surveillance_report_is_titled_as_one():
     assert "监督审核报告" in Audit.REPORT_TITLES[Audit.Kind.SURVEILLANCE][0]
+
+
+def test_a_surveillance_lead_recommends_against_keeping_the_certificate():
+    with translation.override("zh-hans"):
+        assert str(Audit(kind=Audit.Kind.SURVEILLANCE).not_recommended_label) == "不推荐保持认证"
+
+
+def test_an_onsite_lead_recommends_against_certifying():
+    with translation.override("zh-hans"):
+        assert str(Audit(kind=Audit.Kind.ONSITE).not_recommended_label) == "不推荐认证"

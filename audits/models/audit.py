@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from certify.choices import ChoiceLabels
@@ -166,6 +167,11 @@ class Audit(ChoiceLabels, models.Model):
         Kind.SURVEILLANCE: ("商品售后服务认证监督审核报告", "Surveillance audit report"),
         Kind.FOLLOW_UP: ("商品售后服务认证跟踪审核报告", "Follow-up audit report"),
     }
+    # The lead's recommendation against a certificate: a surveillance audit
+    # weighs keeping one already held, not granting it.
+    NOT_RECOMMENDED = {
+        Kind.SURVEILLANCE: pgettext_lazy("recommendation", "Do not maintain certification"),
+    }
 
     class Mode(models.TextChoices):
         ONSITE = "onsite", _("On site")
@@ -255,6 +261,10 @@ class Audit(ChoiceLabels, models.Model):
     @property
     def is_open(self):
         return self.status in self.OPEN
+
+    @property
+    def not_recommended_label(self):
+        return self.NOT_RECOMMENDED.get(self.kind, pgettext_lazy("recommendation", "Do not certify"))
 
 
 class TeamMember(ChoiceLabels, models.Model):
