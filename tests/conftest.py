@@ -212,10 +212,15 @@ def own_redis(tmp_path_factory):
 # transactional tests (which pytest-django runs after all others), so that
 # one worker runs each while the others share the rest, instead of one of
 # them running alone at the end of the suite.
+TOUR = "tests/browser/test_tour.py::test_every_page_of_the_role_is_reached_and_looks_finished"
 LONGEST_FIRST = (
-    "tests/browser/test_tour.py::",
+    # The first tour test seeds the demo that the others load (a worker
+    # taking a tour test meanwhile waits), so the next tests are others.
+    f"{TOUR}[manager]",
     "tests/browser/test_audit_journey.py::",
+    f"{TOUR}[applicant]",
     "tests/browser/test_application_journey.py::",
+    "tests/browser/test_tour.py::",
 )
 
 

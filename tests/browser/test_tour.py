@@ -1,32 +1,65 @@
-"""A screenshot tour: every page each role reaches from the navigation (and
-from its home page), at desktop and phone width.
+"""A screenshot tour of the demo: every page of the app (tests/browser/pages.py),
+each opened by a role that reaches it, at desktop and phone width.
 
-Each page must load without console errors (CSP violations, missing files),
-must not be wider than a phone, and must have no serious or critical
-accessibility violation that axe-core finds, in Chinese and in English. Screenshots land in ./screenshots/ as
-tour-<role>-<page>-<width>.png for a person to look at.
+A role's tour starts at its home page and follows the links of its
+navigation and pages, plus the pages it reaches from an e-mail or after
+sending a form. It must reach every page listed for it. Each of those must
+load without console errors (CSP violations, missing files), must not be
+wider than a phone, and must have no serious or critical accessibility
+violation that axe-core finds, in Chinese and in English. Screenshots land
+in ./screenshots/ as tour-<role>-<page name>-<width>.png for a person to look at.
+
+One test per role, so pytest-xdist spreads the tour over its workers; the
+demo is seeded once per run (tests/browser/demo.py).
 """
 
 import re
+from collections import Counter, deque
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.test import Client
+from django.urls import Resolver404, resolve, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
-from applications.models import Membership
+from applications.models import Case, Invitation, Membership, Organisation
+from audits.models import DeclarationRequest
+from certificates.management.commands.seed_demo import DEMO_PENDING_INVITATION
+from certificates.views.complaint import SESSION_REFERENCE
 from certify.models import User
 from certify.notifications import notify
+from certify.services import email_verification_token
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import shoot
+from tests.browser.demo import demo_in_place
+from tests.browser.pages import TOURS
 from tests.factories import ApplicantFactory, MembershipFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ROLES = ["manager", "auditor", "applicant", "applicant-without-organisation", "anonymous"]
-
+NEWCOMER = "孙新人 (Sun, newcomer)"
+UNVERIFIED = "周新员工 (Zhou, has not chosen a password)"
+# Who tours as each role. An applicant's pages need enterprises at several
+# stages: the main demo organisation (draft and document review), one in
+# rectification, one refused certification that appealed, one certified.
+PEOPLE = {
+    "manager": ["manager@demo.certify.test"],
+    "auditor": ["auditor@demo.certify.test"],
+    "applicant": [
+        "applicant@demo.certify.test",
+        "xiamen@demo.certify.test",
+        "xian@demo.certify.test",
+        "shanghai@demo.certify.test",
+    ],
+    "applicant-without-organisation": [NEWCOMER],
+    "anonymous": [None],
+}
 # Pages a role may not see, shown in the app's own look (status expected).
 ERROR_PAGES = {
     "applicant": {"/manage/": 403, "/no-such-page/": 404},
@@ -37,15 +70,16 @@ SKIP = re.compile(
     r"^/(body/logo/|language/|accounts/logout/|admin/.+)|/delete/|/read/"
     r"|/files/\d+/$|/evidence/|/file/$|\.pdf$|/pdf/$|/notice\.pdf$"
 )
-UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-MAX_PAGES = 16
+# Pages opened on the way to the listed ones, at most, per person: a page
+# of a kind not seen yet goes first, another of a kind seen goes last.
+MAX_STEPS = 40
 
 
-def _demo_people():
-    """The demo data a newcomer sees, plus an applicant still without an
-    organisation and a colleague in the demo organisation."""
+def _seed():
+    """The demo a newcomer sees, plus a colleague in the demo organisation,
+    an applicant without one, a new staff member who has not chosen a
+    password yet, and a notification for each person who tours."""
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    manager = User.objects.get(email="manager@demo.certify.test")
     applicant = User.objects.get(email="applicant@demo.certify.test")
     organisation = applicant.memberships.get().organisation
     MembershipFactory(
@@ -53,112 +87,159 @@ def _demo_people():
         user__full_name="钱同事 (Qian, member)",
         role=Membership.Role.MEMBER,
     )
-    people = {
-        "manager": manager,
-        "auditor": User.objects.get(email="auditor@demo.certify.test"),
-        "applicant": applicant,
-        "applicant-without-organisation": ApplicantFactory(full_name="孙新人 (Sun, newcomer)"),
-    }
-    for person in people.values():
-        notify(
-            [person],
-            template="organisation_created",
-            context={"organisation": organisation, "creator": applicant},
-            url="/",
-            send_email=False,
-        )
-    return people
+    ApplicantFactory(full_name=NEWCOMER)
+    unverified = ApplicantFactory(full_name=UNVERIFIED)
+    unverified.set_unusable_password()
+    unverified.save()
+    notify(
+        list(User.objects.filter(email__in=[*PEOPLE["manager"], *PEOPLE["auditor"], *PEOPLE["applicant"]]))
+        + list(User.objects.filter(full_name=NEWCOMER)),
+        template="organisation_created",
+        context={"organisation": organisation, "creator": applicant},
+        url="/",
+        send_email=False,
+    )
 
 
-def _slug(path):
-    path = UUID.sub("item", path).strip("/")
-    return path.replace("/", "-") or "home"
+def _person(key):
+    if key is None:
+        return None
+    if "@" in key:
+        return User.objects.get(email=key)
+    return User.objects.get(full_name=key)
 
 
-def _links(page, selector):
-    hrefs = page.eval_on_selector_all(selector, "els => els.map(e => e.getAttribute('href'))")
-    found = []
-    for href in hrefs:
-        if not href or not href.startswith("/") or href.startswith("//"):
-            continue
-        path = urlsplit(href).path
-        # "/" only redirects to the role's home, which is visited anyway.
-        if path != "/" and not SKIP.search(path) and path not in found:
-            found.append(path)
-    return found
+def _entries(role, person):
+    """Pages the person reaches from an e-mail or after sending a form, which
+    no link leads to."""
+    if role == "anonymous":
+        account = User.objects.get(email="colleague@demo.certify.test")
+        unverified = User.objects.get(full_name=UNVERIFIED)
+        invitation = Invitation.objects.get(email=DEMO_PENDING_INVITATION)
+        return [
+            reverse("password_reset_done"),
+            reverse(
+                "password_reset_confirm",
+                kwargs={
+                    "uidb64": urlsafe_base64_encode(force_bytes(account.pk)),
+                    "token": default_token_generator.make_token(account),
+                },
+            ),
+            reverse("password_reset_complete"),
+            reverse("email_verify", kwargs={"token": email_verification_token(unverified)}),
+            reverse("applications:invitation_detail", kwargs={"token": invitation.token}),
+            reverse("certificates:complaint_thanks"),
+        ]
+    if role == "auditor":
+        asked = DeclarationRequest.objects.filter(auditor=person).select_related("organisation").first()
+        return [reverse("audits:declaration", args=[asked.organisation.public_id])]
+    if role == "manager":
+        # A manager plans audits from the case page, opened from the list
+        # of cases, whose first ones are at other stages.
+        ready = Case.objects.filter(status=Case.Status.CONTRACT_SIGNED).order_by("pk").first()
+        legacy = Organisation.objects.order_by("pk").first()
+        return [
+            reverse("applications:case_detail", args=[ready.public_id]),
+            reverse("applications:organisation_uscc_override", args=[legacy.public_id]),
+        ]
+    if role == "applicant" and person.email == PEOPLE["applicant"][0]:
+        return [reverse("password_change_done")]
+    if role == "applicant":
+        # The other enterprises' tours start at their cases, where their
+        # stage shows.
+        cases = Case.objects.filter(organisation__memberships__user=person).order_by("pk")
+        return [reverse("applications:case_detail", args=[case.public_id]) for case in cases]
+    return []
 
 
-def _signed_in_context(open_browser, live_server, person):
+def _browser_for(open_browser, live_server, person):
     context = open_browser(locale="zh-CN")
-    if person is not None:
+    session = SessionStore()
+    if person is None:
+        # A browser that has just filed a complaint sees its reference.
+        session[SESSION_REFERENCE] = "TS-DEMO-0001"
+        session.create()
+        value = session.session_key
+    else:
         client = Client()
         client.force_login(person)
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
+        value = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": value, "url": live_server.url}]
+    )
     return context
 
 
-def _pages_reached(page):
-    """The role's home, the pages its navigation and home link to, and one
-    step further from those (detail pages, forms linked from lists)."""
-    response = page.goto("/")
-    assert response.ok
-    pages = [urlsplit(page.url).path]
-    for path in _links(page, "nav a[href]") + _links(page, "main a[href]"):
-        if path not in pages:
-            pages.append(path)
-    pages = pages[:MAX_PAGES]
-    for path in list(pages[1:]):
-        if len(pages) >= MAX_PAGES:
-            break
-        page.goto(path)
-        for link in _links(page, "main a[href]"):
-            if link not in pages and len(pages) < MAX_PAGES:
-                pages.append(link)
-    return pages
+def _page_name(path):
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None
 
 
-def _tour(page, role, pages):
-    """What is wrong with the pages `role` reaches, by path."""
-    problems = {}
-    for path in [*pages, *ERROR_PAGES.get(role, {})]:
-        response = page.goto(path)
-        expected = ERROR_PAGES.get(role, {}).get(path)
-        status = response.status if response else None
-        if expected is not None:
-            if status != expected:
-                problems[path] = f"status {status}, expected {expected}"
-        elif not response.ok:
-            problems[path] = f"status {status}"
+def _links(page):
+    hrefs = page.eval_on_selector_all(
+        "nav a[href], main a[href]", "els => els.map(e => e.getAttribute('href'))"
+    )
+    for href in hrefs:
+        if href and href.startswith("/") and not href.startswith("//"):
+            path = urlsplit(href).path
+            if not SKIP.search(path):
+                yield path
+
+
+def _walk(page, starts, wanted, checked):
+    """Open pages from `starts` along their links until every wanted page
+    is reached; yield each wanted page not checked yet, once, by name, with
+    the browser on it. A link to a kind of page not opened yet goes first;
+    one to another instance of a kind opened goes last, at most three."""
+    fresh, again = deque(starts), deque()
+    seen, opened_by_name, steps = set(starts), Counter(), 0
+    # Links lead on to the role's pages from the role's pages.
+    passable = wanted | {_page_name(path) for path in starts}
+    while (fresh or again) and not wanted <= checked and steps < MAX_STEPS:
+        path = fresh.popleft() if fresh else again.popleft()
+        name = _page_name(path)
+        if name not in passable or opened_by_name[name] >= 3:
             continue
-        if "text/html" not in (response.headers.get("content-type") or ""):
+        if (opened_by_name[name] or name in checked) and path not in starts and fresh:
+            again.append(path)
             continue
-        # The app's pages say zh-CN; Django's admin says zh-hans.
-        expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^zh"))
-        found = axe_violations(page)
-        excess = shoot(page, f"tour-{role}-{_slug(path)}")
-        if excess > 1:
-            found.append(f"{excess}px wider than a 390px phone")
-        if found:
-            problems[path] = found
-    return problems
-
-
-def _tour_in_english(page, live_server, pages):
-    """The same pages in English, at desktop width: what axe finds, by path."""
-    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
-    problems = {}
-    for path in pages:
         response = page.goto(path)
+        steps += 1
+        final = urlsplit(page.url).path
+        name = _page_name(final)
+        opened_by_name[name] += 1
         if not response.ok or "text/html" not in (response.headers.get("content-type") or ""):
             continue
+        if name in wanted and name not in checked:
+            checked.add(name)
+            yield final
+        for link in _links(page):
+            if link not in seen:
+                seen.add(link)
+                fresh.append(link)
+
+
+def _check(page, role, path):
+    """What is wrong with the page the browser is on, in Chinese."""
+    # The app's pages say zh-CN; Django's admin says zh-hans.
+    expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^zh"))
+    found = axe_violations(page)
+    excess = shoot(page, f"tour-{role}-{_page_name(path).replace(':', '-')}")
+    if excess > 1:
+        found.append(f"{excess}px wider than a 390px phone")
+    return found
+
+
+def _check_in_english(page, live_server, paths):
+    """What axe finds on the same pages in English, by path."""
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
+    )
+    problems = {}
+    for path in paths:
+        page.goto(path)
         expect(page.locator("html")).to_have_attribute("lang", "en")
         found = axe_violations(page)
         if found:
@@ -166,27 +247,40 @@ def _tour_in_english(page, live_server, pages):
     return problems
 
 
-def test_every_page_each_role_reaches_looks_finished(open_browser, live_server):
-    # One test for every role: seeding the demo is most of a role's tour.
-    people = _demo_people()
-    reached, problems = {}, {}
-    for role in ROLES:
-        context = _signed_in_context(open_browser, live_server, people.get(role))
+def _check_error_pages(page, role):
+    problems = {}
+    for path, expected in ERROR_PAGES.get(role, {}).items():
+        response = page.goto(path)
+        if response.status != expected:
+            problems[path] = f"status {response.status}, expected {expected}"
+        elif found := axe_violations(page):
+            problems[path] = found
+    return problems
+
+
+@pytest.mark.parametrize("role", list(PEOPLE))
+def test_every_page_of_the_role_is_reached_and_looks_finished(
+    role, open_browser, live_server, settings, tmp_path_factory
+):
+    demo_in_place(tmp_path_factory, settings, _seed)
+    wanted, checked, problems = TOURS[role], set(), {}
+    for turn, key in enumerate(PEOPLE[role]):
+        person = _person(key)
+        context = _browser_for(open_browser, live_server, person)
         context.watch.expected_error_urls = {
             f"{live_server.url}{path}" for path in ERROR_PAGES.get(role, {})
         }
         page = context.new_page()
-        # A role whose tour breaks off must not hide what the others find.
-        try:
-            reached[role] = _pages_reached(page)
-            found = _tour(page, role, reached[role])
-            found.update(_tour_in_english(page, live_server, reached[role]))
-        except Exception as exc:  # noqa: BLE001
-            found = {"tour broke off": repr(exc)}
-        if found:
-            problems[role] = found
+        toured = []
+        starts = _entries(role, person) if turn else ["/", *_entries(role, person)]
+        for path in _walk(page, starts, wanted, checked):
+            toured.append(path)
+            if found := _check(page, role, path):
+                problems[path] = found
+        if turn == 0:
+            problems.update(_check_error_pages(page, role))
+        problems.update(_check_in_english(page, live_server, toured))
         page.close()
 
-    reaching_too_little = {role: reached.get(role) for role in ROLES if len(reached.get(role, [])) < 2}
-    assert reaching_too_little == {}
+    assert sorted(wanted - checked) == [], "pages the tour did not reach"
     assert problems == {}

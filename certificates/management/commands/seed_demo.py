@@ -33,9 +33,9 @@ from certify.outbox import outbox_sweep
 from certify.second_factor import authenticator_ensure, key_text
 from certify.selectors import body_profile_get
 from scoring.catalogue import EXAMPLE_TEN_STAR, GBT27922
-from scoring.models import Item
+from scoring.models import Item, SchemeVersion
 from scoring.selectors import scheme_version_latest_published
-from scoring.services import mark_set
+from scoring.services import mark_set, scheme_version_clone
 
 DEMO_PASSWORD = "certify-demo-2026"
 
@@ -151,6 +151,14 @@ class Command(BaseCommand):
         seed_audits(*staff, DEMO_PASSWORD)
         seed_certificates(*staff, DEMO_PASSWORD)
         seed_complaints(users["manager@demo.certify.test"])
+        self._scheme_draft(users["manager@demo.certify.test"])
+
+    def _scheme_draft(self, manager):
+        """The body's next version of its ten-star rules, begun as a draft, so
+        the scheme editor has something to edit."""
+        published = scheme_version_latest_published(EXAMPLE_TEN_STAR)
+        if not published.scheme.versions.filter(status=SchemeVersion.Status.DRAFT).exists():
+            scheme_version_clone(actor=manager, version=published)
 
     def _print_logins(self):
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
