@@ -99,3 +99,14 @@ def test_the_revisions_list_shows_the_replaced_revision_as_cancelled_for_a_revis
 
     # The revision itself is valid; only the list names the one it replaced.
     assert "Cancelled (revised)" in response.content.decode()
+
+
+def test_the_admin_list_names_the_replaced_certificate_as_cancelled_for_a_revision(
+    english_client, certificate, decider
+):
+    revise(certificate, decider, holder_name=NEW_NAME)
+    english_client.force_login(decider)
+
+    response = english_client.get(reverse("admin:certificates_certificate_changelist"))
+
+    assert "Cancelled (revised)" in response.content.decode()
