@@ -1,15 +1,14 @@
 """The screenshot tour's inventory (tests/browser/pages.py) holds every named
 URL, checked against the URL configuration and the access matrices."""
 
-from django.urls import get_resolver
+from django.urls import URLResolver, get_resolver
 
-from tests.access import url_names
 from tests.applications.test_access import PAGES as ORGANISATION_PAGES
 from tests.applications.test_case_access import CASE_PAGES
 from tests.audits.test_callbacks_views import PAGES as CALLBACK_PAGES
 from tests.audits.test_nonconformity_views import PAGES as NONCONFORMITY_PAGES
 from tests.audits.test_views import PAGES as AUDIT_PAGES
-from tests.browser.pages import NOT_PAGES, POST_ONLY, TOURS
+from tests.browser.pages import NOT_PAGES, PEOPLE, POST_ONLY, TOURS
 from tests.certificates.test_access import PAGES as CERTIFICATE_PAGES
 from tests.certificates.test_complaints_access import PAGES as COMPLAINT_PAGES
 from tests.certify.test_access import PAGES as ACCOUNT_PAGES
@@ -28,15 +27,23 @@ MATRIX = {
 }
 
 
+def _urls(patterns=None, namespace=""):
+    """(name with its namespaces, pattern) of every URL of the app, at any
+    depth; Django's admin is not the app's."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from _urls(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield ":".join(filter(None, [namespace, pattern.name])), pattern
+        else:
+            yield None, pattern
+
+
 def _named_urls():
-    """Every named URL of the app; Django's admin is not the app's."""
-    urlpatterns = get_resolver().url_patterns
-    names = url_names(urlpatterns)
-    for pattern in urlpatterns:
-        namespace = getattr(pattern, "namespace", None)
-        if namespace and namespace != "admin":
-            names |= url_names(pattern.url_patterns, namespace)
-    return names
+    return {name for name, _pattern in _urls() if name}
 
 
 def _toured():
@@ -47,6 +54,16 @@ def test_every_named_url_is_a_toured_page_or_listed_as_no_page():
     unplaced = _named_urls() - _toured() - set(NOT_PAGES)
 
     assert unplaced == set(), "add each to a role's tour or to NOT_PAGES"
+
+
+def test_every_url_of_the_app_has_a_name_to_place_it_by():
+    unnamed = [str(pattern.pattern) for name, pattern in _urls() if name is None]
+
+    assert unnamed == []
+
+
+def test_every_role_with_pages_has_people_to_tour_them():
+    assert set(PEOPLE) == set(TOURS)
 
 
 def test_the_inventory_names_only_urls_that_exist():

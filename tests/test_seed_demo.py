@@ -13,6 +13,7 @@ from audits.models import Audit
 from certificates.models import Certificate, Decision
 from certify.celery import app as celery_app
 from certify.models import Event, User
+from scoring.models import SchemeVersion
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo")]
 
@@ -44,6 +45,7 @@ def counts():
         Decision.objects.count(),
         Certificate.objects.count(),
         Event.objects.count(),
+        SchemeVersion.objects.count(),
     )
 
 
@@ -129,3 +131,7 @@ def test_the_demo_has_an_appeal_and_complaints_for_the_uninvolved_manager(demo):
     assert Complaint.objects.filter(kind="appeal", status="received").count() == 1
     assert Complaint.objects.filter(kind="complaint", about="organisation", status="received").count() == 1
     assert Complaint.objects.filter(kind="complaint", about="body", status="investigating").count() == 1
+
+
+def test_the_demo_has_a_draft_scheme_version_for_the_editor(demo):
+    assert SchemeVersion.objects.filter(status=SchemeVersion.Status.DRAFT).count() == 1

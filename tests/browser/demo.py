@@ -5,12 +5,13 @@ certificates. The first tour test of a run seeds it and keeps a copy: every
 table as a fixture, and the stored files in a folder that every
 pytest-xdist worker of the run shares. Each later tour test, on any worker,
 empties its database and loads the copy, in a few seconds. The tour only
-reads, so every test starts from the same demo.
+opens pages, which write no files, so the workers can share the folder.
 """
 
 import fcntl
 import os
 
+import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
@@ -29,19 +30,25 @@ def demo_in_place(tmp_path_factory, settings, seed):
     run, the copy after that."""
     folder = _shared_folder(tmp_path_factory)
     settings.MEDIA_ROOT = folder / "media"
-    copy = folder / "demo.json"
-    with open(folder / "lock", "w") as lock:
-        # One worker seeds while the other waits for its copy.
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if copy.exists():
-            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-            call_command("loaddata", copy, verbosity=0)
-            # The content types now have the copy's ids, not those cached.
-            ContentType.objects.clear_cache()
-        else:
-            seed()
-            written = folder / "demo.json.part"
-            call_command(
-                "dumpdata", all=True, exclude=["sessions"], output=written, verbosity=0
-            )
-            written.rename(copy)
+    copy, failed = folder / "demo.json", folder / "seeding-failed"
+    if not copy.exists():
+        with open(folder / "lock", "w") as lock:
+            # One worker seeds while the others wait for its copy.
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if failed.exists():
+                pytest.fail("seeding the demo failed in an earlier tour test")
+            if not copy.exists():
+                try:
+                    seed()
+                except Exception:
+                    failed.touch()
+                    raise
+                # Written whole, then renamed: a copy that exists is complete.
+                written = folder / "demo.json.part"
+                call_command("dumpdata", all=True, exclude=["sessions"], output=written, verbosity=0)
+                written.rename(copy)
+                return
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    call_command("loaddata", copy, verbosity=0)
+    # The content types now have the copy's ids, not those cached.
+    ContentType.objects.clear_cache()

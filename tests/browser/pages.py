@@ -5,6 +5,25 @@ some role's tour opens and checks, or something that is not a page.
 in the tour: checked by axe in both languages, at desktop and phone width.
 """
 
+# People the tour adds to the demo, by name.
+NEWCOMER = "孙新人 (Sun, newcomer)"
+UNVERIFIED = "周新员工 (Zhou, has not chosen a password)"
+# Who tours as each role (tests/browser/test_tour.py). An applicant's pages
+# need enterprises at several stages: the main demo organisation (draft and
+# document review), one in rectification, one refused certification that
+# appealed, one certified.
+PEOPLE = {
+    "manager": ["manager@demo.certify.test"],
+    "auditor": ["auditor@demo.certify.test"],
+    "applicant": [
+        "applicant@demo.certify.test",
+        "xiamen@demo.certify.test",
+        "xian@demo.certify.test",
+        "shanghai@demo.certify.test",
+    ],
+    "applicant-without-organisation": [NEWCOMER],
+    "anonymous": [None],
+}
 # The pages each role's tour must reach and check. A page can be listed
 # under several roles when each sees it differently (a case, a certificate);
 # a page a role passes on its way is checked only when listed under it.
