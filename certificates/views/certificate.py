@@ -96,7 +96,7 @@ def decision(request, public_id):
             "scored_level_name": basis.level_name(basis.sheet.level_code) if basis.sheet else "",
             "target_level_name": basis.level_name(case.target_level),
             "recommendation_name": (
-                pgettext("recommendation", "Do not certify")
+                basis.audit.not_recommended_label
                 if basis.recommendation == Decision.Outcome.NOT_CERTIFIED
                 else basis.level_name(basis.recommendation)
             ),

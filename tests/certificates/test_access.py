@@ -457,3 +457,14 @@ def test_the_case_page_shows_its_auditor_no_link_to_a_certificate_they_may_not_o
 
     assert response.status_code == 200
     assert reverse("certificates:certificate_detail", args=[certificate.public_id]) not in response.content.decode()
+
+
+def test_the_decision_page_shows_the_leads_recommendation_against_certifying(
+    english_client, applicant, organisation, manager
+):
+    case, _lead, _member = decision_pending_case(applicant, organisation, manager, recommendation="not_certified")
+    english_client.force_login(manager)
+
+    content = english_client.get(decision_url(case)).content.decode()
+
+    assert 'data-testid="recommendation">Do not certify</div>' in content
