@@ -1,4 +1,4 @@
-"""Shared fixtures: one person per role, as healthchecks' alice/bob/charlie.
+"""Shared fixtures: one person per role (tests/worlds.py's Cast).
 
 Whatever the environment says, tests run Celery eagerly with a local-memory
 cache and e-mail outbox; only tests marked `services` use the real broker.
@@ -13,28 +13,14 @@ from certify.celery import app as celery_app
 from certify.redis_guard import broker_breaker, cache_breaker
 from certify.views import health
 from tests import brokers
-from tests.factories import (
-    ApplicantFactory,
-    AuditorFactory,
-    ManagerFactory,
-    MembershipFactory,
-)
+from tests.worlds import TEST_SETTINGS, Cast
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    for name, value in TEST_SETTINGS.items():
+        setattr(settings, name, value)
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        "default": {"BACKEND": "certify.uploads.TransactionFileStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SITE_URL = "http://testserver"
-    # Off except in the second factor's own tests (tests/certify/test_second_factor.py).
-    settings.STAFF_OTP_REQUIRED = False
     # A local-memory cache outlives a test: start each with no rate-limit
     # counts left by an earlier one (every test client has one address).
     cache.clear()
@@ -50,34 +36,41 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture
-def manager(db):
-    return ManagerFactory(full_name="Manager Wang")
+def cast(db):
+    """The people of the test; a module sharing a world (tests/worlds.py)
+    has its own."""
+    return Cast()
 
 
 @pytest.fixture
-def auditor(db):
-    return AuditorFactory(full_name="Auditor Li")
+def manager(cast):
+    return cast.manager
 
 
 @pytest.fixture
-def applicant(db):
-    return MembershipFactory(user__full_name="Applicant Zhang").user
+def auditor(cast):
+    return cast.auditor
 
 
 @pytest.fixture
-def organisation(applicant):
-    return applicant.memberships.get().organisation
+def applicant(cast):
+    return cast.applicant
 
 
 @pytest.fixture
-def outsider(db):
+def organisation(cast):
+    return cast.organisation
+
+
+@pytest.fixture
+def outsider(cast):
     """An applicant of another organisation: must never see `organisation`."""
-    return MembershipFactory(user__full_name="Outsider Zhao").user
+    return cast.outsider
 
 
 @pytest.fixture
-def applicant_without_organisation(db):
-    return ApplicantFactory(full_name="Newcomer Qian")
+def applicant_without_organisation(cast):
+    return cast.applicant_without_organisation
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ from django.urls import reverse
 
 from applications import services
 from applications.lifecycle import all_accepted
-from applications.models import Case, Material
+from applications.models import Material
 from applications.selectors.case import case_get_for_user
 from applications.urls import urlpatterns
 from scoring.models import SchemeVersion
 from tests.access import client_as, expect, managers_only, matrix_params, url_names
 from tests.applications.case_helpers import complete, draft_case, submitted_case
-from tests.factories import MembershipFactory
+from tests.worlds import reloaded, shared_world
 
 POST_ONLY_FOR_MEMBERS = expect(302, 405, 405, 405, 403, 403)
 POST_ONLY_FOR_MANAGERS = expect(302, 403, 403, 403, 403, 405)
@@ -47,17 +47,22 @@ CASE_PAGES = {
 }
 
 
-@pytest.fixture
-def case_with_supplement(applicant, organisation, manager, django_capture_on_commit_callbacks):
-    case = submitted_case(applicant, organisation)
-    services.case_review_start(actor=manager, case=case)
+def _case_with_supplement(cast):
+    case = submitted_case(cast.applicant, cast.organisation)
+    services.case_review_start(actor=cast.manager, case=case)
     material = case.materials.first()
-    # Committed, so the notice PDF is stored.
-    with django_capture_on_commit_callbacks(execute=True):
-        case = services.case_request_supplement(
-            actor=manager, case=case, reviews={material.material_type_id: (False, "请更新")}
-        )
-    return case
+    return services.case_request_supplement(
+        actor=cast.manager, case=case, reviews={material.material_type_id: (False, "请更新")}
+    )
+
+
+# Built once for the module, with its supplement notice PDF stored.
+world, cast = shared_world(_case_with_supplement)
+
+
+@pytest.fixture
+def case_with_supplement(world, cast):
+    return reloaded(world.built)
 
 
 @pytest.fixture
@@ -119,42 +124,6 @@ def test_another_organisations_applicant_cannot_submit_the_case(client, outsider
     assert case.status == "draft"
 
 
-# --- Query counts at two sizes ----------------------------------------------
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-def _cases(count):
-    for _ in range(count):
-        member = MembershipFactory().user
-        submitted_case(member, member.memberships.get().organisation)
-
-
-@pytest.mark.parametrize("name", ["applications:review_queue", "applications:case_list"])
-def test_manager_case_lists_run_the_same_queries_for_5_and_50_cases(client, manager, name):
-    client.force_login(manager)
-    _cases(5)
-    url = reverse(name)
-    _queries(client, url)
-    small = _queries(client, url)
-    _cases(45)
-    assert _queries(client, url) == small
-
-
-def test_the_filtered_case_list_runs_the_same_queries_for_5_and_50_cases(client, manager):
-    client.force_login(manager)
-    _cases(5)
-    url = reverse("applications:case_list") + "?status=submitted&overdue=&q=示例"
-    _queries(client, url)
-    small = _queries(client, url)
-    _cases(45)
-    assert _queries(client, url) == small
-
-
 def test_the_contract_pdf_is_served_to_the_organisation_and_managers_only(
     client, applicant, organisation, manager, outsider, auditor, django_capture_on_commit_callbacks
 ):
@@ -178,7 +147,7 @@ def test_the_contract_pdf_is_served_to_the_organisation_and_managers_only(
 
 def _second_view(client, case):
     url = reverse("applications:case_detail", args=[case.public_id])
-    _queries(client, url)
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return [query["sql"] for query in queries]
@@ -204,26 +173,3 @@ def test_a_case_is_read_with_its_version_as_it_is_now_after_the_version_changed(
     client.get(reverse("applications:case_detail", args=[case.public_id]))
     SchemeVersion.objects.filter(pk=case.version_id).update(normative=True)
     assert case_get_for_user(applicant, case.public_id).version.normative is True
-
-
-def test_a_case_list_filtered_by_an_unreadable_date_lists_no_case_and_says_why(client, manager):
-    client.force_login(manager)
-    _cases(2)
-    response = client.get(reverse("applications:case_list"), {"due_by": "2026-13-45"})
-    assert response.status_code == 200
-    assert (len(response.context["page"]), response.context["filter"].errors.keys()) == (0, {"due_by"})
-
-
-def test_the_case_list_due_by_a_day_leaves_out_closed_cases_with_an_old_review_date(client, manager):
-    client.force_login(manager)
-    _cases(2)
-    waiting, closed = Case.objects.order_by("pk")
-    Case.objects.filter(pk=closed.pk).update(status=Case.Status.CERTIFIED)
-    response = client.get(reverse("applications:case_list"), {"due_by": waiting.review_due.isoformat()})
-    assert [case.pk for case in response.context["page"]] == [waiting.pk]
-
-
-def test_a_case_list_filtered_by_an_unknown_state_says_so_on_the_field(english_client, manager):
-    english_client.force_login(manager)
-    content = english_client.get(reverse("applications:case_list"), {"status": "bogus"}).content.decode()
-    assert "Select a valid choice. bogus is not one of the available choices." in content

@@ -24,13 +24,17 @@ from tests.audits.callbacks_helpers import (
 )
 from tests.audits.helpers import running_document_review, signed_case
 from tests.samples import MINIMAL_PDF
+from tests.worlds import reloaded, shared_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
+world, cast = shared_world(lambda cast: planned_onsite(cast.applicant, cast.organisation, cast.manager))
+
+
 @pytest.fixture
-def onsite(applicant, organisation, manager):
-    return planned_onsite(applicant, organisation, manager)
+def onsite(world, cast):
+    return tuple(reloaded(instance) for instance in world.built)
 
 
 def events(audit, verb):

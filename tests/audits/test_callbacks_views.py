@@ -13,6 +13,7 @@ from audits.urls import urlpatterns
 from scoring.models import Metric
 from tests.access import client_as, expect, matrix_params, url_names
 from tests.audits.callbacks_helpers import csv_rows, csv_upload, planned_onsite, sampled, started
+from tests.worlds import reloaded, shared_world
 
 # Names in the included urlconf carry the audits namespace.
 APPLICANT_POST = expect(302, 405, 405, 405, 403, 403)
@@ -32,17 +33,31 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def onsite(applicant, organisation, manager):
-    audit, lead, member = planned_onsite(applicant, organisation, manager)
+def _onsite(cast):
+    audit, lead, member = planned_onsite(cast.applicant, cast.organisation, cast.manager)
     return started(audit, lead), lead, member
 
 
+def _audits(cast):
+    """Two started on-site audits of the organisation: one with its sample
+    of call-backs drawn, one without a customer list yet."""
+    audit, lead, member = _onsite(cast)
+    rows = sampled(audit, cast.applicant, lead, customers=30, size=20)
+    return _onsite(cast), (audit, lead, member, rows)
+
+
+world, cast = shared_world(_audits)
+
+
 @pytest.fixture
-def with_sample(onsite, applicant):
-    audit, lead, member = onsite
-    rows = sampled(audit, applicant, lead, customers=30, size=20)
-    return audit, lead, member, rows
+def onsite(world, cast):
+    return tuple(reloaded(instance) for instance in world.built[0])
+
+
+@pytest.fixture
+def with_sample(world, cast):
+    audit, lead, member, rows = world.built[1]
+    return reloaded(audit), reloaded(lead), reloaded(member), [reloaded(row) for row in rows]
 
 
 @pytest.fixture
@@ -134,7 +149,7 @@ def test_a_bad_upload_shows_the_reason_on_the_page(english_client, onsite, appli
     )
     assert response.status_code == 200
     assert "The first row must name the columns" in response.content.decode()
-    assert not CustomerList.objects.exists()
+    assert not CustomerList.objects.filter(audit=audit).exists()
 
 
 @pytest.mark.django_db

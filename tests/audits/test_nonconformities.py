@@ -27,6 +27,7 @@ from certify.models import Event, Notification
 from scoring.models import Item
 from tests.audits.helpers import START, declared_auditor, running_onsite, signed_case
 from tests.samples import MINIMAL_PDF
+from tests.worlds import reloaded, shared_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -39,25 +40,24 @@ def _clock():
         yield
 
 
-@pytest.fixture
-def onsite(applicant, organisation, manager):
-    case = signed_case(applicant, organisation, manager)
-    return running_onsite(case, manager)
+world, cast = shared_world(
+    lambda cast: running_onsite(signed_case(cast.applicant, cast.organisation, cast.manager), cast.manager)
+)
 
 
 @pytest.fixture
-def audit(onsite):
-    return onsite[0]
+def audit(world, cast):
+    return reloaded(world.built[0])
 
 
 @pytest.fixture
-def lead(onsite):
-    return onsite[1]
+def lead(world, cast):
+    return reloaded(world.built[1])
 
 
 @pytest.fixture
-def member(onsite):
-    return onsite[2]
+def member(world, cast):
+    return reloaded(world.built[2])
 
 
 def pdf(name="evidence.pdf"):

@@ -15,6 +15,7 @@ from audits.urls import urlpatterns
 from tests.access import client_as, url_names
 from tests.audits.helpers import running_onsite, signed_case
 from tests.samples import MINIMAL_PDF
+from tests.worlds import reloaded, shared_world
 
 ROLES = ["anonymous", "applicant", "outsider", "auditor", "lead", "manager"]
 
@@ -34,20 +35,19 @@ PAGES = {
 SECRET = "INTERNAL-NOTE-never-for-the-applicant"
 
 
-@pytest.fixture
-def onsite(applicant, organisation, manager):
-    case = signed_case(applicant, organisation, manager)
-    return running_onsite(case, manager)
+world, cast = shared_world(
+    lambda cast: running_onsite(signed_case(cast.applicant, cast.organisation, cast.manager), cast.manager)
+)
 
 
 @pytest.fixture
-def audit(onsite):
-    return onsite[0]
+def audit(world, cast):
+    return reloaded(world.built[0])
 
 
 @pytest.fixture
-def lead(onsite):
-    return onsite[1]
+def lead(world, cast):
+    return reloaded(world.built[1])
 
 
 def pdf(name="evidence.pdf"):

@@ -9,6 +9,8 @@ from audits.urls import urlpatterns
 from scoring.models import Indicator
 from tests.access import client_as, expect, managers_only, matrix_params, url_names
 from tests.audits.helpers import declared_auditor, running_document_review, signed_case
+from tests.factories import ManagerFactory, MembershipFactory
+from tests.worlds import reloaded, shared_world
 
 AUDITOR_POST = expect(302, 403, 403, 403, 405, 403)
 MANAGER_POST = expect(302, 403, 403, 403, 403, 405)
@@ -49,20 +51,27 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def review(applicant, organisation, manager):
-    case = signed_case(applicant, organisation, manager)
-    audit, lead = running_document_review(case, manager)
-    return audit, lead
-
-
-@pytest.fixture
-def second_case(db):
-    """A signed case of another organisation, for the planning page."""
-    from tests.factories import ManagerFactory, MembershipFactory
-
+def _reviews(cast):
+    case = signed_case(cast.applicant, cast.organisation, cast.manager)
+    audit, lead = running_document_review(case, cast.manager)
+    # A signed case of another organisation, for the planning page.
     member = MembershipFactory().user
-    return signed_case(member, member.memberships.get().organisation, ManagerFactory())
+    second_case = signed_case(member, member.memberships.get().organisation, ManagerFactory())
+    return audit, lead, second_case
+
+
+world, cast = shared_world(_reviews)
+
+
+@pytest.fixture
+def review(world, cast):
+    audit, lead, _second_case = world.built
+    return reloaded(audit), reloaded(lead)
+
+
+@pytest.fixture
+def second_case(world, cast):
+    return reloaded(world.built[2])
 
 
 @pytest.fixture

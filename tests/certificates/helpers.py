@@ -2,6 +2,7 @@
 and cheap rows for pages that only list them (query counts, access)."""
 
 import itertools
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
@@ -129,3 +130,9 @@ def revision_row(certificate, revision):
     return Certificate.objects.create(
         **values, number=f"{certificate.base_number}-{revision}", revision=revision
     )
+
+
+def past_validity(certificate):
+    """The last day of validity was yesterday; the daily job has not run yet."""
+    Certificate.objects.filter(pk=certificate.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
+    return certificate

@@ -3,22 +3,22 @@ by number or by holder, and the register of valid certificates. Nothing
 private is shown; each client is rate-limited."""
 
 import datetime
-from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from certificates import services
 from certificates.models import Certificate, ReasonCode
 from tests.certificates.helpers import (
-    certificate_row,
     decision_pending_case,
     issued_certificate,
+    past_validity,
     reason,
 )
+from tests.worlds import reloaded, shared_world
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +38,12 @@ ENGLISH_TERMS = {
 }
 
 
+world, cast = shared_world(lambda cast: issued_certificate(cast.applicant, cast.organisation, cast.manager))
+
+
 @pytest.fixture
-def certificate(applicant, organisation, manager):
-    return issued_certificate(applicant, organisation, manager)
+def certificate(world, cast):
+    return reloaded(world.built)
 
 
 def page(client, certificate):
@@ -93,12 +96,6 @@ def test_a_suspension_shows_on_the_public_page_at_once(english_client, manager, 
 def test_a_withdrawal_shows_on_the_public_page_at_once(english_client, manager, certificate):
     services.certificate_withdraw(actor=manager, certificate=certificate, reason_code=reason("withdraw"))
     assert shown_status(english_client, certificate) == "Withdrawn"
-
-
-def past_validity(certificate):
-    """The last day of validity was yesterday; the daily job has not run yet."""
-    Certificate.objects.filter(pk=certificate.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
-    return certificate
 
 
 def test_the_public_page_shows_a_certificate_past_its_validity_as_expired_before_the_daily_job(
@@ -260,88 +257,6 @@ def test_verification_by_name_without_the_code_finds_nothing_and_says_why(englis
 def test_an_unknown_number_says_nothing_matches(english_client, certificate):
     response = verify(english_client, number="01626AS99999R0")
     assert 'data-testid="verify-none"' in response.content.decode()
-
-
-# --- The register -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def register_rows(manager, organisation):
-    rows = {
-        "active": certificate_row(
-            organisation, manager, number="01626AS10001R0", holder_name="福建甲公司", holder_uscc="91350100M000100Y43"
-        ),
-        "other": certificate_row(
-            organisation, manager, number="01725AS20001R0", holder_name="广东乙公司", holder_uscc="914403001922038216"
-        ),
-    }
-    for status in ("suspended", "withdrawn", "cancelled", "expired", "superseded"):
-        rows[status] = certificate_row(
-            organisation, manager, number=f"01626AS3{len(rows):04d}R0", holder_name=f"福建{status}公司", status=status
-        )
-    return rows
-
-
-def listed(client, search=None):
-    response = client.get(reverse("certificates:public_register"), {"q": search} if search is not None else {})
-    assert response.status_code == 200
-    return {certificate.number for certificate in response.context["page"]}
-
-
-def test_the_register_lists_only_valid_certificates(client, register_rows):
-    assert listed(client) == {register_rows["active"].number, register_rows["other"].number}
-
-
-def test_the_register_finds_by_the_start_of_the_number(client, register_rows):
-    assert listed(client, "01626") == {register_rows["active"].number}
-
-
-def test_the_register_finds_by_the_start_of_the_number_in_lower_case(client, register_rows):
-    assert listed(client, "01626as1") == {register_rows["active"].number}
-
-
-def test_the_register_finds_by_the_start_of_the_code(client, register_rows):
-    assert listed(client, "9144") == {register_rows["other"].number}
-
-
-def test_the_register_finds_by_the_start_of_the_name(client, register_rows):
-    assert listed(client, "福建") == {register_rows["active"].number}
-
-
-def test_the_register_does_not_find_by_the_middle_of_the_name(client, register_rows):
-    assert listed(client, "甲公司") == set()
-
-
-def numbers_in_order(client, search):
-    response = client.get(reverse("certificates:public_register"), {"q": search})
-    return [certificate.number for certificate in response.context["page"]]
-
-
-def test_a_search_lists_matches_of_every_field_newest_first_each_once(client, manager, organisation):
-    today = timezone.localdate()
-    by_number = certificate_row(organisation, manager, number="01626AS50001R0", issued_on=today - timedelta(days=3))
-    by_name = certificate_row(
-        organisation, manager, number="01726AS50003R0", holder_name="01626 Trading Co.", issued_on=today - timedelta(days=1)
-    )
-    by_both = certificate_row(
-        organisation, manager, number="01626AS50002R0", holder_name="01626 Service Co.", issued_on=today - timedelta(days=2)
-    )
-    assert numbers_in_order(client, "01626") == [by_name.number, by_both.number, by_number.number]
-
-
-def test_a_search_for_a_percent_sign_matches_only_names_starting_with_one(client, register_rows):
-    assert listed(client, "%") == set()
-
-
-def test_the_register_leaves_out_a_certificate_past_its_validity_before_the_daily_job(client, register_rows):
-    past_validity(register_rows["other"])
-    assert listed(client) == {register_rows["active"].number}
-
-
-def test_the_register_shows_the_holder_and_links_to_the_public_page(client, register_rows):
-    content = client.get(reverse("certificates:public_register")).content.decode()
-    assert "福建甲公司" in content
-    assert reverse("certificates:verify_certificate", args=[register_rows["active"].token]) in content
 
 
 # --- Rate limit --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from certify.exceptions import CertifyError, InvalidTransition, NotAllowed
 from certify.models import Event, Notification
 from scoring.models import SchemeVersion
 from tests.certificates.helpers import certificate_row, issued_certificate, reason
+from tests.worlds import reloaded, shared_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -61,9 +62,12 @@ REFUSED_FROM = {
 }
 
 
+world, cast = shared_world(lambda cast: issued_certificate(cast.applicant, cast.organisation, cast.manager))
+
+
 @pytest.fixture
-def certificate(applicant, organisation, manager):
-    return issued_certificate(applicant, organisation, manager)
+def certificate(world, cast):
+    return reloaded(world.built)
 
 
 def in_state(certificate, status):
