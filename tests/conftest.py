@@ -207,8 +207,9 @@ def own_redis(tmp_path_factory):
 # them running alone at the end of the suite.
 TOUR = "tests/browser/test_tour.py::test_every_page_of_the_role_is_reached_and_looks_finished"
 LONGEST_FIRST = (
-    # The first tour test seeds the demo that the others load (a worker
-    # taking a tour test meanwhile waits), so the next tests are others.
+    # Tour tests load the run's copy of the demo (tests/browser/demo.py),
+    # seeded by the first test that needed it; a worker taking a tour test
+    # while another seeds waits, so the next tests are others.
     f"{TOUR}[manager]",
     "tests/browser/test_audit_journey.py::",
     f"{TOUR}[applicant]",

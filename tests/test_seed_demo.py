@@ -5,15 +5,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
+from django.test import TestCase
 
 from applications.models import Case
 from audits.models import Audit
 from certificates.models import Certificate, Decision
-from certify.celery import app as celery_app
 from certify.models import Event, User
 from scoring.models import SchemeVersion
+from tests.browser.demo import demo_folder, seeding
+from tests.worlds import kept_for_module
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo")]
 
@@ -52,22 +52,14 @@ def counts():
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The seeded demo and what the command printed. Each test's own
-    transaction nests inside this one."""
-    quiet = {
-        "MEDIA_ROOT": tmp_path_factory.mktemp("demo-media"),
-        "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "STAFF_OTP_REQUIRED": False,
-    }
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    with django_db_blocker.unblock(), override_settings(**quiet), transaction.atomic():
-        output = StringIO()
-        call_command("seed_demo", stdout=output)
+    transaction nests inside this one. The run's copy of the demo for the
+    screenshot tour is kept from it (tests/browser/demo.py)."""
+    folder = demo_folder(tmp_path_factory)
+    output = StringIO()
+    with kept_for_module(django_db_blocker, folder / "media"):
+        with seeding(folder), TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("seed_demo", stdout=output)
         yield output.getvalue()
-        transaction.set_rollback(True)
-    celery_app.conf.task_always_eager = eager
 
 
 def test_the_demo_shows_an_application_in_every_state_so_far(demo):

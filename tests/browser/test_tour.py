@@ -13,6 +13,7 @@ One test per role, so pytest-xdist spreads the tour over its workers; the
 demo is seeded once per run (tests/browser/demo.py).
 """
 
+import os
 import re
 from collections import Counter, deque
 from urllib.parse import urlsplit
@@ -55,11 +56,14 @@ DETOURS = 40
 SAME_KIND = 3
 
 
-def _seed():
-    """The demo a newcomer sees, plus a colleague in the demo organisation,
-    an applicant without one, a new staff member who has not chosen a
-    password yet, and a notification for each person who tours."""
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def _seed_demo():
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def _add_tour_people():
+    """Besides the demo: a colleague in the demo organisation, an applicant
+    without one, a new staff member who has not chosen a password yet, and
+    a notification for each person who tours."""
     applicant = User.objects.get(email="applicant@demo.certify.test")
     organisation = applicant.memberships.get().organisation
     MembershipFactory(
@@ -249,7 +253,8 @@ def _check_error_pages(page, role):
 def test_every_page_of_the_role_is_reached_and_looks_finished(
     role, open_browser, live_server, settings, tmp_path_factory
 ):
-    demo_in_place(tmp_path_factory, settings, _seed)
+    demo_in_place(tmp_path_factory, settings, _seed_demo)
+    _add_tour_people()
     wanted, checked, problems = TOURS[role], set(), {}
     for turn, key in enumerate(PEOPLE[role]):
         person = _person(key)

@@ -27,6 +27,7 @@ from tests.certificates.helpers import (
     reason,
 )
 from tests.samples import MINIMAL_PDF
+from tests.worlds import reloaded, shared_world
 
 pytestmark = pytest.mark.django_db
 
@@ -60,12 +61,22 @@ PAGES = {
 }
 
 
-@pytest.fixture
-def certificate(organisation, manager):
+def _certificate_and_pending_case(cast):
     """A certificate of `organisation` with its PDF stored (written directly:
-    these tests are about who may see it)."""
-    certificate = certificate_row(organisation, manager)
-    return services.certificate_pdf_store(certificate_id=certificate.pk, render=lambda _certificate: MINIMAL_PDF)
+    these tests are about who may see it), and a case of the organisation
+    waiting for the decision, with its lead auditor."""
+    certificate = certificate_row(cast.organisation, cast.manager)
+    certificate = services.certificate_pdf_store(certificate_id=certificate.pk, render=lambda _certificate: MINIMAL_PDF)
+    case, lead, _member = decision_pending_case(cast.applicant, cast.organisation, cast.manager)
+    return certificate, case, lead
+
+
+world, cast = shared_world(_certificate_and_pending_case)
+
+
+@pytest.fixture
+def certificate(world, cast):
+    return reloaded(world.built[0])
 
 
 @pytest.fixture
@@ -254,9 +265,9 @@ def test_a_status_post_for_an_unknown_certificate_is_404(client, manager, certif
 
 
 @pytest.fixture
-def pending(applicant, organisation, manager):
-    case, lead, _member = decision_pending_case(applicant, organisation, manager)
-    return case, lead
+def pending(world, cast):
+    _certificate, case, lead = world.built
+    return reloaded(case), reloaded(lead)
 
 
 def decision_url(case):

@@ -18,15 +18,18 @@ from scoring.models import SchemeVersion
 from tests.audits.helpers import declared_auditor, signed_case
 from tests.certificates.helpers import decision_pending_case, decision_pending_case_reviewed_by
 from tests.factories import MembershipFactory
+from tests.worlds import reloaded, shared_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
+# A case scored 87 (三星级 reached), applied for at 四星级.
+world, cast = shared_world(lambda cast: decision_pending_case(cast.applicant, cast.organisation, cast.manager)[0])
+
+
 @pytest.fixture
-def pending(applicant, organisation, manager):
-    """A case scored 87 (三星级 reached), applied for at 四星级."""
-    case, _lead, _member = decision_pending_case(applicant, organisation, manager)
-    return case
+def pending(world, cast):
+    return reloaded(world.built)
 
 
 def body_numbering(code="016", template="{cb_code}{yy}{scheme_code}{serial:05}R{cycle}"):
