@@ -52,6 +52,18 @@ def state_field(model):
     return getattr(model, "STATE_FIELD", "status")
 
 
+def state_display(obj, state=None):
+    """The state to show and its label: the stored one in the model's own
+    words (a certificate replaced by a revision says so), or `state`, one of
+    the field's choices, when another is shown (a certificate past its end
+    shows as expired to the public before the nightly job ran)."""
+    field = state_field(type(obj))
+    stored = getattr(obj, field)
+    if state is None or state == stored:
+        return state or stored, getattr(obj, f"get_{field}_display")()
+    return state, state.label
+
+
 def refusal(obj, to_state):
     """The model's own words for a move its table does not allow."""
     if hasattr(obj, "transition_refused"):

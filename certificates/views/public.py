@@ -10,6 +10,7 @@ from certificates.forms.certificate import VerifyForm
 from certificates.selectors import certificate as selectors
 from certify.pagination import Window
 from certify.ratelimit import rate_limited
+from certify.transitions import state_display
 
 
 @require_GET
@@ -29,7 +30,7 @@ def verify(request):
 @rate_limited("verify")
 def verify_certificate(request, token):
     certificate = selectors.public_certificate(token)
-    status = certificate.public_status(timezone.localdate())
+    status, status_label = state_display(certificate, certificate.public_status(timezone.localdate()))
     return render(
         request,
         "certificates/public/certificate.html",
@@ -38,7 +39,7 @@ def verify_certificate(request, token):
             "successor": getattr(certificate, "successor", None),
             "now": timezone.localtime(),
             "status": status,
-            "status_label": certificate.get_status_display() if status == certificate.status else status.label,
+            "status_label": status_label,
         },
     )
 

@@ -83,11 +83,7 @@ def status_badge(obj, state=None):
     the model's STATUS_TONES (neutral where it names none). `state` shows
     another state than the stored one (a certificate past its end shows as
     expired to the public before the nightly job ran)."""
-    field = transitions.state_field(type(obj))
-    if state is None or state == getattr(obj, field):
-        state, label = getattr(obj, field), getattr(obj, f"get_{field}_display")()
-    else:
-        label = state.label
+    state, label = transitions.state_display(obj, state)
     return format_html(
         '<span class="badge border status-badge {}" data-status="{}" data-testid="{}-status">{}</span>',
         tone_colour(getattr(obj, "STATUS_TONES", {}).get(state)),
