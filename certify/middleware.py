@@ -1,9 +1,11 @@
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from certify.api.problems import problem_response
 
 
 class RefuseNulMiddleware:
@@ -88,6 +90,8 @@ class SecondFactorMiddleware:
             "certificates:complaint_new",
             "certificates:complaint_thanks",
             "certificates:public_page",
+            "api:schema",
+            "api:docs",
         }
     )
 
@@ -105,9 +109,7 @@ class SecondFactorMiddleware:
         if not request.second_factor_pending or request.resolver_match.view_name in self.OPEN_VIEWS:
             return None
         if request.path_info.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
-            return JsonResponse(
-                {"detail": str(_("Verify your second factor first."))}, status=403
-            )
+            return problem_response(403, "second_factor_required", _("Verify your second factor first."))
         return redirect_to_login(
             request.get_full_path(), login_url=reverse("second_factor"), redirect_field_name="next"
         )

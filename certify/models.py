@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from certify.uploads import UploadValidator, upload_path
@@ -408,3 +409,36 @@ class WorkingDayOverride(models.Model):
 
     def __str__(self):
         return f"{self.date}: {'working' if self.is_working_day else 'off'}"
+
+
+class ApiToken(models.Model):
+    """A personal token for the REST API. Only the SHA-256 of the secret is
+    kept: the token is shown once, when it is made. `key_id`, the token's
+    public first part, finds the row and names it in lists."""
+
+    class Scope(models.TextChoices):
+        READ = "read", pgettext_lazy("api token scope", "Read")
+        WRITE = "write", pgettext_lazy("api token scope", "Read and write")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(
+        pgettext_lazy("api token", "scope"), max_length=5, choices=Scope.choices, default=Scope.READ
+    )
+    key_id = models.CharField(max_length=16, unique=True, editable=False)
+    secret_sha256 = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.key_id})"
+
+    def usable(self, now):
+        return self.revoked_at is None and self.expires_at > now and self.user.is_active

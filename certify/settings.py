@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "certify",
     "scoring",
     "applications",
@@ -194,6 +197,38 @@ else:
 
 # After a Redis error or timeout, how long a process leaves that Redis alone.
 REDIS_PAUSE_SECONDS = env_int("REDIS_PAUSE_SECONDS", 30)
+
+# The REST API v1 (certify.api): JSON only, personal tokens or the session,
+# errors as problem details.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "certify.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Limits go through certify.ratelimit, which survives Redis down.
+    "DEFAULT_THROTTLE_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "certify.api.problems.problem_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Certify API",
+    "DESCRIPTION": "REST API v1 of the after-sales service certification system.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # The documentation's files come from the app, never from another host.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 AUTH_USER_MODEL = "certify.User"
 AUTHENTICATION_BACKENDS = [

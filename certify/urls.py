@@ -86,6 +86,7 @@ urlpatterns = [
         name="calendar_override_delete",
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("certify.api.urls")),
     path("schemes/", include("scoring.urls")),
     path("audits/", include("audits.urls")),
     path("", include("certificates.urls")),

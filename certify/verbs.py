@@ -15,6 +15,8 @@ class Verb(models.TextChoices):
     USER_SECOND_FACTOR_ENROLLED = "user.second_factor_enrolled", _("Second factor set up")
     USER_RECOVERY_CODE_USED = "user.recovery_code_used", _("Recovery code used")
     USER_SECOND_FACTOR_RESET = "user.second_factor_reset", _("Second factor reset")
+    API_TOKEN_CREATED = "api_token.created", _("API token created")
+    API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
     BODY_PROFILE_UPDATED = "body_profile.updated", _("Body profile updated")
     CALENDAR_OVERRIDE_SET = "calendar.override_set", _("Working day entered")
     CALENDAR_OVERRIDE_REMOVED = "calendar.override_removed", _("Working day removed")

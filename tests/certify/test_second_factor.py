@@ -65,8 +65,20 @@ def test_a_json_caller_gets_a_403_saying_what_to_do(english_client, auditor):
 
     response = english_client.get("/audits/", HTTP_ACCEPT="application/json")
 
-    assert response.status_code == 403
-    assert response.json() == {"detail": "Verify your second factor first."}
+    assert (response.status_code, response["Content-Type"]) == (403, "application/problem+json")
+    assert (response.json()["code"], response.json()["detail"]) == (
+        "second_factor_required",
+        "Verify your second factor first.",
+    )
+
+
+@pytest.mark.usefixtures("required")
+def test_the_api_asks_a_staff_session_for_the_second_factor(english_client, manager):
+    english_client.force_login(manager)
+
+    response = english_client.get("/api/v1/me/")
+
+    assert (response.status_code, response.json()["code"]) == (403, "second_factor_required")
 
 
 @pytest.mark.usefixtures("required")
