@@ -11,8 +11,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from certify.models import BodyProfile, User
+from certify.models import ApiToken, BodyProfile, User
 from certify.notifications import email_queue, render_email
 from certify.uploads import IMAGE_KINDS, validate_upload
 
@@ -136,6 +137,19 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", _("Browser default"))] + list(settings.LANGUAGES)
         self.helper = _helper(_("Save"))
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=pgettext_lazy("api token", "Name"), max_length=100, help_text=_("What the token is for, e.g. “ERP”.")
+    )
+    scope = forms.ChoiceField(label=pgettext_lazy("api token", "Scope"), choices=ApiToken.Scope.choices)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=90)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Create token"))
+        self.helper.form_action = reverse("api_token_create")
 
 
 class StaffCreateForm(forms.Form):

@@ -49,6 +49,12 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/profile/", accounts.profile, name="profile"),
+    path("accounts/api-tokens/", accounts.api_token_create, name="api_token_create"),
+    path(
+        "accounts/api-tokens/<int:token_id>/revoke/",
+        accounts.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path("accounts/second-factor/", second_factor.second_factor, name="second_factor"),
     path("language/", accounts.language_set, name="language_set"),
     path("notifications/", notifications.notification_list, name="notification_list"),

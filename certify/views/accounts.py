@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from certify import second_factor, services
 from certify.exceptions import CertifyError
 from certify.forms import (
+    ApiTokenForm,
     ChoosePasswordForm,
     LoginForm,
     OutboxPasswordResetForm,
@@ -20,7 +22,7 @@ from certify.forms import (
     ResendVerificationForm,
 )
 from certify.throttle import post_limited
-from certify.views.actions import run_form_action
+from certify.views.actions import form_errors_as_messages, run_action, run_form_action
 
 
 def home(request):
@@ -162,13 +164,53 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("profile")
-    context = {"form": form}
+    context = {
+        "form": form,
+        "api_tokens": request.user.api_tokens.all(),
+        "api_token_form": ApiTokenForm(),
+        # Shown on this one page view after it was made, never again.
+        "new_api_token": request.session.pop(NEW_API_TOKEN, None),
+        "now": timezone.now(),
+    }
     if request.user.is_staff_member:
         context.update(
             has_second_factor=second_factor.has_second_factor(request.user),
             recovery_codes_left=second_factor.recovery_codes_left(request.user),
         )
     return render(request, "certify/profile.html", context)
+
+
+NEW_API_TOKEN = "certify.new_api_token"
+
+
+@login_required
+@require_POST
+def api_token_create(request):
+    """A personal API token; staff reach this only from a session that
+    passed the second factor when it is required (SecondFactorMiddleware)."""
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        form_errors_as_messages(request, form)
+        return redirect("profile")
+    try:
+        _row, token = services.api_token_create(actor=request.user, user=request.user, **form.cleaned_data)
+    except CertifyError as exc:
+        messages.error(request, exc.message)
+    else:
+        request.session[NEW_API_TOKEN] = token
+        messages.success(request, _("The token is made. Copy it now: it is not shown again."))
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_id):
+    return run_action(
+        request,
+        lambda: services.api_token_revoke(actor=request.user, token_id=token_id),
+        success=_("The token is revoked: it no longer opens the API."),
+        back=reverse("profile"),
+    )
 
 
 @require_POST

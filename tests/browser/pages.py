@@ -145,6 +145,8 @@ NOT_PAGES = {
     # joins the tour once it is styled to pass axe (issue 16).
     "api:docs": "the API's interactive documentation (Swagger UI)",
     "logout": POST_ONLY,
+    "api_token_create": POST_ONLY,
+    "api_token_revoke": POST_ONLY,
     "language_set": POST_ONLY,
     "notification_read": POST_ONLY,
     "notification_read_all": POST_ONLY,

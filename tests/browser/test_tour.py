@@ -35,7 +35,7 @@ from certificates.management.commands.seed_demo import DEMO_PENDING_INVITATION
 from certificates.views.complaint import SESSION_REFERENCE
 from certify.models import User
 from certify.notifications import notify
-from certify.services import email_verification_token
+from certify.services import api_token_create, api_token_revoke, email_verification_token
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import shoot
 from tests.browser.demo import demo_in_place
@@ -62,8 +62,8 @@ def _seed_demo():
 
 def _add_tour_people():
     """Besides the demo: a colleague in the demo organisation, an applicant
-    without one, a new staff member who has not chosen a password yet, and
-    a notification for each person who tours."""
+    without one, a new staff member who has not chosen a password yet, API
+    tokens, and a notification for each person who tours."""
     applicant = User.objects.get(email="applicant@demo.certify.test")
     organisation = applicant.memberships.get().organisation
     MembershipFactory(
@@ -75,6 +75,10 @@ def _add_tour_people():
     unverified = ApplicantFactory(full_name=UNVERIFIED)
     unverified.set_unusable_password()
     unverified.save()
+    # Their profile lists API tokens, one of them revoked.
+    api_token_create(actor=applicant, user=applicant, name="ERP 财务系统", scope="write")
+    revoked, _token = api_token_create(actor=applicant, user=applicant, name="旧脚本")
+    api_token_revoke(actor=applicant, token_id=revoked.pk)
     notify(
         list(User.objects.filter(email__in=[*PEOPLE["manager"], *PEOPLE["auditor"], *PEOPLE["applicant"]]))
         + list(User.objects.filter(full_name=NEWCOMER)),

@@ -37,6 +37,8 @@ PAGES = {
     "password_change": signed_in(200),
     "password_change_done": signed_in(200),
     "profile": signed_in(200),
+    "api_token_create": signed_in(405),
+    "api_token_revoke": signed_in(405),
     # Staff only: with the second factor optional (as in tests) it offers the set-up.
     "second_factor": expect(302, 404, 404, 404, 200, 200),
     "second_factor_reset": expect(302, 403, 403, 403, 403, 405),
@@ -69,6 +71,7 @@ def page_url(db, applicant):
         "notification_read": {"notification_id": 1},
         "user_roles": {"public_id": applicant.public_id},
         "second_factor_reset": {"public_id": applicant.public_id},
+        "api_token_revoke": {"token_id": 1},
         "calendar_override_delete": {"override_id": 1},
         "background_job_retry": {"message_id": 1},
         "job_run_retry": {"run_id": 1},
