@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from certify.models import ApiToken, BodyProfile, User
 from certify.notifications import email_queue, render_email
+from certify.services import API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS
 from certify.uploads import IMAGE_KINDS, validate_upload
 
 
@@ -144,7 +145,9 @@ class ApiTokenForm(forms.Form):
         label=pgettext_lazy("api token", "Name"), max_length=100, help_text=_("What the token is for, e.g. “ERP”.")
     )
     scope = forms.ChoiceField(label=pgettext_lazy("api token", "Scope"), choices=ApiToken.Scope.choices)
-    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=90)
+    days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=API_TOKEN_MAX_DAYS, initial=API_TOKEN_DEFAULT_DAYS
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -365,13 +365,14 @@ def working_day_override_delete(*, actor, override_id):
 # apart in logs and secret scanners, the key id finds its row.
 API_TOKEN_PREFIX = "ctk"
 API_TOKEN_MAX_DAYS = 366
+API_TOKEN_DEFAULT_DAYS = 90
 
 
 def api_token_digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def api_token_create(*, actor, user, name, scope=ApiToken.Scope.READ, days=90):
+def api_token_create(*, actor, user, name, scope=ApiToken.Scope.READ, days=API_TOKEN_DEFAULT_DAYS):
     """A new API token of `user`, made by the user or, with `actor` None, by
     the operator on the command line. Returns the row and the token itself,
     which is kept nowhere and never shown again."""

@@ -192,14 +192,17 @@ def api_token_create(request):
     if not form.is_valid():
         form_errors_as_messages(request, form)
         return redirect("profile")
-    try:
+
+    def make():
         _row, token = services.api_token_create(actor=request.user, user=request.user, **form.cleaned_data)
-    except CertifyError as exc:
-        messages.error(request, exc.message)
-    else:
         request.session[NEW_API_TOKEN] = token
-        messages.success(request, _("The token is made. Copy it now: it is not shown again."))
-    return redirect("profile")
+
+    return run_action(
+        request,
+        make,
+        success=_("The token is made. Copy it now: it is not shown again."),
+        back=reverse("profile"),
+    )
 
 
 @login_required

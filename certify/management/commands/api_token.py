@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from certify.exceptions import CertifyError
 from certify.models import ApiToken, User
-from certify.services import api_token_create
+from certify.services import API_TOKEN_DEFAULT_DAYS, api_token_create
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("email")
         parser.add_argument("--name", help='default: "cli YYYY-MM-DD"')
         parser.add_argument("--scope", choices=ApiToken.Scope.values, default=ApiToken.Scope.READ)
-        parser.add_argument("--days", type=int, default=90)
+        parser.add_argument("--days", type=int, default=API_TOKEN_DEFAULT_DAYS)
 
     def handle(self, *args, email, name, scope, days, **options):
         user = User.objects.filter(email__iexact=email.strip()).first()
