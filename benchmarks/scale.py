@@ -402,6 +402,7 @@ class Builder(CallBacks):
             cycles = self.rng.randrange(2, 5)
             issued = decided_at.date() - relativedelta(years=3 * (cycles - 1))
             previous = None
+            first_issued = issued
             final = self.weighted(FINAL_CERTIFICATE_STATES)
             for cycle in range(cycles):
                 serial += 1
@@ -424,7 +425,8 @@ class Builder(CallBacks):
                         scheme_name_zh=self.version.scheme.name_zh, scheme_name_en=self.version.scheme.name_en,
                         scheme_version=self.version.number, level_code=level.code, level_name_zh=level.name_zh,
                         level_name_en=level.name_en, body={"name_zh": "华信售后服务认证中心"},
-                        granted_on=issued, issued_on=issued, expires_on=expires,
+                        granted_on=issued, issued_on=issued, expires_on=expires, valid_from=issued,
+                        first_issued_on=first_issued, sites=[{"name": "总部", "address": "示例大道 1 号"}],
                         last_surveillance_on=issued + relativedelta(years=1) if expires > issued + relativedelta(years=1) else None,
                         status_changed_at=decided_at, created_by_id=manager, created_at=decided_at,
                     )

@@ -8,7 +8,9 @@ class CertificatesConfig(AppConfig):
 
     def ready(self):
         from certificates.models import Certificate, Complaint
+        from certificates.selectors.certificate import verification_cache_name
         from certificates.verbs import Verb
+        from certify.cache import changed_with
         from certify.events import state_label, state_register, verb_register
         from certify.jobs import job_labels_register
 
@@ -20,6 +22,7 @@ class CertificatesConfig(AppConfig):
             }
         )
 
+        changed_with(lambda certificate: verification_cache_name(certificate.token), Certificate)
         # "withdrawn" and "cancelled" already name an application's and an
         # audit's states; certificate pages label their own (certificate_tags).
         state_register([(value, label) for value, label in Certificate.Status.choices if state_label(value) == value])

@@ -219,6 +219,8 @@ def seed_certificates(manager, lead, member, password):
     Certificate.objects.filter(pk=certificate.pk).update(
         issued_on=certificate.issued_on - back,
         granted_on=certificate.granted_on - back,
+        first_issued_on=certificate.first_issued_on - back,
+        valid_from=certificate.valid_from - back,
         expires_on=certificate.expires_on - back,
     )
     certificates_expire()

@@ -9,8 +9,11 @@ class CertifyConfig(AppConfig):
     def ready(self):
         # Registers the path converters every app's urls use.
         from certify import converters  # noqa: F401
+        from certify.cache import changed_with
         from certify.events import verb_register
         from certify.jobs import job_labels_register
+        from certify.models import BodyProfile
+        from certify.selectors import BODY_PROFILE
         from certify.verbs import Verb
 
         job_labels_register(
@@ -22,3 +25,4 @@ class CertifyConfig(AppConfig):
         )
 
         verb_register(Verb.choices)
+        changed_with(BODY_PROFILE, BodyProfile)

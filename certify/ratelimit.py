@@ -25,11 +25,12 @@ def parse_rate(rate):
     return int(count), seconds * multiplier
 
 
-def over_limit(request, group, rate):
-    """Count this request; True when the client has used up its window."""
+def over_limit(request, group, rate, *, client=None):
+    """Count this request; True when the client (by default its address)
+    has used up its window."""
     allowed, window = parse_rate(rate)
     window_start = int(time.time() // window)
-    key = f"rl:{group}:{client_ip(request)}:{window_start}"
+    key = f"rl:{group}:{client or client_ip(request)}:{window_start}"
     if cache.add(key, 1, timeout=window + 1):
         return allowed < 1
     try:

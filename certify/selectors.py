@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certify.cache import versioned
 from certify.jobs import job_label
 from certify.models import BodyProfile, JobRun, OutboxMessage, User
 
@@ -19,6 +20,16 @@ def body_profile_get():
             pk=1, defaults={"name_zh": _("Certification body (name not yet set)")}
         )
     return profile
+
+
+BODY_PROFILE = "body-profile"
+
+
+def body_profile_shown():
+    """The profile as every page's header and footer print it: cached until
+    it is next saved (wired in AppConfig.ready), as the public verification
+    page, read on every QR scan, needs no query of its own."""
+    return versioned(BODY_PROFILE, body_profile_get)
 
 
 def staff_list(*, search=""):

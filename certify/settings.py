@@ -212,7 +212,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Limits go through certify.ratelimit, which survives Redis down.
-    "DEFAULT_THROTTLE_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["certify.api.throttling.RateLimit"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "certify.api.problems.problem_handler",
 }
@@ -228,6 +228,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "certify.api.problems.problem_responses",
+    ],
 }
 
 AUTH_USER_MODEL = "certify.User"
@@ -266,6 +270,8 @@ ACCOUNT_RATE_LIMIT_PER_ADDRESS = env_str("ACCOUNT_RATE_LIMIT_PER_ADDRESS", "5/h"
 # Public pages (verification, register, complaints): requests per client,
 # "<count>/<s|m|h|d>" (a benchmark raises it).
 PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "60/m")
+# The API per signed-in person (anonymous calls count as public pages).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/m")
 # Complaints filed through the public form per client (only submissions count).
 COMPLAINT_RATE_LIMIT = env_str("COMPLAINT_RATE_LIMIT", "5/h")
 

@@ -1,5 +1,6 @@
 import secrets
 import uuid
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -137,6 +138,17 @@ class Certificate(ChoiceLabels, models.Model):
         Status.CANCELLED: "danger",
         Status.EXPIRED: "danger",
     }
+    # The national platform's words for the statuses, in Chinese whatever
+    # the reader's language (DOMAIN.md decision 9): a replaced certificate
+    # is reported cancelled, for its replacement.
+    NATIONAL_STATUS = {
+        Status.ACTIVE: "有效",
+        Status.SUSPENDED: "暂停",
+        Status.WITHDRAWN: "撤销",
+        Status.CANCELLED: "注销",
+        Status.SUPERSEDED: "注销",
+        Status.EXPIRED: "过期失效",
+    }
     # Statuses a holder still "has" a certificate in, for the register and
     # for finding the one a renewal or revision replaces.
     CURRENT = {Status.ACTIVE, Status.SUSPENDED}
@@ -173,9 +185,16 @@ class Certificate(ChoiceLabels, models.Model):
     level_name_zh = models.CharField(max_length=50)
     level_name_en = models.CharField(max_length=50, blank=True)
     body = models.JSONField(_("certification body"), default=dict)
+    # The case's outlets as certified: [{"name", "address"}, ...].
+    sites = models.JSONField(_("certified sites"), default=list, blank=True)
 
     granted_on = models.DateField(_("certification granted on"))
+    # The issue date of the first certificate of the chain this one
+    # continues (renewals and revisions keep it).
+    first_issued_on = models.DateField(_("first issued on"))
     issued_on = models.DateField(_("issued on"))
+    # A revision keeps the validity of the certificate it replaces.
+    valid_from = models.DateField(_("valid from"))
     expires_on = models.DateField(_("valid until"))
     last_surveillance_on = models.DateField(_("last surveillance"), null=True, blank=True)
 
@@ -272,6 +291,17 @@ class Certificate(ChoiceLabels, models.Model):
         if self.status in self.CURRENT and self.expires_on < today:
             return self.Status.EXPIRED
         return self.Status(self.status)
+
+    def national_status(self, today):
+        return self.NATIONAL_STATUS[self.public_status(today)]
+
+    def public_status_since(self, today):
+        """When the public status began: for a validity that lapsed before
+        the nightly job, the first day after the validity."""
+        if self.public_status(today) != self.status:
+            day_after = self.expires_on + timedelta(days=1)
+            return datetime.combine(day_after, time.min, tzinfo=timezone.get_current_timezone())
+        return self.status_changed_at
 
 
 class Surveillance(ChoiceLabels, models.Model):

@@ -2,9 +2,10 @@
 the public reads return only certificates' public records."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from audits.models import Audit, TeamMember
 from audits.selectors.nonconformity import nonconformities_for_case
 from certificates.models import Certificate, ReasonCode, Surveillance
 from certify import transitions
+from certify.cache import versioned
 from certify.i18n import localized
 from certify.pagination import RowsByKey
 from scoring.components import level_names
@@ -213,8 +215,11 @@ PUBLIC_FIELDS = (
     "level_name_zh",
     "level_name_en",
     "body",
+    "sites",
     "granted_on",
+    "first_issued_on",
     "issued_on",
+    "valid_from",
     "expires_on",
     "last_surveillance_on",
     "status_changed_at",
@@ -223,17 +228,44 @@ PUBLIC_FIELDS = (
 )
 
 
+def verification_cache_name(token):
+    return f"verify:{token}"
+
+
+def _seconds_left_today():
+    now = timezone.localtime()
+    midnight = datetime.combine(now.date() + timedelta(days=1), time.min, tzinfo=now.tzinfo)
+    return max(1, int((midnight - now).total_seconds()))
+
+
 def public_certificate(token):
-    """The public record behind a QR code, with its successor, or 404."""
-    certificate = (
-        Certificate.objects.select_related("successor")
-        .only(*PUBLIC_FIELDS, "successor__token", "successor__number")
-        .filter(token=token)
-        .first()
-    )
-    if certificate is None:
+    """The public record behind a QR code, with its successor, or 404.
+
+    Every QR scan reads it, so it is cached until the certificate is next
+    saved (wired in AppConfig.ready) or the day ends, whichever is first:
+    validity lapses by date, before the nightly job saves the status."""
+
+    def read():
+        # False, not None, for an unknown token: None is the cache's miss.
+        return (
+            Certificate.objects.select_related("successor")
+            .only(*PUBLIC_FIELDS, "successor__token", "successor__number")
+            .filter(token=token)
+            .first()
+        ) or False
+
+    certificate = versioned(verification_cache_name(token), read, timeout=_seconds_left_today())
+    if not certificate:
         raise Http404
     return certificate
+
+
+def public_certificate_by_number(number):
+    """The public record of the certificate numbered exactly `number`, or 404."""
+    token = Certificate.objects.filter(number=number).values_list("token", flat=True).first()
+    if token is None:
+        raise Http404
+    return public_certificate(token)
 
 
 def public_lookup(*, number="", name="", code=""):
@@ -265,16 +297,25 @@ def _valid():
     return Certificate.objects.filter(status=Certificate.Status.ACTIVE, expires_on__gte=timezone.localdate())
 
 
-def public_register(search=""):
+def _after(queryset, after):
+    """The rows after the key (issued_on, id) in the register's order."""
+    if after is None:
+        return queryset
+    issued_on, pk = after
+    return queryset.filter(Q(issued_on__lt=issued_on) | Q(issued_on=issued_on, id__lt=pk))
+
+
+def public_register(search="", *, after=None):
     """Valid certificates, newest first, sliced like a queryset; `search` is a
-    prefix of the number, of the code or of the holder's name."""
+    prefix of the number, of the code or of the holder's name; `after` a
+    key (issued_on, id) the rows follow, for the API's cursor."""
     search = search.strip()
     if not search:
-        return _valid().only(*REGISTER_FIELDS).order_by("-issued_on", "-id")
-    return RowsByKey(register_matches(search), Certificate.objects.only(*REGISTER_FIELDS))
+        return _after(_valid(), after).only(*REGISTER_FIELDS).order_by("-issued_on", "-id")
+    return RowsByKey(register_matches(search, after=after), Certificate.objects.only(*REGISTER_FIELDS))
 
 
-def register_matches(search):
+def register_matches(search, *, after=None):
     """The keys of the valid certificates a search matches, newest first.
 
     One query per field, united: each reads its matches from its own
@@ -284,7 +325,7 @@ def register_matches(search):
     grew with the register.
     """
     upper = search.upper()
-    valid = _valid().order_by()
+    valid = _after(_valid(), after).order_by()
     keys = [
         branch.values("id", "issued_on")
         for branch in (

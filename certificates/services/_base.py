@@ -97,6 +97,11 @@ def body_snapshot():
     }
 
 
+def sites_snapshot(case):
+    """The outlets the case covers, as certified."""
+    return [{"name": outlet.name, "address": outlet.address} for outlet in case.scope_outlets.order_by("name", "id")]
+
+
 def create_numbered(*, version, cycle, **fields):
     """Create the certificate with the next number. Numbers from counters of
     other prefixes may meet when the template ignores a prefix's fields: on

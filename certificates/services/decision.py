@@ -27,6 +27,7 @@ from certificates.services._base import (
     create_numbered,
     holders,
     require_impartial_decider,
+    sites_snapshot,
     status_move,
 )
 from certificates.verbs import Verb
@@ -180,8 +181,11 @@ def _issue(*, actor, case, decision):
         level_name_zh=level.name_zh,
         level_name_en=level.name_en,
         body=body_snapshot(),
+        sites=sites_snapshot(case),
         granted_on=issued_on,
+        first_issued_on=predecessor.first_issued_on if predecessor else issued_on,
         issued_on=issued_on,
+        valid_from=issued_on,
         expires_on=issued_on + relativedelta(years=settings.validity_years) - timedelta(days=1),
         created_by=actor,
     )

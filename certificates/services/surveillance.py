@@ -193,7 +193,10 @@ def surveillance_outcome_record(*, actor, surveillance, outcome, note="", reason
             told_in=certificate,
         )
         if outcome in OUTCOMES_NEEDING_REPORT:
-            Certificate.objects.filter(pk=certificate.pk).update(last_surveillance_on=timezone.localdate())
+            certificate.last_surveillance_on = timezone.localdate()
+            # Saved, not updated in bulk: the public verification's cache
+            # forgets a certificate on its save.
+            certificate.save(update_fields=["last_surveillance_on"])
         if outcome == Surveillance.Outcome.MAINTAINED:
             notify(
                 services.holders(certificate),

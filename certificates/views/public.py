@@ -30,7 +30,8 @@ def verify(request):
 @rate_limited("verify")
 def verify_certificate(request, token):
     certificate = selectors.public_certificate(token)
-    status, status_label = state_display(certificate, certificate.public_status(timezone.localdate()))
+    today = timezone.localdate()
+    status, status_label = state_display(certificate, certificate.public_status(today))
     return render(
         request,
         "certificates/public/certificate.html",
@@ -40,6 +41,7 @@ def verify_certificate(request, token):
             "now": timezone.localtime(),
             "status": status,
             "status_label": status_label,
+            "status_since": certificate.public_status_since(today),
         },
     )
 

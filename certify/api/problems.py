@@ -76,3 +76,66 @@ def problem_handler(exc, context):
         return None
     return Response(body, status=status, headers=headers, content_type=CONTENT_TYPE)
 
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "A problem document (RFC 9457).",
+    "properties": {
+        "type": {"type": "string", "example": "urn:certify:problem:invalid_transition"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "description": "For invalid input: the messages by field.",
+            "additionalProperties": True,
+        },
+    },
+    "required": ["type", "title", "status", "detail", "code"],
+}
+
+_DESCRIPTIONS = {
+    400: "Invalid input: the messages by field are in `errors`.",
+    401: "No credentials, or an unknown, revoked or expired token.",
+    403: "Not allowed (`not_allowed`), a read token used to write, or a staff session without its second factor.",
+    404: "Not found, or not yours to see.",
+    409: "Refused by a rule (`refused`) or by the object's state (`invalid_transition`).",
+    429: "Too many requests: try again after `Retry-After` seconds.",
+}
+
+
+def _problem_statuses(path, method, operation):
+    statuses = {400, 429}
+    if any(requirement for requirement in operation.get("security", [{}])) and {} not in operation.get(
+        "security", []
+    ):
+        statuses |= {401, 403}
+    # A path's object, or the one a required query names, may not exist.
+    if "{" in path or any(parameter.get("required") for parameter in operation.get("parameters", [])):
+        statuses.add(404)
+    if method != "get":
+        statuses.add(409)
+    return statuses
+
+
+def problem_responses(result, generator, request, public):
+    """drf-spectacular's postprocessing hook: every operation declares the
+    problems it can answer, so a client (and the schema's fuzzing in CI)
+    knows every status it may see."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status in sorted(_problem_statuses(path, method, operation)):
+                response = {
+                    "description": _DESCRIPTIONS[status],
+                    "content": {CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                }
+                if status == 429:
+                    response["headers"] = {
+                        "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}
+                    }
+                responses.setdefault(str(status), response)
+    return result

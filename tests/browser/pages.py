@@ -141,6 +141,9 @@ NOT_PAGES = {
     "body_logo": FILE,
     "api:schema": API,
     "api:me": API,
+    "api:verify": API,
+    "api:verify_qr": API,
+    "api:register": API,
     # Swagger UI from the sidecar package, not one of the app's pages: it
     # joins the tour once it is styled to pass axe (issue 16).
     "api:docs": "the API's interactive documentation (Swagger UI)",

@@ -113,6 +113,8 @@ def certificate_row(organisation, manager, *, case=None, save=True, **fields):
         "created_by": manager,
         **fields,
     }
+    values.setdefault("first_issued_on", values["issued_on"])
+    values.setdefault("valid_from", values["issued_on"])
     certificate = Certificate(**values)
     if save:
         certificate.save()

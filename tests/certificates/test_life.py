@@ -121,11 +121,15 @@ def test_an_overdue_surveillance_makes_a_suspension_candidate_and_reminds_manage
     assert reminders.count() == 2
 
 
-def test_a_suspension_and_a_reinstatement_show_on_the_public_page_at_once(certificate, manager, client):
+def test_a_suspension_and_a_reinstatement_show_on_the_public_page_once_committed(
+    certificate, manager, client, django_capture_on_commit_callbacks
+):
     with at(datetime.date(2028, 3, 1)):
-        services.certificate_suspend(actor=manager, certificate=certificate, reason_code=reason("suspend", "S02"))
+        with django_capture_on_commit_callbacks(execute=True):
+            services.certificate_suspend(actor=manager, certificate=certificate, reason_code=reason("suspend", "S02"))
         assert public_status(client, certificate)[0] == Certificate.Status.SUSPENDED
-        services.certificate_reinstate(actor=manager, certificate=certificate, reason_code=reason("reinstate"))
+        with django_capture_on_commit_callbacks(execute=True):
+            services.certificate_reinstate(actor=manager, certificate=certificate, reason_code=reason("reinstate"))
         assert public_status(client, certificate)[0] == Certificate.Status.ACTIVE
 
 
@@ -155,6 +159,8 @@ def test_the_renewal_supersedes_the_old_certificate_even_after_it_expired(certif
     assert status == Certificate.Status.SUPERSEDED and renewed.number in page
     assert (renewed.cycle, renewed.predecessor_id) == (1, certificate.pk)
     assert renewed.number.endswith("R1")
+    # A renewal continues the chain of the first issue, valid from its own.
+    assert (renewed.first_issued_on, renewed.valid_from) == (certificate.issued_on, renewed.issued_on)
 
 
 def test_renewal_is_refused_before_the_window_opens_and_after_expiry(certificate, applicant):

@@ -58,7 +58,10 @@ def shown_status(client, certificate):
 
 
 def in_state(certificate, status):
+    """The certificate in `status`, behind the services' back: so the cached
+    public record is dropped by hand."""
     Certificate.objects.filter(pk=certificate.pk).update(status=status)
+    cache.clear()
     return certificate
 
 
@@ -87,10 +90,21 @@ def test_the_public_page_shows_the_level_in_english_for_an_english_browser(engli
     assert "Three-star" in page(english_client, certificate)
 
 
-def test_a_suspension_shows_on_the_public_page_at_once(english_client, manager, certificate):
+def test_a_suspension_shows_on_the_public_page_once_committed(
+    english_client, manager, certificate, django_capture_on_commit_callbacks
+):
     assert shown_status(english_client, certificate) == "Valid"
-    services.certificate_suspend(actor=manager, certificate=certificate, reason_code=reason("suspend"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_suspend(actor=manager, certificate=certificate, reason_code=reason("suspend"))
     assert shown_status(english_client, certificate) == "Suspended"
+
+
+def test_the_public_record_is_read_from_the_cache_on_the_next_scan(
+    client, certificate, django_assert_num_queries
+):
+    page(client, certificate)
+    with django_assert_num_queries(0):
+        page(client, certificate)
 
 
 def test_a_withdrawal_shows_on_the_public_page_at_once(english_client, manager, certificate):
