@@ -210,7 +210,10 @@ REST_FRAMEWORK = {
         "certify.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "certify.api.permissions.TokenScope",
+    ],
     # Limits go through certify.ratelimit, which survives Redis down.
     "DEFAULT_THROTTLE_CLASSES": ["certify.api.throttling.RateLimit"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

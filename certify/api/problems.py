@@ -67,7 +67,7 @@ def problem_handler(exc, context):
     elif isinstance(exc, exceptions.APIException):
         status = exc.status_code
         codes = exc.get_codes()
-        body = problem(status, codes if isinstance(codes, str) else "error", exc.detail)
+        body = problem(status, codes if isinstance(codes, str) else "error", exc.detail, **getattr(exc, "extra", {}))
         if auth_header := getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = auth_header
         if wait := getattr(exc, "wait", None):

@@ -10,5 +10,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/docs.html"), name="docs"),
     path("me/", MeView.as_view(), name="me"),
     # Each app's endpoints, by dotted string: certify imports no app.
+    path("", include("applications.api")),
     path("", include("certificates.api")),
 ]

@@ -1,0 +1,101 @@
+"""Input of the API's writes: parsed by the same Django forms as the pages
+(one set of checks and messages for both), and described in the schema by
+serializers made from those forms' fields; and the outcome of a service
+call, as the pages tell it."""
+
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+from rest_framework.exceptions import APIException, ValidationError
+
+from certify import transitions
+
+
+class AlreadyDone(APIException):
+    """The move had been made already, by someone else: this request was
+    not recorded (the pages' warning, as a 409)."""
+
+    status_code = 409
+    default_code = "already_done"
+
+    def __init__(self, not_recorded):
+        super().__init__(not_recorded.message)
+        self.extra = {"by": not_recorded.by, "at": not_recorded.at}
+
+
+def service_call(action):
+    """Run one service call; a move someone else made meanwhile is a 409
+    `already_done` naming who and when."""
+    transitions.not_recorded_take()
+    result = action()
+    not_recorded = transitions.not_recorded_take()
+    if not_recorded:
+        raise AlreadyDone(not_recorded)
+    return result
+
+
+def valid(form):
+    """The form's cleaned data, or a 400 with its messages by field."""
+    if not form.is_valid():
+        errors = {name if name != forms.forms.NON_FIELD_ERRORS else "non_field_errors": messages
+                  for name, messages in form.errors.items()}
+        raise ValidationError(errors)
+    return form.cleaned_data
+
+
+def _field(form_field):
+    options = {"required": form_field.required, "help_text": str(form_field.help_text or "") or None}
+    if isinstance(form_field, forms.ModelMultipleChoiceField):
+        return serializers.ListField(child=serializers.IntegerField(), **options)
+    if isinstance(form_field, forms.ModelChoiceField):
+        return serializers.IntegerField(**options)
+    if isinstance(form_field, forms.BooleanField):
+        return serializers.BooleanField(**options)
+    if isinstance(form_field, forms.DecimalField):
+        return serializers.DecimalField(
+            max_digits=form_field.max_digits, decimal_places=form_field.decimal_places, **options
+        )
+    if isinstance(form_field, forms.IntegerField):
+        return serializers.IntegerField(**options)
+    if isinstance(form_field, forms.DateField):
+        return serializers.DateField(**options)
+    if isinstance(form_field, forms.FileField):
+        return serializers.FileField(**options)
+    if isinstance(form_field, forms.ChoiceField):
+        static = list(form_field.choices)
+        if static:
+            return serializers.ChoiceField(choices=[value for value, _label in static], **options)
+        return serializers.CharField(**options)
+    return serializers.CharField(
+        max_length=getattr(form_field, "max_length", None), allow_blank=not form_field.required, **options
+    )
+
+
+def form_input(form_class, **more):
+    """A serializer describing `form_class`'s declared fields (and `more`
+    serializer fields the view reads beside the form), for the schema."""
+    fields = {field_name: _field(field) for field_name, field in form_class.base_fields.items()}
+    name = form_class.__name__.removesuffix("Form") + "Input"
+    return type(name, (serializers.Serializer,), {**fields, **more})
+
+
+def filter_parameters(filterset_class):
+    """The query parameters of a list's filters, for the schema."""
+    parameters = []
+    for name, list_filter in filterset_class.base_filters.items():
+        field = list_filter.field_class
+        kind = {forms.DateField: OpenApiTypes.DATE, forms.NullBooleanField: OpenApiTypes.BOOL}.get(field, OpenApiTypes.STR)
+        if issubclass(field, forms.ModelChoiceField):
+            kind = OpenApiTypes.INT
+        choices = list_filter.extra.get("choices")
+        parameters.append(
+            OpenApiParameter(
+                name,
+                kind,
+                enum=[value for value, _label in choices] if isinstance(choices, list | tuple) else None,
+                description=str(list_filter.label or ""),
+            )
+        )
+    return parameters
+

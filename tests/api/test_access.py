@@ -1,0 +1,89 @@
+"""Every endpoint × every role, each calling with a write token of their
+own: what they may not see is 404, what they may not do 403, what the
+case's state refuses 409; anonymous callers are 401 except on the public
+endpoints. A new endpoint fails here until it has its row."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from applications.models import MaterialType
+from certify.api import urls as api_urls
+from certify.services import api_token_create
+from tests.access import expect, matrix_params, url_names
+from tests.applications.case_helpers import case_at
+from tests.certificates.helpers import certificate_row
+from tests.worlds import reloaded, shared_world
+
+pytestmark = pytest.mark.django_db
+
+
+def build(cast):
+    case = case_at("submitted", cast.applicant, cast.organisation, cast.manager)
+    return {"case": case, "certificate": certificate_row(cast.organisation, cast.manager)}
+
+
+world, cast = shared_world(build)
+
+SIGNED_IN = expect(401, 200, 200, 200, 200, 200)
+THE_CASES_MEMBERS_AND_MANAGERS = expect(401, 200, 404, 404, 404, 200)
+# The world's case is submitted: its members may withdraw it, a manager may
+# start the review; the rest of the review waits for that (409).
+ENDPOINTS = {
+    "api:schema": ("get", {}, expect(200, 200, 200, 200, 200, 200)),
+    "api:docs": ("get", {}, expect(200, 200, 200, 200, 200, 200)),
+    "api:me": ("get", {}, SIGNED_IN),
+    "api:verify": ("get", {"number": "certificate"}, expect(200, 200, 200, 200, 200, 200)),
+    "api:verify_qr": ("get", {}, expect(200, 200, 200, 200, 200, 200)),
+    "api:register": ("get", {}, expect(200, 200, 200, 200, 200, 200)),
+    "api:scheme_versions": ("get", {}, SIGNED_IN),
+    "api:organisations": ("get", {}, SIGNED_IN),
+    "api:cases": ("get", {}, SIGNED_IN),
+    "api:case": ("get", {}, THE_CASES_MEMBERS_AND_MANAGERS),
+    "api:case_materials": ("upload", {}, expect(401, 409, 404, 404, 404, 403)),
+    "api:case_declarations": ("post", {}, expect(401, 409, 404, 404, 404, 403)),
+    "api:case_submit": ("post", {}, expect(401, 409, 404, 404, 404, 403)),
+    "api:case_withdraw": ("post", {}, expect(401, 200, 404, 404, 404, 403)),
+    "api:case_review": ("post", {}, expect(401, 403, 404, 404, 404, 200)),
+    "api:case_accept": ("post", {}, expect(401, 403, 404, 404, 404, 409)),
+    "api:case_supplement": ("post", {}, expect(401, 403, 404, 404, 404, 409)),
+    "api:case_reject": ("post", {"reason": "范围不符"}, expect(401, 403, 404, 404, 404, 409)),
+}
+
+
+def test_every_endpoint_has_its_row():
+    assert url_names(api_urls.urlpatterns, "api") - {"api:schema", "api:docs"} <= set(ENDPOINTS)
+    assert set(ENDPOINTS) <= url_names(api_urls.urlpatterns, "api")
+
+
+def url_for(name, world):
+    case, certificate = world.built["case"], world.built["certificate"]
+    if name.startswith("api:case_") or name == "api:case":
+        return reverse(name, args=[case.public_id])
+    if name == "api:verify_qr":
+        return reverse(name, args=[certificate.token])
+    return reverse(name)
+
+
+def token_header(user):
+    _row, token = api_token_create(actor=user, user=user, name="matrix", scope="write", days=1)
+    return {"HTTP_AUTHORIZATION": f"Token {token}"}
+
+
+@pytest.mark.parametrize(("name", "role", "status"), matrix_params({name: row[2] for name, row in ENDPOINTS.items()}))
+def test_endpoint_answers_each_role(client, request, world, cast, name, role, status):
+    method, data, _expected = ENDPOINTS[name]
+    headers = {} if role == "anonymous" else token_header(getattr(cast, role))
+    url = url_for(name, world)
+    if name == "api:verify":
+        data = {"number": reloaded(world.built["certificate"]).number}
+    if method == "get":
+        response = client.get(url, data, **headers)
+    elif method == "upload":
+        material_type = MaterialType.objects.filter(scheme_id=world.built["case"].version.scheme_id).first()
+        upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
+        response = client.post(url, {"material_type": material_type.pk, "file": upload}, **headers)
+    else:
+        response = client.post(url, data, content_type="application/json", **headers)
+    assert response.status_code == status, response.content[:300]
+
