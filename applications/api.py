@@ -19,8 +19,10 @@ from applications import services
 from applications.filters import CaseFilter
 from applications.forms.case import (
     CaseCreateForm,
+    ContractAcceptForm,
     DeclarationForm,
     MaterialUploadForm,
+    PrepaymentForm,
     RejectForm,
     WithdrawForm,
 )
@@ -28,8 +30,10 @@ from applications.forms.organisation import OrganisationCreateForm
 from applications.models import MaterialType
 from applications.selectors import case as selectors_case
 from applications.selectors import organisation as selectors
+from applications.services import contract as contract_services
 from certify.api.inputs import filter_parameters, form_input, service_call, valid
 from certify.api.pagination import after_key, cursor_decode, page_of, page_serializer
+from certify.client import client_ip
 from certify.i18n import localized
 from scoring.selectors import scheme_version_list, version_structure
 
@@ -97,6 +101,17 @@ class ChecklistRowSerializer(serializers.Serializer):
     missing = serializers.BooleanField(help_text="Required and not uploaded, or commented on by the reviewer.")
 
 
+class ContractSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    certification_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
+    surveillance_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
+    prepayment = serializers.DecimalField(max_digits=12, decimal_places=2)
+    sent_at = serializers.DateTimeField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    prepayment_received = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    prepayment_recorded_at = serializers.DateTimeField(allow_null=True)
+
+
 class CaseSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     reference = serializers.CharField(allow_null=True)
@@ -124,6 +139,12 @@ class CaseDetailSerializer(CaseSerializer):
     actions = serializers.SerializerMethodField(help_text="What the caller may do now, by action name.")
     next_step = serializers.SerializerMethodField()
     checklist = serializers.SerializerMethodField()
+    contract = serializers.SerializerMethodField()
+
+    @extend_schema_field(ContractSerializer(allow_null=True))
+    def get_contract(self, case):
+        contract = getattr(case, "contract", None)
+        return ContractSerializer(contract).data if contract is not None else None
 
     def get_actions(self, case) -> list[str]:
         return sorted(self.context["actions"])
@@ -138,7 +159,7 @@ class CaseDetailSerializer(CaseSerializer):
 
 def case_detail(request, case):
     """The case as its page shows it to the caller, read afresh."""
-    case = selectors_case.case_get_for_user(request.user, case.public_id)
+    case = selectors_case.case_get_for_user(request.user, case.public_id, related=["contract"])
     member = selectors.is_member(request.user, case.organisation_id)
     next_step, _due = selectors_case.case_next_step(request.user, case, member=member)
     context = {"actions": selectors_case.case_actions_for(request.user, case, member=member), "next_step": next_step}
@@ -330,6 +351,27 @@ CASE_ACTIONS = {
         request=ReviewDecisionInput,
         description="A manager asks for a supplement: the materials commented on, and a note.",
     ),
+    "contract_send": case_action(
+        "contract_send",
+        lambda user, case, data: contract_services.case_contract_send(actor=user, case=case),
+        description="A manager sends the contract, with the quote computed now.",
+    ),
+    "contract_accept": case_action(
+        "contract_accept",
+        lambda user, case, data: contract_services.case_contract_accept(
+            actor=user, case=case, typed_name=data["typed_name"], ip_address=data["ip_address"]
+        ),
+        parse=lambda request: {**valid(ContractAcceptForm(request.data)), "ip_address": client_ip(request)},
+        request=form_input(ContractAcceptForm),
+        description="A member accepts the contract by typing their full name.",
+    ),
+    "prepayment": case_action(
+        "prepayment",
+        lambda user, case, data: contract_services.case_prepayment_record(actor=user, case=case, **data),
+        parse=_form(PrepaymentForm),
+        request=form_input(PrepaymentForm),
+        description="A manager records the prepayment received: the contract is signed.",
+    ),
     "reject": case_action(
         "reject",
         lambda user, case, data: services.case_reject(actor=user, case=case, reason=data["reason"]),
@@ -345,5 +387,8 @@ urlpatterns = [
     path("cases/", Cases.as_view(), name="cases"),
     path("cases/<uuid:public_id>/", CaseDetail.as_view(), name="case"),
     path("cases/<uuid:public_id>/materials/", MaterialUpload.as_view(), name="case_materials"),
-    *(path(f"cases/<uuid:public_id>/{name}/", view, name=f"case_{name}") for name, view in CASE_ACTIONS.items()),
+    *(
+        path(f"cases/<uuid:public_id>/{name.replace('_', '/')}/", view, name=f"case_{name}")
+        for name, view in CASE_ACTIONS.items()
+    ),
 ]

@@ -1,11 +1,10 @@
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseBadRequest
-from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from certify.api.problems import problem_response
+from certify.views.errors import bad_request
 
 
 class RefuseNulMiddleware:
@@ -23,9 +22,7 @@ class RefuseNulMiddleware:
 
     def __call__(self, request):
         if self._holds_nul(request):
-            # No context processors: they would read the session and the user.
-            page = loader.get_template("400.html").render({"request": request})
-            return HttpResponseBadRequest(page)
+            return bad_request(request)
         return self.get_response(request)
 
     @staticmethod

@@ -99,6 +99,7 @@ urlpatterns = [
     path("", include("applications.urls")),
 ]
 
+handler400 = "certify.views.errors.bad_request"
 handler403 = "certify.views.errors.permission_denied"
 handler404 = "certify.views.errors.page_not_found"
 handler500 = "certify.views.errors.server_error"

@@ -139,6 +139,9 @@ def case_prepayment_record(*, actor, case, amount, reference=""):
         if case.status == Case.Status.CONTRACT_SIGNED:
             transitions.already_moved(case, Case.Status.CONTRACT_SIGNED)
             return case.contract
+        # Read before the contract, which a case not yet sent one lacks.
+        if case.status != Case.Status.CONTRACT_ACCEPTED:
+            raise InvalidTransition(case.transition_refused(Case.Status.CONTRACT_SIGNED))
         contract = Contract.objects.select_for_update().get(case=case)
         if amount < contract.prepayment:
             raise CertifyError(

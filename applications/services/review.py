@@ -53,6 +53,11 @@ def case_review_start(*, actor, case):
 
 
 
+def _require_known_types(reviews, types):
+    if set(reviews) - set(types):
+        raise CertifyError(_("Review only the material types of the application's scheme."))
+
+
 def _apply_review(case, actor, reviews):
     """Mark the newest version of each reviewed material accepted or
     commented. `reviews` maps a material type id to (accepted, comment)."""
@@ -80,6 +85,7 @@ def case_request_supplement(*, actor, case, reviews, note=""):
     """
     _require_impartial_reviewer(actor, case)
     types = {t.pk: t for t in MaterialType.objects.filter(scheme_id=case.version.scheme_id)}
+    _require_known_types(reviews, types)
     commented = {type_id: comment for type_id, (accepted, comment) in reviews.items() if not accepted}
     if any(not comment.strip() for comment in commented.values()):
         raise CertifyError(_("Say what is wrong with each material that is not accepted."))
@@ -151,6 +157,7 @@ def supplement_notice_queue(*, request):
 def case_accept(*, actor, case, reviews=None):
     """Accept the application; every required material must be accepted."""
     _require_impartial_reviewer(actor, case)
+    _require_known_types(reviews or {}, set(MaterialType.objects.filter(scheme_id=case.version.scheme_id).values_list("pk", flat=True)))
     with transaction.atomic():
         case = case_locked(case)
         if case.status == Case.Status.ACCEPTED:

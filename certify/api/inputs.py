@@ -3,7 +3,10 @@
 serializers made from those forms' fields; and the outcome of a service
 call, as the pages tell it."""
 
+from collections.abc import Mapping
+
 from django import forms
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -37,6 +40,8 @@ def service_call(action):
 
 def valid(form):
     """The form's cleaned data, or a 400 with its messages by field."""
+    if not isinstance(form.data, Mapping):
+        raise ValidationError({"non_field_errors": [_("Send the fields as a JSON object.")]})
     if not form.is_valid():
         errors = {name if name != forms.forms.NON_FIELD_ERRORS else "non_field_errors": messages
                   for name, messages in form.errors.items()}

@@ -48,6 +48,9 @@ ENDPOINTS = {
     "api:case_accept": ("post", {}, expect(401, 403, 404, 404, 404, 409)),
     "api:case_supplement": ("post", {}, expect(401, 403, 404, 404, 404, 409)),
     "api:case_reject": ("post", {"reason": "范围不符"}, expect(401, 403, 404, 404, 404, 409)),
+    "api:case_contract_send": ("post", {}, expect(401, 403, 404, 404, 404, 409)),
+    "api:case_contract_accept": ("post", {"typed_name": "张三", "agree": True}, expect(401, 409, 404, 404, 404, 403)),
+    "api:case_prepayment": ("post", {"amount": "1000"}, expect(401, 403, 404, 404, 404, 409)),
 }
 
 

@@ -168,6 +168,12 @@ def test_a_material_sent_back_needs_a_comment(applicant, organisation, manager):
         services.case_request_supplement(actor=manager, case=case, reviews=reviews)
 
 
+def test_a_material_type_of_another_scheme_is_refused_in_a_review(applicant, organisation, manager, english):
+    case = under_review_case(applicant, organisation, manager)
+    with pytest.raises(CertifyError, match="Review only the material types of the application's scheme"):
+        services.case_request_supplement(actor=manager, case=case, reviews={0: (False, "缺")})
+
+
 def test_resubmitting_needs_a_new_version_of_each_commented_material(applicant, organisation, manager):
     case = under_review_case(applicant, organisation, manager)
     reviews = all_accepted(case)

@@ -180,6 +180,11 @@ def test_the_prepayment_cannot_be_recorded_before_acceptance(accepted_case, mana
         contract_services.case_prepayment_record(actor=manager, case=accepted_case, amount="10800")
 
 
+def test_the_prepayment_cannot_be_recorded_before_a_contract_is_sent(accepted_case, manager):
+    with pytest.raises(InvalidTransition, match="This is not possible while the application is “Accepted”"):
+        contract_services.case_prepayment_record(actor=manager, case=accepted_case, amount="10800")
+
+
 @needs("pdftotext", "poppler-utils")
 def test_the_contract_pdf_holds_the_parties_and_the_fees(accepted_case, manager, applicant, client, tmp_path, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
