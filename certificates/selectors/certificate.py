@@ -137,6 +137,14 @@ def certificate_list_for_user(user):
     return queryset.none()
 
 
+def certificate_search(certificates, search):
+    """Certificates whose number or code starts with `search`, or whose
+    holder's name holds it (the managers' and holders' list)."""
+    return certificates.filter(
+        Q(number__startswith=search.upper()) | Q(holder_uscc__startswith=search.upper()) | Q(holder_name__contains=search)
+    )
+
+
 def certificate_get_for_user(user, public_id):
     certificate = (
         certificate_list_for_user(user)

@@ -7,7 +7,6 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,11 +117,7 @@ def certificate_list(request):
     if status in Certificate.Status.values:
         certificates = certificates.filter(status=status)
     if search:
-        certificates = certificates.filter(
-            Q(number__startswith=search.upper())
-            | Q(holder_uscc__startswith=search.upper())
-            | Q(holder_name__contains=search)
-        )
+        certificates = selectors.certificate_search(certificates, search)
     page = Window(certificates.order_by("-issued_on", "-id"), request.GET.get("page"))
     return render(
         request,

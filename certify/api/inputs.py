@@ -3,6 +3,7 @@
 serializers made from those forms' fields; and the outcome of a service
 call, as the pages tell it."""
 
+import functools
 from collections.abc import Mapping
 
 from django import forms
@@ -67,6 +68,8 @@ def _field(form_field):
         return serializers.DateField(**options)
     if isinstance(form_field, forms.FileField):
         return serializers.FileField(**options)
+    if isinstance(form_field, forms.TypedChoiceField) and form_field.coerce is int:
+        return serializers.IntegerField(**options)
     if isinstance(form_field, forms.ChoiceField):
         static = list(form_field.choices)
         if static:
@@ -77,6 +80,7 @@ def _field(form_field):
     )
 
 
+@functools.cache
 def form_input(form_class, **more):
     """A serializer describing `form_class`'s declared fields (and `more`
     serializer fields the view reads beside the form), for the schema."""

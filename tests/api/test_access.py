@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications.models import MaterialType
+from certificates.models import ReasonCode
 from certify.api import urls as api_urls
 from certify.services import api_token_create
 from tests.access import expect, matrix_params, url_names
@@ -51,6 +52,14 @@ ENDPOINTS = {
     "api:case_contract_send": ("post", {}, expect(401, 403, 404, 404, 404, 409)),
     "api:case_contract_accept": ("post", {"typed_name": "张三", "agree": True}, expect(401, 409, 404, 404, 404, 403)),
     "api:case_prepayment": ("post", {"amount": "1000"}, expect(401, 403, 404, 404, 404, 409)),
+    "api:case_decision": ("post", {"outcome": "not_certified", "reason": "x"}, expect(401, 403, 404, 404, 404, 409)),
+    "api:certificates": ("get", {}, SIGNED_IN),
+    "api:certificate": ("get", {}, expect(401, 200, 404, 404, 404, 200)),
+    "api:reason_codes": ("get", {}, SIGNED_IN),
+    **{
+        f"api:certificate_{action}": ("post", {"reason_code": "reason", "note": ""}, expect(401, 403, 404, 404, 404, status))
+        for action, status in (("suspend", 200), ("reinstate", 409), ("withdraw", 200), ("cancel", 200))
+    },
 }
 
 
@@ -63,6 +72,8 @@ def url_for(name, world):
     case, certificate = world.built["case"], world.built["certificate"]
     if name.startswith("api:case_") or name == "api:case":
         return reverse(name, args=[case.public_id])
+    if name.startswith("api:certificate_") or name == "api:certificate":
+        return reverse(name, args=[certificate.public_id])
     if name == "api:verify_qr":
         return reverse(name, args=[certificate.token])
     return reverse(name)
@@ -80,6 +91,9 @@ def test_endpoint_answers_each_role(client, request, world, cast, name, role, st
     url = url_for(name, world)
     if name == "api:verify":
         data = {"number": reloaded(world.built["certificate"]).number}
+    if data.get("reason_code") == "reason":
+        action = name.removeprefix("api:certificate_")
+        data = {**data, "reason_code": ReasonCode.objects.filter(action=action, active=True).first().pk}
     if method == "get":
         response = client.get(url, data, **headers)
     elif method == "upload":

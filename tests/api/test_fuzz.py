@@ -87,7 +87,7 @@ def fuzzing(settings, tmp_path):
     derandomize=True,
     deadline=None,
     database=None,
-    phases=[Phase.explicit, Phase.generate],
+    phases=[Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_answers_as_its_schema_says(case, role, world, cast, fuzzing):
