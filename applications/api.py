@@ -26,7 +26,11 @@ from applications.forms.case import (
     RejectForm,
     WithdrawForm,
 )
-from applications.forms.organisation import OrganisationCreateForm
+from applications.forms.organisation import (
+    OrganisationCreateForm,
+    OrganisationProfileForm,
+    ServiceOutletForm,
+)
 from applications.models import MaterialType
 from applications.selectors import case as selectors_case
 from applications.selectors import organisation as selectors
@@ -83,6 +87,30 @@ class OrganisationSerializer(serializers.Serializer):
     legal_name = serializers.CharField()
     uscc = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+
+class OutletSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    address = serializers.CharField()
+    headcount = serializers.IntegerField()
+
+
+class OrganisationDetailSerializer(OrganisationSerializer):
+    registration_date = serializers.DateField(allow_null=True)
+    legal_representative = serializers.CharField()
+    address = serializers.CharField()
+    contact_name = serializers.CharField()
+    contact_phone = serializers.CharField()
+    contact_email = serializers.CharField()
+    business_scope = serializers.CharField()
+    employee_count = serializers.IntegerField(allow_null=True)
+    service_started_on = serializers.DateField(allow_null=True)
+    categories = serializers.SerializerMethodField()
+    outlets = OutletSerializer(many=True, source="outlet_list")
+
+    def get_categories(self, organisation) -> list[str]:
+        return [category.name for category in organisation.category_list]
 
 
 class MaterialSerializer(serializers.Serializer):
@@ -195,6 +223,48 @@ class Organisations(APIView):
         data = valid(OrganisationCreateForm(request.data))
         organisation = service_call(lambda: services.organisation_create(actor=request.user, **data))
         return Response(OrganisationSerializer(organisation).data, status=201)
+
+
+def organisation_detail(request, public_id):
+    return OrganisationDetailSerializer(selectors.organisation_get_with_profile(request.user, public_id)).data
+
+
+class OrganisationDetail(APIView):
+    """The organisation's profile and outlets; its administrators and the
+    managers replace the profile as the profile page does (every field;
+    `categories` one per line)."""
+
+    @extend_schema(operation_id="organisations_retrieve", responses=OrganisationDetailSerializer)
+    def get(self, request, public_id):
+        return Response(organisation_detail(request, public_id))
+
+    @extend_schema(
+        operation_id="organisations_update",
+        request=form_input(OrganisationProfileForm),
+        responses=OrganisationDetailSerializer,
+    )
+    def put(self, request, public_id):
+        organisation = selectors.organisation_get_for_user(request.user, public_id)
+        data = valid(OrganisationProfileForm(request.data))
+        service_call(
+            lambda: services.organisation_profile_update(actor=request.user, organisation=organisation, **data)
+        )
+        return Response(organisation_detail(request, public_id))
+
+
+class OrganisationOutlets(APIView):
+    """Add a service outlet (administrators and managers)."""
+
+    @extend_schema(
+        operation_id="organisations_outlet_add",
+        request=form_input(ServiceOutletForm),
+        responses={201: OrganisationDetailSerializer},
+    )
+    def post(self, request, public_id):
+        organisation = selectors.organisation_get_for_user(request.user, public_id)
+        data = valid(ServiceOutletForm(request.data))
+        service_call(lambda: services.service_outlet_add(actor=request.user, organisation=organisation, **data))
+        return Response(organisation_detail(request, public_id), status=201)
 
 
 # --- Cases ------------------------------------------------------------------------------------
@@ -384,6 +454,8 @@ CASE_ACTIONS = {
 urlpatterns = [
     path("scheme-versions/", SchemeVersions.as_view(), name="scheme_versions"),
     path("organisations/", Organisations.as_view(), name="organisations"),
+    path("organisations/<uuid:public_id>/", OrganisationDetail.as_view(), name="organisation"),
+    path("organisations/<uuid:public_id>/outlets/", OrganisationOutlets.as_view(), name="organisation_outlets"),
     path("cases/", Cases.as_view(), name="cases"),
     path("cases/<uuid:public_id>/", CaseDetail.as_view(), name="case"),
     path("cases/<uuid:public_id>/materials/", MaterialUpload.as_view(), name="case_materials"),

@@ -86,7 +86,14 @@ def form_input(form_class, **more):
     serializer fields the view reads beside the form), for the schema."""
     fields = {field_name: _field(field) for field_name, field in form_class.base_fields.items()}
     name = form_class.__name__.removesuffix("Form") + "Input"
+    # Two apps' forms of one name (each app's DeclarationForm) get the
+    # second's app in front: the schema names components by class name.
+    if _input_names.setdefault(name, form_class) is not form_class:
+        name = form_class.__module__.split(".")[0].title() + name
     return type(name, (serializers.Serializer,), {**fields, **more})
+
+
+_input_names = {}
 
 
 def filter_parameters(filterset_class):

@@ -11,5 +11,6 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     # Each app's endpoints, by dotted string: certify imports no app.
     path("", include("applications.api")),
+    path("", include("audits.api")),
     path("", include("certificates.api")),
 ]

@@ -8,11 +8,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications.models import MaterialType
+from audits import services
+from audits.lifecycle import document_review_run, onsite_running
 from certificates.models import ReasonCode
 from certify.api import urls as api_urls
 from certify.services import api_token_create
+from scoring.models import Indicator, Item
 from tests.access import expect, matrix_params, url_names
 from tests.applications.case_helpers import case_at
+from tests.audits.helpers import START, declaration_asked, declared_auditor, signed_case
 from tests.certificates.helpers import certificate_row
 from tests.worlds import reloaded, shared_world
 
@@ -20,26 +24,59 @@ pytestmark = pytest.mark.django_db
 
 
 def build(cast):
+    """A submitted case; an on-site audit in progress led by the cast's
+    auditor; a valid certificate: all of the cast's organisation."""
     case = case_at("submitted", cast.applicant, cast.organisation, cast.manager)
-    return {"case": case, "certificate": certificate_row(cast.organisation, cast.manager)}
+    audited = signed_case(cast.applicant, cast.organisation, cast.manager)
+    declaration_asked(cast.auditor, cast.organisation)
+    services.conflict_declare(
+        actor=cast.auditor, organisation=cast.organisation, no_consultancy=True, no_employment=True, no_other_interest=True
+    )
+    document_review_run(audited, cast.manager, cast.auditor, start=START)
+    member = declared_auditor(cast.organisation, full_name="Member Sun")
+    audit = onsite_running(audited, cast.manager, cast.auditor, [member], start=START)
+    return {"case": case, "audit": audit, "certificate": certificate_row(cast.organisation, cast.manager)}
+
+
+def an_item(world):
+    return Item.objects.filter(indicator__category__version_id=world.built["case"].version_id).first().pk
+
+
+def an_indicator(world):
+    return Indicator.objects.filter(category__version_id=world.built["case"].version_id).first().pk
+
+
+def a_reason(action):
+    return ReasonCode.objects.filter(action=action, active=True).first().pk
 
 
 world, cast = shared_world(build)
 
 SIGNED_IN = expect(401, 200, 200, 200, 200, 200)
 THE_CASES_MEMBERS_AND_MANAGERS = expect(401, 200, 404, 404, 404, 200)
+THE_AUDITS_TEAM_AND_MANAGERS = expect(401, 404, 404, 404, 200, 200)
 # The world's case is submitted: its members may withdraw it, a manager may
 # start the review; the rest of the review waits for that (409).
 ENDPOINTS = {
     "api:schema": ("get", {}, expect(200, 200, 200, 200, 200, 200)),
     "api:docs": ("get", {}, expect(200, 200, 200, 200, 200, 200)),
     "api:me": ("get", {}, SIGNED_IN),
-    "api:verify": ("get", {"number": "certificate"}, expect(200, 200, 200, 200, 200, 200)),
+    "api:verify": (
+        "get",
+        lambda world: {"number": reloaded(world.built["certificate"]).number},
+        expect(200, 200, 200, 200, 200, 200),
+    ),
     "api:verify_qr": ("get", {}, expect(200, 200, 200, 200, 200, 200)),
     "api:register": ("get", {}, expect(200, 200, 200, 200, 200, 200)),
     "api:scheme_versions": ("get", {}, SIGNED_IN),
     "api:organisations": ("get", {}, SIGNED_IN),
     "api:cases": ("get", {}, SIGNED_IN),
+    "api:organisation": ("get", {}, expect(401, 200, 404, 404, 404, 200)),
+    "api:organisation_outlets": (
+        "post",
+        {"name": "厦门服务站", "address": "厦门市思明区", "headcount": 4},
+        expect(401, 201, 404, 404, 404, 201),
+    ),
     "api:case": ("get", {}, THE_CASES_MEMBERS_AND_MANAGERS),
     "api:case_materials": ("upload", {}, expect(401, 409, 404, 404, 404, 403)),
     "api:case_declarations": ("post", {}, expect(401, 409, 404, 404, 404, 403)),
@@ -57,9 +94,60 @@ ENDPOINTS = {
     "api:certificate": ("get", {}, expect(401, 200, 404, 404, 404, 200)),
     "api:reason_codes": ("get", {}, SIGNED_IN),
     **{
-        f"api:certificate_{action}": ("post", {"reason_code": "reason", "note": ""}, expect(401, 403, 404, 404, 404, status))
+        f"api:certificate_{action}": (
+            "post",
+            lambda world, action=action: {"reason_code": a_reason(action)},
+            expect(401, 403, 404, 404, 404, status),
+        )
         for action, status in (("suspend", 200), ("reinstate", 409), ("withdraw", 200), ("cancel", 200))
     },
+    # The submitted case is not ready for an audit.
+    "api:case_audits": (
+        "post",
+        {"kind": "onsite", "mode": "onsite", "planned_start": "2027-01-04", "planned_end": "2027-01-05"},
+        expect(401, 403, 404, 404, 404, 409),
+    ),
+    "api:audits": ("get", {}, SIGNED_IN),
+    "api:audit": ("get", {}, THE_AUDITS_TEAM_AND_MANAGERS),
+    "api:audit_items": ("get", {}, THE_AUDITS_TEAM_AND_MANAGERS),
+    "api:audit_candidates": ("get", {}, expect(401, 404, 404, 404, 404, 200)),
+    "api:audit_declaration_requests": (
+        "post",
+        lambda world: {"auditor": str(world.cast.auditor.public_id)},
+        expect(401, 404, 404, 404, 403, 200),
+    ),
+    # The on-site audit is under way: its team is set, it has started, it
+    # is no document review.
+    "api:audit_team": (
+        "post",
+        lambda world: {"lead": str(world.cast.auditor.public_id)},
+        expect(401, 404, 404, 404, 403, 409),
+    ),
+    "api:audit_start": ("post", {}, expect(401, 404, 404, 404, 409, 403)),
+    "api:audit_document_comment": (
+        "post",
+        lambda world: {"indicator": an_indicator(world), "outcome": "conforming"},
+        expect(401, 404, 404, 404, 409, 403),
+    ),
+    "api:audit_document_review_pass": ("post", {}, expect(401, 404, 404, 404, 409, 403)),
+    "api:audit_document_review_revisions": ("post", {}, expect(401, 404, 404, 404, 409, 403)),
+    "api:audit_mark": (
+        "post",
+        lambda world: {"item": an_item(world), "result": "conforming"},
+        expect(401, 404, 404, 404, 200, 403),
+    ),
+    "api:audit_findings": ("multipart", {"description": "服务台未公示收费标准"}, expect(401, 404, 404, 404, 200, 403)),
+    "api:audit_report": (
+        "post",
+        {"recommendation": "star3", "reason": "得分符合"},
+        expect(401, 404, 404, 404, 409, 403),
+    ),
+    "api:declarations": ("get", {}, SIGNED_IN),
+    "api:organisation_declaration": (
+        "post",
+        {"no_consultancy": True, "no_employment": True, "no_other_interest": True},
+        expect(401, 404, 404, 404, 201, 404),
+    ),
 }
 
 
@@ -70,6 +158,10 @@ def test_every_endpoint_has_its_row():
 
 def url_for(name, world):
     case, certificate = world.built["case"], world.built["certificate"]
+    if name.startswith("api:audit_") or name == "api:audit":
+        return reverse(name, args=[world.built["audit"].public_id])
+    if name in ("api:organisation_declaration", "api:organisation", "api:organisation_outlets"):
+        return reverse(name, args=[world.cast.organisation.public_id])
     if name.startswith("api:case_") or name == "api:case":
         return reverse(name, args=[case.public_id])
     if name.startswith("api:certificate_") or name == "api:certificate":
@@ -89,17 +181,16 @@ def test_endpoint_answers_each_role(client, request, world, cast, name, role, st
     method, data, _expected = ENDPOINTS[name]
     headers = {} if role == "anonymous" else token_header(getattr(cast, role))
     url = url_for(name, world)
-    if name == "api:verify":
-        data = {"number": reloaded(world.built["certificate"]).number}
-    if data.get("reason_code") == "reason":
-        action = name.removeprefix("api:certificate_")
-        data = {**data, "reason_code": ReasonCode.objects.filter(action=action, active=True).first().pk}
+    if callable(data):
+        data = data(world)
     if method == "get":
         response = client.get(url, data, **headers)
     elif method == "upload":
         material_type = MaterialType.objects.filter(scheme_id=world.built["case"].version.scheme_id).first()
         upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
         response = client.post(url, {"material_type": material_type.pk, "file": upload}, **headers)
+    elif method == "multipart":
+        response = client.post(url, data, **headers)
     else:
         response = client.post(url, data, content_type="application/json", **headers)
     assert response.status_code == status, response.content[:300]
