@@ -18,6 +18,23 @@ from certify.notifications import email_queue, render_email
 from certify.services import API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS
 from certify.uploads import IMAGE_KINDS, validate_upload
 
+# The keys a database integer column holds (SQLite and PostgreSQL alike).
+INTEGER_KEYS = range(-(2**63), 2**63)
+
+
+class KeyedMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing a number no integer key can be as an invalid
+    choice: Django reads the choices with an IN query, and SQLite raises on
+    such a number (a 500) where an exact lookup would find nothing."""
+
+    def _check_values(self, value):
+        for key in value if isinstance(value, list | tuple) else ():
+            if str(key).lstrip("-").isdigit() and int(key) not in INTEGER_KEYS:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": key}
+                )
+        return super()._check_values(value)
+
 
 def _helper(submit_label, form_tag=True):
     helper = FormHelper()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Case, ProductCategory, ServiceOutlet
 from certify.bands import BandForm, band_formset
+from certify.forms import KeyedMultipleChoiceField
 from scoring.components import localized
 from scoring.models import Level, SchemeVersion
 from scoring.selectors import scheme_version_list
@@ -28,13 +29,13 @@ class CaseCreateForm(forms.Form):
         help_text=_("The products and services whose after-sales service is to be certified, e.g. “household air conditioners: sale, installation, repair”."),
     )
 
-    outlets = forms.ModelMultipleChoiceField(
+    outlets = KeyedMultipleChoiceField(
         label=_("Service outlets covered"),
         queryset=ServiceOutlet.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = KeyedMultipleChoiceField(
         label=_("Product and service categories covered"),
         queryset=ProductCategory.objects.none(),
         required=False,
@@ -67,13 +68,13 @@ class CaseCreateForm(forms.Form):
 class CaseUpdateForm(forms.Form):
     target_level = forms.ChoiceField(label=_("Target level"))
     scope = forms.CharField(label=_("Scope"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
-    outlets = forms.ModelMultipleChoiceField(
+    outlets = KeyedMultipleChoiceField(
         label=_("Service outlets covered"),
         queryset=ServiceOutlet.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    categories = forms.ModelMultipleChoiceField(
+    categories = KeyedMultipleChoiceField(
         label=_("Product and service categories covered"),
         queryset=ProductCategory.objects.none(),
         required=False,

@@ -4,9 +4,11 @@ serializers made from those forms' fields; and the outcome of a service
 call, as the pages tell it."""
 
 import functools
+import json
 from collections.abc import Mapping
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -43,11 +45,27 @@ def valid(form):
     """The form's cleaned data, or a 400 with its messages by field."""
     if not isinstance(form.data, Mapping):
         raise ValidationError({"non_field_errors": [_("Send the fields as a JSON object.")]})
+    if not isinstance(form.data, QueryDict):
+        form.data = {name: _as_posted(value) for name, value in form.data.items()}
     if not form.is_valid():
         errors = {name if name != forms.forms.NON_FIELD_ERRORS else "non_field_errors": messages
                   for name, messages in form.errors.items()}
         raise ValidationError(errors)
     return form.cleaned_data
+
+
+def _as_posted(value):
+    """A JSON value as a browser posts it: the forms' fields read strings
+    (a date field calls strip() on what it is given)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return [_as_posted(item) for item in value]
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return str(value)
 
 
 def _field(form_field):

@@ -101,7 +101,8 @@ _DESCRIPTIONS = {
     401: "No credentials, or an unknown, revoked or expired token.",
     403: "Not allowed (`not_allowed`), a read token used to write, or a staff session without its second factor.",
     404: "Not found, or not yours to see.",
-    409: "Refused by a rule (`refused`) or by the object's state (`invalid_transition`).",
+    409: "Refused by a rule (`refused`), by the object's state (`invalid_transition`), or made already (`already_done`).",
+    415: "The body is not JSON (or multipart form data where the operation takes files).",
     429: "Too many requests: try again after `Retry-After` seconds.",
 }
 
@@ -116,7 +117,7 @@ def _problem_statuses(path, method, operation):
     if "{" in path or any(parameter.get("required") for parameter in operation.get("parameters", [])):
         statuses.add(404)
     if method != "get":
-        statuses.add(409)
+        statuses |= {409, 415}
     return statuses
 
 

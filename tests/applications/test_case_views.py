@@ -9,6 +9,7 @@ from applications.models import Case, MaterialType
 from scoring.catalogue import GBT27922
 from scoring.selectors import scheme_version_latest_published
 from tests.applications.case_helpers import complete, draft_case, under_review_case
+from tests.audits.helpers import quotable
 from tests.samples import MINIMAL_PDF, WINDOWS_EXECUTABLE
 from tests.tools import needs
 
@@ -35,6 +36,18 @@ def test_an_empty_scope_is_refused_on_the_form(english_client, applicant):
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert not Case.objects.exists()
+
+
+def test_an_outlet_number_no_key_can_be_is_refused_on_the_form(english_client, applicant, organisation):
+    quotable(organisation)
+    english_client.force_login(applicant)
+    version = scheme_version_latest_published(GBT27922)
+    response = english_client.post(
+        reverse("applications:case_create"),
+        {"version": version.pk, "target_level": "star3", "scope": "电梯", "outlets": ["9" * 30]},
+    )
+    assert response.status_code == 200
+    assert "is not one of the available choices" in response.content.decode()
 
 
 def test_a_disguised_executable_is_refused_with_a_clear_message(english_client, applicant, organisation):
