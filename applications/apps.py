@@ -15,6 +15,7 @@ class ApplicationsConfig(AppConfig):
         from certify.events import state_register, verb_register
         from certify.jobs import job_labels_register
         from certify.permissions import staff_role_refusal_register
+        from certify.webhooks import webhook_events_register
 
         job_labels_register(
             {
@@ -31,3 +32,10 @@ class ApplicationsConfig(AppConfig):
         state_register(Case.Status.choices)
 
         verb_register(Verb.choices)
+        webhook_events_register(
+            {
+                verb: label
+                for verb, label in Verb.choices
+                if verb.startswith("case.") and not verb.startswith(("case.material_", "case.access_", "case.updated"))
+            }
+        )

@@ -13,6 +13,7 @@ class CertificatesConfig(AppConfig):
         from certify.cache import changed_with
         from certify.events import state_label, state_register, verb_register
         from certify.jobs import job_labels_register
+        from certify.webhooks import webhook_events_register
 
         job_labels_register(
             {
@@ -22,6 +23,13 @@ class CertificatesConfig(AppConfig):
             }
         )
 
+        webhook_events_register(
+            {
+                verb: label
+                for verb, label in Verb.choices
+                if verb.startswith("certificate.") and verb != Verb.CERTIFICATE_PDF_RENDERED
+            }
+        )
         changed_with(lambda certificate: verification_cache_name(certificate.token), Certificate)
         # "withdrawn" and "cancelled" already name an application's and an
         # audit's states; certificate pages label their own (certificate_tags).

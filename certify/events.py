@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 
 from certify.models import Event
+from certify.webhooks import webhooks_queue
 
 
 def event_record(*, actor, obj, verb, from_state="", to_state="", note="", data=None):
@@ -10,7 +11,7 @@ def event_record(*, actor, obj, verb, from_state="", to_state="", note="", data=
 
     `verb` is a member of the writing app's `verbs.Verb`, which declares it
     once with the label the history shows."""
-    return Event.objects.create(
+    event = Event.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
@@ -20,6 +21,9 @@ def event_record(*, actor, obj, verb, from_state="", to_state="", note="", data=
         note=note,
         data=data or {},
     )
+    # Other systems subscribed to the verb hear of it once this commits.
+    webhooks_queue(event, obj)
+    return event
 
 
 # What a history shows of each event: the actor's name, not their account.

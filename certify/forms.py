@@ -17,6 +17,7 @@ from certify.models import ApiToken, BodyProfile, User
 from certify.notifications import email_queue, render_email
 from certify.services import API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS
 from certify.uploads import IMAGE_KINDS, validate_upload
+from certify.webhooks import webhook_event_choices
 
 # The keys a database integer column holds (SQLite and PostgreSQL alike).
 INTEGER_KEYS = range(-(2**63), 2**63)
@@ -170,6 +171,26 @@ class ApiTokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Create token"))
         self.helper.form_action = reverse("api_token_create")
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.URLField(
+        label=_("Receiver's address"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("An https:// address of the body's other system, e.g. its ERP or website."),
+    )
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    events = forms.MultipleChoiceField(
+        label=_("Events to send"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["events"].choices = [
+            (event, f"{event} · {label}") for event, label in webhook_event_choices()
+        ]
+        self.helper = _helper(_("Register the webhook"))
 
 
 class StaffCreateForm(forms.Form):

@@ -442,3 +442,53 @@ class ApiToken(models.Model):
 
     def usable(self, now):
         return self.revoked_at is None and self.expires_at > now and self.user.is_active
+
+
+class WebhookEndpoint(models.Model):
+    """A receiver the managers registered for some events. The secret signs
+    every delivery (HMAC-SHA256), so it is kept as it is: shown once when
+    made, never in lists or the admin."""
+
+    url = models.URLField(_("address"), max_length=500)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    secret = models.CharField(max_length=64, editable=False)
+    events = models.JSONField(_("events"), default=list)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event posted to one endpoint: its body as first sent, and the
+    outcome of its last attempt (the response's code and first kilobyte)."""
+
+    delivery_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(_("event"), max_length=60)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # A manager's resend is a delivery of its own, of the same body.
+    resent_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(_("response"), null=True, blank=True)
+    response_body = models.TextField(_("response body (first kilobyte)"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_recent")]
+
+    def __str__(self):
+        return f"{self.event} → {self.endpoint}"

@@ -14,11 +14,20 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from certify import uploads
+from certify import uploads, webhooks
 from certify.events import event_record
 from certify.exceptions import CertifyError, NotAllowed
 from certify.jobs import manual_period
-from certify.models import ApiToken, BodyProfile, JobRun, OutboxMessage, User, WorkingDayOverride
+from certify.models import (
+    ApiToken,
+    BodyProfile,
+    JobRun,
+    OutboxMessage,
+    User,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WorkingDayOverride,
+)
 from certify.notifications import email_queue, render_email
 from certify.outbox import enqueue, outbox_retry
 from certify.permissions import require_manager, staff_role_refusal
@@ -415,3 +424,59 @@ def api_token_revoke(*, actor, token_id):
             row.save(update_fields=["revoked_at"])
             event_record(actor=actor, obj=row, verb=Verb.API_TOKEN_REVOKED)
     return row
+
+
+def webhook_endpoint_create(*, actor, url, events, description=""):
+    """Register a receiver for some events; returns it and its signing
+    secret, shown to the manager once."""
+    require_manager(actor)
+    url = (url or "").strip()
+    refusal = webhooks.address_refusal(url)
+    if refusal:
+        raise CertifyError(refusal)
+    known = {event for event, _label in webhooks.webhook_event_choices()}
+    events = sorted(set(events or ()))
+    if not events or not set(events) <= known:
+        raise CertifyError(_("Choose the events to send, from the list."))
+    secret = secrets.token_hex(32)
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.create(
+            url=url, description=(description or "").strip()[:200], secret=secret, events=events, created_by=actor
+        )
+        event_record(actor=actor, obj=endpoint, verb=Verb.WEBHOOK_CREATED, data={"url": url, "events": events})
+    return endpoint, secret
+
+
+def webhook_endpoint_disable(*, actor, endpoint_id):
+    """Stop sending to a receiver; its deliveries stay on record. Disabling
+    it again changes nothing."""
+    require_manager(actor)
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.select_for_update().filter(pk=endpoint_id).first()
+        if endpoint is None:
+            raise CertifyError(_("This webhook no longer exists."))
+        if endpoint.active:
+            endpoint.active = False
+            endpoint.save(update_fields=["active"])
+            event_record(actor=actor, obj=endpoint, verb=Verb.WEBHOOK_DISABLED)
+    return endpoint
+
+
+def webhook_delivery_resend(*, actor, delivery_id):
+    """Send a delivery's body again, as a delivery of its own (a new
+    X-Certify-Delivery, the same event id), to its endpoint if still active."""
+    require_manager(actor)
+    with transaction.atomic():
+        original = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+        if original is None:
+            raise CertifyError(_("This delivery no longer exists."))
+        if not original.endpoint.active:
+            raise CertifyError(_("The webhook is disabled: nothing is sent to it."))
+        resent = WebhookDelivery.objects.create(
+            endpoint=original.endpoint, event=original.event, payload=original.payload, resent_from=original
+        )
+        event_record(
+            actor=actor, obj=original.endpoint, verb=Verb.WEBHOOK_RESENT, data={"delivery": str(original.delivery_id)}
+        )
+        enqueue("certify.tasks.webhook_deliver", resent.pk)
+    return resent

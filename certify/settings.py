@@ -273,6 +273,11 @@ ACCOUNT_RATE_LIMIT_PER_ADDRESS = env_str("ACCOUNT_RATE_LIMIT_PER_ADDRESS", "5/h"
 # Public pages (verification, register, complaints): requests per client,
 # "<count>/<s|m|h|d>" (a benchmark raises it).
 PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "60/m")
+# Webhooks: how long an attempt waits for the receiver, and whether
+# receivers on private, loopback or link-local hosts (and plain http) are
+# allowed — for a receiver inside the body's own network, and the tests.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_ALLOW_LOCAL = env_bool("WEBHOOK_ALLOW_LOCAL", False)
 # The API per signed-in person (anonymous calls count as public pages).
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/m")
 # Complaints filed through the public form per client (only submissions count).

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from certify import outbox
+from certify import outbox, webhooks
 from certify.housekeeping import housekeeping
 from certify.jobs import DAY, periodic_run
 from certify.notifications import email_deliver
@@ -14,6 +14,11 @@ def outbox_run(message_id):
 @shared_task(name="certify.tasks.email_send")
 def email_send(email_id):
     email_deliver(email_id)
+
+
+@shared_task(name="certify.tasks.webhook_deliver")
+def webhook_deliver(delivery_id):
+    webhooks.webhook_deliver(delivery_id)
 
 
 @shared_task(name="certify.tasks.outbox_sweep", bind=True)

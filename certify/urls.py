@@ -11,6 +11,7 @@ from certify.views import (
     notifications,
     second_factor,
     staff,
+    webhooks,
 )
 
 urlpatterns = [
@@ -85,6 +86,9 @@ urlpatterns = [
         name="background_job_retry",
     ),
     path("staff/background/runs/<int:run_id>/retry/", background.job_run_retry, name="job_run_retry"),
+    path("staff/webhooks/", webhooks.webhook_list, name="webhook_list"),
+    path("staff/webhooks/<int:endpoint_id>/disable/", webhooks.webhook_disable, name="webhook_disable"),
+    path("staff/webhooks/deliveries/<int:delivery_id>/resend/", webhooks.webhook_resend, name="webhook_resend"),
     path("staff/calendar/", calendar.calendar_overrides, name="calendar"),
     path(
         "staff/calendar/<int:override_id>/delete/",

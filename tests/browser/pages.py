@@ -5,6 +5,9 @@ some role's tour opens and checks, or something that is not a page.
 in the tour: checked by axe in both languages, at desktop and phone width.
 """
 
+from certify.api import urls as api_urls
+from tests.access import url_names
+
 # People the tour adds to the demo, by name.
 NEWCOMER = "孙新人 (Sun, newcomer)"
 UNVERIFIED = "周新员工 (Zhou, has not chosen a password)"
@@ -64,6 +67,7 @@ TOURS = {
         "body_profile",
         "calendar",
         "background_work",
+        "webhook_list",
     },
     "auditor": {
         "audits:my_audits",
@@ -139,11 +143,7 @@ NOT_PAGES = {
     "healthz": "the health check, JSON for monitors",
     "healthz_live": "the liveness check, plain text for monitors",
     "body_logo": FILE,
-    "api:schema": API,
-    "api:me": API,
-    "api:verify": API,
-    "api:verify_qr": API,
-    "api:register": API,
+    # Every endpoint of the API (below) but its documentation.
     # Swagger UI from the sidecar package, not one of the app's pages: it
     # joins the tour once it is styled to pass axe (issue 16).
     "api:docs": "the API's interactive documentation (Swagger UI)",
@@ -157,6 +157,8 @@ NOT_PAGES = {
     "background_job_retry": POST_ONLY,
     "job_run_retry": POST_ONLY,
     "calendar_override_delete": POST_ONLY,
+    "webhook_disable": POST_ONLY,
+    "webhook_resend": POST_ONLY,
     "applications:case_update": POST_ONLY,
     "applications:case_declare": POST_ONLY,
     "applications:case_submit": POST_ONLY,
@@ -228,3 +230,6 @@ NOT_PAGES = {
     "scoring:version_normative": POST_ONLY,
     "scoring:node_delete": POST_ONLY,
 }
+NOT_PAGES.update(
+    dict.fromkeys(url_names(api_urls.urlpatterns, "api") - {"api:docs"}, API)
+)

@@ -56,6 +56,9 @@ PAGES = {
     "background_job_retry": expect(302, 403, 403, 403, 403, 405),
     "job_run_retry": expect(302, 403, 403, 403, 403, 405),
     "calendar_override_delete": expect(302, 403, 403, 403, 403, 405),
+    "webhook_list": managers_only(),
+    "webhook_disable": expect(302, 403, 403, 403, 403, 405),
+    "webhook_resend": expect(302, 403, 403, 403, 403, 405),
     # The admin is Django's; its index stands for it. Non-managers are sent
     # to the admin's sign-in page.
     "admin:index": expect(302, 302, 302, 302, 302, 200),
@@ -73,6 +76,8 @@ def page_url(db, applicant):
         "second_factor_reset": {"public_id": applicant.public_id},
         "api_token_revoke": {"token_id": 1},
         "calendar_override_delete": {"override_id": 1},
+        "webhook_disable": {"endpoint_id": 1},
+        "webhook_resend": {"delivery_id": 1},
         "background_job_retry": {"message_id": 1},
         "job_run_retry": {"run_id": 1},
     }

@@ -5,7 +5,8 @@ it again changes nothing.
 It lives in `certificates`, the app highest in the dependency order, so it
 may call every app's demo module."""
 
-from datetime import date
+import secrets
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -26,9 +27,10 @@ from applications.services import (
 )
 from audits.demo import AUDIT_ENTERPRISES, seed_audits
 from certificates.demo import CERTIFICATE_ENTERPRISES, seed_certificates, seed_complaints
+from certificates.models import Certificate
 from certify.housekeeping import housekeeping
 from certify.jobs import DAY, periodic_run
-from certify.models import BodyProfile, User
+from certify.models import BodyProfile, User, WebhookDelivery, WebhookEndpoint
 from certify.outbox import outbox_sweep
 from certify.second_factor import authenticator_ensure, key_text
 from certify.selectors import body_profile_get
@@ -152,6 +154,7 @@ class Command(BaseCommand):
         seed_certificates(*staff, DEMO_PASSWORD)
         seed_complaints(users["manager@demo.certify.test"])
         self._scheme_draft(users["manager@demo.certify.test"])
+        self._webhook(users["manager@demo.certify.test"])
 
     def _scheme_draft(self, manager):
         """The body's next version of its ten-star rules, begun as a draft, so
@@ -159,6 +162,44 @@ class Command(BaseCommand):
         published = scheme_version_latest_published(EXAMPLE_TEN_STAR)
         if not published.scheme.versions.filter(status=SchemeVersion.Status.DRAFT).exists():
             scheme_version_clone(actor=manager, version=published)
+
+    def _webhook(self, manager):
+        """The ERP's webhook with a day of deliveries, one refused. Written
+        directly, after the certificates: its receiver is fictional, so the
+        services would post to a host that does not exist."""
+        if WebhookEndpoint.objects.exists():
+            return
+        endpoint = WebhookEndpoint.objects.create(
+            url="https://erp.demo.certify.test/certify-hooks",
+            description="财务与客户管理系统（ERP）",
+            secret=secrets.token_hex(32),
+            events=["case.accepted", "certificate.issued", "certificate.suspended", "certificate.withdrawn"],
+            created_by=manager,
+        )
+        now = timezone.now()
+        for certificate, minutes, status in (
+            (Certificate.objects.order_by("id").first(), 90, 200),
+            (Certificate.objects.filter(status=Certificate.Status.SUSPENDED).first(), 30, 503),
+        ):
+            if certificate is None:
+                continue
+            event = "certificate.issued" if status == 200 else "certificate.suspended"
+            WebhookDelivery.objects.create(
+                endpoint=endpoint,
+                event=event,
+                payload={
+                    "id": f"evt_demo_{certificate.pk}_{status}",
+                    "event": event,
+                    "created_at": (now - timedelta(minutes=minutes)).isoformat(),
+                    "data": {"object": "certificates.certificate", "id": str(certificate.public_id)},
+                },
+                created_at=now - timedelta(minutes=minutes),
+                attempts=1 if status == 200 else 3,
+                last_attempt_at=now - timedelta(minutes=minutes - 1),
+                response_status=status,
+                response_body='{"received": true}' if status == 200 else "Service Unavailable",
+                delivered_at=now - timedelta(minutes=minutes - 1) if status == 200 else None,
+            )
 
     def _print_logins(self):
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
