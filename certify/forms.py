@@ -180,7 +180,7 @@ class WebhookEndpointForm(forms.Form):
         assume_scheme="https",
         help_text=_("An https:// address of the body's other system, e.g. its ERP or website."),
     )
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    description = forms.CharField(label=pgettext_lazy("webhook", "Description"), max_length=200, required=False)
     events = forms.MultipleChoiceField(
         label=_("Events to send"), widget=forms.CheckboxSelectMultiple, choices=()
     )

@@ -17,6 +17,9 @@ from audits.models import (
     TeamMember,
 )
 from certify import transitions
+from certify.i18n import localized
+from scoring.models import Indicator, Item
+from scoring.selectors import version_structure
 
 # What the lists, the report and the decision show of each nonconformity:
 # the joined audit and case are read for a reference, not for their
@@ -247,3 +250,28 @@ def nonconformity_can_verify(user, nonconformity):
         audit__case_id=nonconformity.audit.case_id,
         audit__kind=Audit.Kind.FOLLOW_UP,
     ).exclude(audit__status=Audit.Status.CANCELLED).exists()
+
+
+def raise_targets(version):
+    """What a nonconformity may be raised against: each indicator, then its
+    items, as (value, label) choices."""
+    choices = []
+    for category in version_structure(version)[0]:
+        for indicator in category.indicators.all():
+            choices.append((f"indicator:{indicator.pk}", f"{indicator.code} {localized(indicator, 'name')}"))
+            for item in indicator.items.all():
+                choices.append((f"item:{item.pk}", f"— {item.code} {localized(item, 'name')[:80]}"))
+    return choices
+
+
+def raise_target_resolve(version, value):
+    """(item, indicator) of a raise_targets value of the version, or (None, None)."""
+    kind, _sep, pk = (value or "").partition(":")
+    if not pk.isdigit():
+        return None, None
+    if kind == "item":
+        item = Item.objects.select_related("indicator").filter(pk=pk, indicator__category__version=version).first()
+        return item, item.indicator if item else None
+    if kind == "indicator":
+        return None, Indicator.objects.filter(pk=pk, category__version=version).first()
+    return None, None

@@ -22,37 +22,8 @@ from audits.selectors import audit as selectors
 from audits.selectors import nonconformity as selectors_nc
 from audits.services import nonconformity as services_nc
 from certify.events import event_list_for_object
-from certify.i18n import localized
 from certify.uploads import serve_upload
 from certify.views.actions import run_form_action
-from scoring.selectors import version_structure
-
-
-def _targets(version):
-    """Choices for the raise form: each indicator, then its items."""
-    choices = []
-    for category in version_structure(version)[0]:
-        for indicator in category.indicators.all():
-            choices.append((f"indicator:{indicator.pk}", f"{indicator.code} {localized(indicator, 'name')}"))
-            for item in indicator.items.all():
-                choices.append((f"item:{item.pk}", f"— {item.code} {localized(item, 'name')[:80]}"))
-    return choices
-
-
-def _resolve_target(version, value):
-    from scoring.models import Indicator, Item
-
-    kind, _sep, pk = (value or "").partition(":")
-    if not pk.isdigit():
-        return None, None
-    if kind == "item":
-        item = Item.objects.select_related("indicator").filter(
-            pk=pk, indicator__category__version=version
-        ).first()
-        return item, item.indicator if item else None
-    if kind == "indicator":
-        return None, Indicator.objects.filter(pk=pk, category__version=version).first()
-    return None, None
 
 
 def _raise_form(request, audit):
@@ -63,7 +34,7 @@ def _raise_form(request, audit):
     return NonconformityRaiseForm(
         request.POST or None,
         request.FILES or None,
-        targets=_targets(audit.case.version),
+        targets=selectors_nc.raise_targets(audit.case.version),
         findings=findings,
     )
 
@@ -87,7 +58,7 @@ def audit_nonconformities(request, public_id):
         form = _raise_form(request, audit)
         if form.is_valid():
             data = form.cleaned_data
-            item, indicator = _resolve_target(case.version, data["target"])
+            item, indicator = selectors_nc.raise_target_resolve(case.version, data["target"])
             finding = (
                 Finding.objects.filter(audit=audit, pk=data["finding"]).first() if data["finding"] else None
             )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from applications.models import MaterialType
 from audits import services
 from audits.lifecycle import document_review_run, onsite_running
+from audits.services import nonconformity as nonconformity_services
 from certificates.models import ReasonCode
 from certify.api import urls as api_urls
 from certify.services import api_token_create
@@ -35,7 +36,15 @@ def build(cast):
     document_review_run(audited, cast.manager, cast.auditor, start=START)
     member = declared_auditor(cast.organisation, full_name="Member Sun")
     audit = onsite_running(audited, cast.manager, cast.auditor, [member], start=START)
-    return {"case": case, "audit": audit, "certificate": certificate_row(cast.organisation, cast.manager)}
+    nonconformity = nonconformity_services.nonconformity_raise(
+        actor=cast.auditor, audit=audit, severity="minor", description="投诉记录未按月分析"
+    )
+    return {
+        "case": case,
+        "audit": audit,
+        "nonconformity": nonconformity,
+        "certificate": certificate_row(cast.organisation, cast.manager),
+    }
 
 
 def an_item(world):
@@ -143,6 +152,21 @@ ENDPOINTS = {
         expect(401, 404, 404, 404, 409, 403),
     ),
     "api:declarations": ("get", {}, SIGNED_IN),
+    "api:audit_nonconformities": (
+        "post",
+        {"severity": "minor", "description": "服务网点未公示收费标准"},
+        expect(401, 404, 404, 404, 201, 403),
+    ),
+    "api:nonconformities": ("get", {}, SIGNED_IN),
+    "api:nonconformity": ("get", {}, expect(401, 200, 404, 404, 200, 200)),
+    "api:nonconformity_answer": (
+        "post",
+        {"correction": "已补做分析", "root_cause": "职责不清", "corrective_action": "指定专人每月分析"},
+        expect(401, 200, 404, 404, 403, 403),
+    ),
+    "api:nonconformity_verify": ("post", {"verdict": "accept"}, expect(401, 403, 404, 404, 409, 403)),
+    # Only a nonconformity past its answer's due date is made major.
+    "api:nonconformity_escalate": ("post", {"reason": "影响认证结论"}, expect(401, 403, 404, 404, 403, 409)),
     "api:organisation_declaration": (
         "post",
         {"no_consultancy": True, "no_employment": True, "no_other_interest": True},
@@ -158,6 +182,8 @@ def test_every_endpoint_has_its_row():
 
 def url_for(name, world):
     case, certificate = world.built["case"], world.built["certificate"]
+    if name.startswith("api:nonconformity_") or name == "api:nonconformity":
+        return reverse(name, args=[world.built["nonconformity"].public_id])
     if name.startswith("api:audit_") or name == "api:audit":
         return reverse(name, args=[world.built["audit"].public_id])
     if name in ("api:organisation_declaration", "api:organisation", "api:organisation_outlets"):
