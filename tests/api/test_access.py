@@ -158,6 +158,14 @@ ENDPOINTS = {
         expect(401, 404, 404, 404, 201, 403),
     ),
     "api:nonconformities": ("get", {}, SIGNED_IN),
+    "api:audit_customer_list": ("get", {}, expect(401, 200, 404, 404, 200, 200)),
+    "api:audit_callbacks_sample": ("post", {"size": 10}, expect(401, 403, 404, 404, 409, 403)),
+    "api:audit_callbacks_rates": ("post", {}, expect(401, 403, 404, 404, 409, 403)),
+    "api:audit_callbacks_record": (
+        "post",
+        {"reached": "yes", "satisfaction": 5, "resolved_first_contact": "yes"},
+        expect(401, 403, 404, 404, 409, 403),
+    ),
     "api:nonconformity": ("get", {}, expect(401, 200, 404, 404, 200, 200)),
     "api:nonconformity_answer": (
         "post",
@@ -184,6 +192,8 @@ def url_for(name, world):
     case, certificate = world.built["case"], world.built["certificate"]
     if name.startswith("api:nonconformity_") or name == "api:nonconformity":
         return reverse(name, args=[world.built["nonconformity"].public_id])
+    if name == "api:audit_callbacks_record":
+        return reverse(name, args=[world.built["audit"].public_id, 1])
     if name.startswith("api:audit_") or name == "api:audit":
         return reverse(name, args=[world.built["audit"].public_id])
     if name in ("api:organisation_declaration", "api:organisation", "api:organisation_outlets"):

@@ -7,15 +7,8 @@ from django.urls import reverse
 
 from applications.lifecycle import ONE_PAGE_PDF
 from tests.api.test_cases import caller, post
-from tests.audits.helpers import running_onsite, signed_case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def onsite(applicant, organisation, manager):
-    audit, lead, _member = running_onsite(signed_case(applicant, organisation, manager), manager)
-    return audit, lead
 
 
 def test_a_nonconformity_is_raised_answered_with_evidence_and_closed(client, applicant, onsite):
