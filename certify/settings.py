@@ -231,8 +231,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # One name for the yes/no answers the call-back form asks twice.
-    "ENUM_NAME_OVERRIDES": {"YesNoEnum": ["yes", "no"]},
+    "ENUM_NAME_OVERRIDES": {"YesNoEnum": ["yes", "no"]},  # asked twice by the call-back form
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "certify.api.problems.problem_responses",
@@ -275,9 +274,8 @@ ACCOUNT_RATE_LIMIT_PER_ADDRESS = env_str("ACCOUNT_RATE_LIMIT_PER_ADDRESS", "5/h"
 # Public pages (verification, register, complaints): requests per client,
 # "<count>/<s|m|h|d>" (a benchmark raises it).
 PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "60/m")
-# Webhooks: how long an attempt waits for the receiver, and whether
-# receivers on private, loopback or link-local hosts (and plain http) are
-# allowed — for a receiver inside the body's own network, and the tests.
+# Webhooks: how long an attempt waits; whether receivers on private,
+# loopback or link-local hosts (and plain http) are allowed.
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
 WEBHOOK_ALLOW_LOCAL = env_bool("WEBHOOK_ALLOW_LOCAL", False)
 # The API per signed-in person (anonymous calls count as public pages).

@@ -1,19 +1,18 @@
-"""The audits app's API: a manager plans an audit of a case and sets its
+"""Audits through the API: a manager plans an audit of a case and sets its
 team from the auditors who declared no conflict; an auditor declares, lists
 their audits, and as lead starts one, reviews the documents, marks the
-sheet's items, records findings with photos and submits the report; each
-through the pages' selectors, forms and services."""
+sheet's items, records findings with photos and submits the report."""
+
 
 import datetime
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,23 +27,12 @@ from audits.forms.audit import (
     RevisionsRequestForm,
     TeamForm,
 )
-from audits.forms.callbacks import CallForm, CustomerListUploadForm, SampleForm
-from audits.forms.nonconformity import (
-    NonconformityAnswerForm,
-    NonconformityEscalateForm,
-    NonconformityRaiseForm,
-    NonconformityVerifyForm,
-)
 from audits.forms.onsite import RecommendationForm
-from audits.models import Audit, DeclarationRequest, Finding, Nonconformity
+from audits.models import Audit, DeclarationRequest
 from audits.selectors import audit as selectors
-from audits.selectors import callbacks as cb_selectors
-from audits.selectors import nonconformity as nc_selectors
-from audits.services import nonconformity as nc_services
 from audits.services.planning import PLANNED_FROM
 from certify.api.inputs import form_input, service_call, valid
 from certify.api.pagination import after_key, cursor_decode, page_of, page_serializer
-from certify.exceptions import NotAllowed
 from certify.i18n import localized
 from certify.models import User
 from scoring.forms import MarkForm
@@ -374,287 +362,3 @@ AUDIT_ACTIONS = {
     ),
 }
 
-# --- Nonconformities -----------------------------------------------------------------------
-
-
-class NonconformitySerializer(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id")
-    audit_id = serializers.UUIDField(source="audit.public_id")
-    case_id = serializers.UUIDField(source="audit.case.public_id")
-    severity = serializers.CharField()
-    status = serializers.CharField()
-    clause = serializers.CharField()
-    item_code = serializers.CharField(source="item.code", allow_null=True, default=None)
-    indicator_code = serializers.CharField(source="indicator.code", allow_null=True, default=None)
-    description = serializers.CharField()
-    due_date = serializers.DateField(allow_null=True)
-    requires_follow_up = serializers.BooleanField()
-    raised_at = serializers.DateTimeField()
-    answered_at = serializers.DateTimeField(allow_null=True)
-    verified_at = serializers.DateTimeField(allow_null=True)
-
-
-NonconformityPage = page_serializer(NonconformitySerializer, "NonconformityPage")
-
-
-def nonconformity_detail(request, public_id):
-    return NonconformitySerializer(nc_selectors.nonconformity_get_for_user(request.user, public_id)).data
-
-
-class Nonconformities(APIView):
-    """The nonconformities the caller may see (an applicant: their
-    organisation's; an auditor: their cases'), newest first."""
-
-    @extend_schema(
-        operation_id="nonconformities_list",
-        parameters=[OpenApiParameter("status", str, enum=Nonconformity.Status.values), OpenApiParameter("cursor", str)],
-        responses=NonconformityPage,
-    )
-    def get(self, request):
-        rows = nc_selectors.nonconformity_list_for_user(request.user).select_related(
-            "audit__case", "item", "indicator"
-        )
-        status = request.query_params.get("status", "")
-        if status and status not in Nonconformity.Status.values:
-            raise ValidationError({"status": [_("Choose a nonconformity status.")]})
-        if status:
-            rows = rows.filter(status=status)
-        after = cursor_decode(request.query_params.get("cursor"), datetime.datetime, int)
-        rows, following = page_of(
-            after_key(rows, after, ("raised_at", "id")).order_by("-raised_at", "-id"),
-            request,
-            key=lambda nonconformity: (nonconformity.raised_at, nonconformity.pk),
-        )
-        return Response({"next": following, "results": NonconformitySerializer(rows, many=True).data})
-
-
-class NonconformityDetail(APIView):
-    @extend_schema(operation_id="nonconformities_retrieve", responses=NonconformitySerializer)
-    def get(self, request, public_id):
-        return Response(nonconformity_detail(request, public_id))
-
-
-class NonconformityRaise(APIView):
-    """A team member raises a nonconformity on the audit; `target` is
-    "item:<id>" or "indicator:<id>" of the audit's scheme version, `finding`
-    the id of one of its findings; evidence files as multipart."""
-
-    parser_classes = [JSONParser, MultiPartParser]
-
-    @extend_schema(
-        operation_id="audits_nonconformity_raise",
-        request=form_input(NonconformityRaiseForm),
-        responses={201: NonconformitySerializer},
-    )
-    def post(self, request, public_id):
-        audit = selectors.audit_get_for_user(request.user, public_id)
-        if selectors.audit_role(request.user, audit) is None:
-            raise NotAllowed(_("Only the audit's team may do this."))
-        findings = [(str(pk), "") for pk in Finding.objects.filter(audit=audit).values_list("pk", flat=True)]
-        form = NonconformityRaiseForm(
-            request.data, request.FILES, targets=nc_selectors.raise_targets(audit.case.version), findings=findings
-        )
-        data = valid(form)
-        item, indicator = nc_selectors.raise_target_resolve(audit.case.version, data["target"])
-        finding = Finding.objects.filter(audit=audit, pk=data["finding"]).first() if data["finding"] else None
-        nonconformity = service_call(
-            lambda: nc_services.nonconformity_raise(
-                actor=request.user,
-                audit=audit,
-                severity=data["severity"],
-                description=data["description"],
-                clause=data["clause"],
-                item=item,
-                indicator=indicator,
-                finding=finding,
-                files=data["files"],
-            )
-        )
-        return Response(nonconformity_detail(request, nonconformity.public_id), status=201)
-
-
-def nonconformity_action(name, form_class, call, description):
-    class Action(APIView):
-        parser_classes = [JSONParser, MultiPartParser]
-
-        @extend_schema(
-            operation_id=f"nonconformities_{name}",
-            description=description,
-            request=form_input(form_class),
-            responses=NonconformitySerializer,
-        )
-        def post(self, request, public_id):
-            nonconformity = nc_selectors.nonconformity_get_for_user(request.user, public_id)
-            data = valid(form_class(request.data, request.FILES))
-            service_call(lambda: call(request.user, nonconformity, data))
-            return Response(nonconformity_detail(request, public_id))
-
-    Action.__name__ = Action.__qualname__ = f"Nonconformity{name.title()}"
-    return Action.as_view()
-
-
-NONCONFORMITY_ACTIONS = {
-    "answer": nonconformity_action(
-        "answer",
-        NonconformityAnswerForm,
-        lambda user, nonconformity, data: nc_services.nonconformity_answer(actor=user, nonconformity=nonconformity, **data),
-        "A member of the organisation answers: correction, root cause, corrective action, evidence files.",
-    ),
-    "verify": nonconformity_action(
-        "verify",
-        NonconformityVerifyForm,
-        lambda user, nonconformity, data: nc_services.nonconformity_verify(
-            actor=user, nonconformity=nonconformity, accepted=data["verdict"] == "accept", comment=data["comment"]
-        ),
-        "An auditor of the case accepts the latest answer (closing it) or rejects it with a comment.",
-    ),
-    "escalate": nonconformity_action(
-        "escalate",
-        NonconformityEscalateForm,
-        lambda user, nonconformity, data: nc_services.nonconformity_escalate(
-            actor=user, nonconformity=nonconformity, reason=data["reason"]
-        ),
-        "A manager makes the nonconformity major: it then needs a follow-up audit.",
-    ),
-}
-
-# --- Call-backs ------------------------------------------------------------------------------
-
-
-class CallSerializer(serializers.Serializer):
-    reached = serializers.BooleanField()
-    satisfaction = serializers.IntegerField(allow_null=True)
-    resolved_first_contact = serializers.BooleanField(allow_null=True)
-    remarks = serializers.CharField()
-    recorded_at = serializers.DateTimeField()
-
-
-class SampleRowSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    sample_rank = serializers.IntegerField()
-    name = serializers.CharField()
-    contact = serializers.CharField()
-    product = serializers.CharField()
-    service_date = serializers.DateField(allow_null=True)
-    call = serializers.SerializerMethodField()
-
-    @extend_schema_field(CallSerializer(allow_null=True))
-    def get_call(self, row):
-        call = cb_selectors.row_call(row)
-        return CallSerializer(call).data if call is not None else None
-
-
-class CustomerListSerializer(serializers.Serializer):
-    file_name = serializers.CharField(source="original_name")
-    status = serializers.CharField(help_text="ready once its rows are read; a large file is read in the background.")
-    problem = serializers.CharField()
-    uploaded_at = serializers.DateTimeField()
-    good_rows = serializers.IntegerField()
-    bad_rows = serializers.IntegerField()
-    sample_size = serializers.IntegerField(allow_null=True)
-    sample = serializers.SerializerMethodField(help_text="The rows drawn for calls, with their calls (staff only).")
-
-    @extend_schema_field(SampleRowSerializer(many=True))
-    def get_sample(self, customer_list):
-        return SampleRowSerializer(self.context["sample"], many=True).data
-
-
-def customer_list_detail(request, public_id):
-    audit, is_staff = cb_selectors.callback_audit_get_for_user(request.user, public_id)
-    customer_list = cb_selectors.customer_list_get(audit)
-    if customer_list is None:
-        return None
-    sample = cb_selectors.callback_calls(audit) if is_staff else []
-    return CustomerListSerializer(customer_list, context={"sample": sample}).data
-
-
-class CustomerList(APIView):
-    """The audit's customer list for call-backs: the organisation uploads it
-    (CSV or XLSX, multipart `file`); the audit's staff read its sample."""
-
-    parser_classes = [MultiPartParser]
-
-    @extend_schema(operation_id="audits_customer_list", responses=CustomerListSerializer(allow_null=True))
-    def get(self, request, public_id):
-        return Response(customer_list_detail(request, public_id))
-
-    @extend_schema(
-        operation_id="audits_customer_list_upload",
-        request={"multipart/form-data": form_input(CustomerListUploadForm)},
-        responses={201: CustomerListSerializer},
-    )
-    def post(self, request, public_id):
-        audit, is_staff = cb_selectors.callback_audit_get_for_user(request.user, public_id)
-        if is_staff:
-            raise NotAllowed(_("Only the organisation uploads its customer list."))
-        data = valid(CustomerListUploadForm(request.data, request.FILES))
-        service_call(lambda: services.customer_list_upload(actor=request.user, audit=audit, upload=data["file"]))
-        return Response(customer_list_detail(request, public_id), status=201)
-
-
-def callback_action(name, call, *, form_class=None, description, path_row=False):
-    class Action(APIView):
-        @extend_schema(
-            operation_id=f"audits_callbacks_{name}",
-            description=description,
-            request=form_input(form_class) if form_class else None,
-            responses=CustomerListSerializer,
-        )
-        def post(self, request, public_id, row_id=None):
-            audit, _is_staff = cb_selectors.callback_audit_get_for_user(request.user, public_id)
-            data = valid(form_class(request.data)) if form_class else {}
-            if path_row:
-                data = {**data, "row_id": row_id}
-            service_call(lambda: call(request.user, audit, data))
-            return Response(customer_list_detail(request, public_id))
-
-    Action.__name__ = Action.__qualname__ = f"Callbacks{name.title()}"
-    return Action.as_view()
-
-
-CALLBACK_ACTIONS = {
-    "sample": callback_action(
-        "sample",
-        lambda user, audit, data: services.callback_sample_draw(actor=user, audit=audit, **data),
-        form_class=SampleForm,
-        description="The lead draws the sample of customers to call (again with `redraw`, before any call).",
-    ),
-    "rates": callback_action(
-        "rates",
-        lambda user, audit, data: services.callback_rates_confirm(actor=user, audit=audit),
-        description="The lead puts the call-back rates of the sample's calls in the score sheet.",
-    ),
-}
-CallRecord = callback_action(
-    "record",
-    lambda user, audit, data: services.callback_record(actor=user, audit=audit, **data),
-    form_class=CallForm,
-    description="A team member records the call to one sampled customer.",
-    path_row=True,
-)
-
-urlpatterns = [
-    path("cases/<uuid:public_id>/audits/", CaseAudits.as_view(), name="case_audits"),
-    path("audits/<uuid:public_id>/customer-list/", CustomerList.as_view(), name="audit_customer_list"),
-    path("audits/<uuid:public_id>/callbacks/sample/", CALLBACK_ACTIONS["sample"], name="audit_callbacks_sample"),
-    path("audits/<uuid:public_id>/callbacks/rates/", CALLBACK_ACTIONS["rates"], name="audit_callbacks_rates"),
-    path("audits/<uuid:public_id>/callbacks/<int:row_id>/", CallRecord, name="audit_callbacks_record"),
-    path("audits/<uuid:public_id>/nonconformities/", NonconformityRaise.as_view(), name="audit_nonconformities"),
-    path("nonconformities/", Nonconformities.as_view(), name="nonconformities"),
-    path("nonconformities/<uuid:public_id>/", NonconformityDetail.as_view(), name="nonconformity"),
-    *(
-        path(f"nonconformities/<uuid:public_id>/{name}/", view, name=f"nonconformity_{name}")
-        for name, view in NONCONFORMITY_ACTIONS.items()
-    ),
-    path("audits/", Audits.as_view(), name="audits"),
-    path("audits/<uuid:public_id>/", AuditDetail.as_view(), name="audit"),
-    path("audits/<uuid:public_id>/candidates/", Candidates.as_view(), name="audit_candidates"),
-    path("audits/<uuid:public_id>/declaration-requests/", DeclarationRequests.as_view(), name="audit_declaration_requests"),
-    path("audits/<uuid:public_id>/items/", AuditItems.as_view(), name="audit_items"),
-    *(
-        path(f"audits/<uuid:public_id>/{name.replace('_', '-')}/", view, name=f"audit_{name}")
-        for name, view in AUDIT_ACTIONS.items()
-    ),
-    path("declarations/", Declarations.as_view(), name="declarations"),
-    path("organisations/<uuid:public_id>/declaration/", OrganisationDeclaration.as_view(), name="organisation_declaration"),
-]
