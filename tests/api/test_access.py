@@ -8,13 +8,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications.models import MaterialType
+from applications.services import self_assessment_create
 from audits import services
 from audits.lifecycle import document_review_run, onsite_running
 from audits.services import nonconformity as nonconformity_services
 from certificates.models import ReasonCode
 from certify.api import urls as api_urls
 from certify.services import api_token_create
+from scoring.catalogue import GBT27922
 from scoring.models import Indicator, Item
+from scoring.selectors import scheme_version_latest_published
 from tests.access import expect, matrix_params, url_names
 from tests.applications.case_helpers import case_at
 from tests.audits.callbacks_helpers import csv_rows, csv_upload
@@ -41,9 +44,16 @@ def build(cast):
     nonconformity = nonconformity_services.nonconformity_raise(
         actor=cast.auditor, audit=audit, severity="minor", description="投诉记录未按月分析"
     )
+    assessment = self_assessment_create(
+        actor=cast.applicant,
+        organisation=cast.organisation,
+        version=scheme_version_latest_published(GBT27922),
+        title="2027 年度自评",
+    )
     return {
         "case": case,
         "audit": audit,
+        "self_assessment": assessment,
         "nonconformity": nonconformity,
         "certificate": certificate_row(cast.organisation, cast.manager),
     }
@@ -83,6 +93,11 @@ ENDPOINTS = {
     "api:organisations": ("get", {}, SIGNED_IN),
     "api:cases": ("get", {}, SIGNED_IN),
     "api:organisation": ("get", {}, expect(401, 200, 404, 404, 404, 200)),
+    "api:organisation_members": ("get", {}, expect(401, 200, 404, 404, 404, 200)),
+    "api:organisation_invitations": ("get", {}, expect(401, 200, 404, 404, 404, 200)),
+    "api:self_assessments": ("get", {}, SIGNED_IN),
+    # Private to the organisation's members: managers too are refused.
+    "api:self_assessment": ("get", {}, expect(401, 200, 404, 404, 404, 404)),
     "api:organisation_outlets": (
         "post",
         {"name": "厦门服务站", "address": "厦门市思明区", "headcount": 4},
@@ -198,7 +213,9 @@ def url_for(name, world):
         return reverse(name, args=[world.built["audit"].public_id, 1])
     if name.startswith("api:audit_") or name == "api:audit":
         return reverse(name, args=[world.built["audit"].public_id])
-    if name in ("api:organisation_declaration", "api:organisation", "api:organisation_outlets"):
+    if name == "api:self_assessment":
+        return reverse(name, args=[world.built["self_assessment"].public_id])
+    if name.startswith("api:organisation_") or name == "api:organisation":
         return reverse(name, args=[world.cast.organisation.public_id])
     if name.startswith("api:case_") or name == "api:case":
         return reverse(name, args=[case.public_id])

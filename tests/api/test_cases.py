@@ -188,3 +188,20 @@ def test_the_list_reads_as_many_queries_for_3_cases_as_for_30(client, manager, o
         case_row(organisation, manager)
     with django_assert_num_queries(len(small)):
         api.get(reverse("api:cases"))
+
+
+def test_an_administrator_invites_a_colleague(client, applicant, organisation):
+    response = post(
+        caller(client, applicant),
+        reverse("api:organisation_invitations", args=[organisation.public_id]),
+        {"email": "colleague@example.com", "role": "member"},
+    )
+    assert (response.status_code, response.json()["email"]) == (201, "colleague@example.com")
+
+
+def test_a_member_starts_a_self_assessment(client, applicant, organisation):
+    version = scheme_version_latest_published(GBT27922)
+    response = post(
+        caller(client, applicant), reverse("api:self_assessments"), {"title": "年度自评", "version": version.pk}
+    )
+    assert (response.status_code, response.json()["scheme_code"]) == (201, GBT27922)

@@ -1,12 +1,10 @@
-"""The applications app's API: the scheme versions one may apply under, the
-caller's organisation, and cases — listed with the managers' filters,
-created, given materials and declarations, and moved through review by one
-action per transition, each through the same selectors, forms and services
-as the pages."""
+"""Cases through the API: listed with the managers' filters, created,
+given materials and declarations, and moved through review and contract by
+one action per transition."""
+
 
 import datetime
 
-from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -16,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import services
+from applications.api.organisation import MaterialTypeSerializer
 from applications.filters import CaseFilter
 from applications.forms.case import (
     CaseCreateForm,
@@ -26,11 +25,6 @@ from applications.forms.case import (
     RejectForm,
     WithdrawForm,
 )
-from applications.forms.organisation import (
-    OrganisationCreateForm,
-    OrganisationProfileForm,
-    ServiceOutletForm,
-)
 from applications.models import MaterialType
 from applications.selectors import case as selectors_case
 from applications.selectors import organisation as selectors
@@ -38,79 +32,8 @@ from applications.services import contract as contract_services
 from certify.api.inputs import filter_parameters, form_input, service_call, valid
 from certify.api.pagination import after_key, cursor_decode, page_of, page_serializer
 from certify.client import client_ip
-from certify.i18n import localized
-from scoring.selectors import scheme_version_list, version_structure
 
 # --- Output ---------------------------------------------------------------------------
-
-
-class LevelSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.SerializerMethodField()
-
-    def get_name(self, level) -> str:
-        return localized(level, "name")
-
-
-class MaterialTypeSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    code = serializers.CharField()
-    name = serializers.SerializerMethodField()
-    required = serializers.BooleanField()
-
-    def get_name(self, material_type) -> str:
-        return localized(material_type, "name")
-
-
-class SchemeVersionSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    scheme_code = serializers.CharField(source="scheme.code")
-    scheme_name = serializers.SerializerMethodField()
-    number = serializers.IntegerField()
-    levels = serializers.SerializerMethodField()
-    material_types = serializers.SerializerMethodField()
-
-    def get_scheme_name(self, version) -> str:
-        return localized(version.scheme, "name")
-
-    @extend_schema_field(LevelSerializer(many=True))
-    def get_levels(self, version):
-        return LevelSerializer(version_structure(version)[1], many=True).data
-
-    @extend_schema_field(MaterialTypeSerializer(many=True))
-    def get_material_types(self, version):
-        return MaterialTypeSerializer(selectors_case.material_types(version), many=True).data
-
-
-class OrganisationSerializer(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id")
-    legal_name = serializers.CharField()
-    uscc = serializers.CharField()
-    created_at = serializers.DateTimeField()
-
-
-class OutletSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    name = serializers.CharField()
-    address = serializers.CharField()
-    headcount = serializers.IntegerField()
-
-
-class OrganisationDetailSerializer(OrganisationSerializer):
-    registration_date = serializers.DateField(allow_null=True)
-    legal_representative = serializers.CharField()
-    address = serializers.CharField()
-    contact_name = serializers.CharField()
-    contact_phone = serializers.CharField()
-    contact_email = serializers.CharField()
-    business_scope = serializers.CharField()
-    employee_count = serializers.IntegerField(allow_null=True)
-    service_started_on = serializers.DateField(allow_null=True)
-    categories = serializers.SerializerMethodField()
-    outlets = OutletSerializer(many=True, source="outlet_list")
-
-    def get_categories(self, organisation) -> list[str]:
-        return [category.name for category in organisation.category_list]
 
 
 class MaterialSerializer(serializers.Serializer):
@@ -192,79 +115,6 @@ def case_detail(request, case):
     next_step, _due = selectors_case.case_next_step(request.user, case, member=member)
     context = {"actions": selectors_case.case_actions_for(request.user, case, member=member), "next_step": next_step}
     return CaseDetailSerializer(case, context=context).data
-
-
-# --- Scheme versions and the organisation ----------------------------------------------------
-
-
-class SchemeVersions(APIView):
-    """The published scheme versions an application may be made under, with
-    their levels and the materials they ask for."""
-
-    @extend_schema(operation_id="scheme_versions_list", responses=SchemeVersionSerializer(many=True))
-    def get(self, request):
-        return Response(SchemeVersionSerializer(scheme_version_list(published_only=True), many=True).data)
-
-
-class Organisations(APIView):
-    """The organisations the caller may see (an applicant: their own)."""
-
-    @extend_schema(operation_id="organisations_list", responses=OrganisationSerializer(many=True))
-    def get(self, request):
-        organisations = selectors.organisation_list_for_user(request.user).order_by("legal_name", "id")[:200]
-        return Response(OrganisationSerializer(organisations, many=True).data)
-
-    @extend_schema(
-        operation_id="organisations_create",
-        request=form_input(OrganisationCreateForm),
-        responses={201: OrganisationSerializer},
-    )
-    def post(self, request):
-        data = valid(OrganisationCreateForm(request.data))
-        organisation = service_call(lambda: services.organisation_create(actor=request.user, **data))
-        return Response(OrganisationSerializer(organisation).data, status=201)
-
-
-def organisation_detail(request, public_id):
-    return OrganisationDetailSerializer(selectors.organisation_get_with_profile(request.user, public_id)).data
-
-
-class OrganisationDetail(APIView):
-    """The organisation's profile and outlets; its administrators and the
-    managers replace the profile as the profile page does (every field;
-    `categories` one per line)."""
-
-    @extend_schema(operation_id="organisations_retrieve", responses=OrganisationDetailSerializer)
-    def get(self, request, public_id):
-        return Response(organisation_detail(request, public_id))
-
-    @extend_schema(
-        operation_id="organisations_update",
-        request=form_input(OrganisationProfileForm),
-        responses=OrganisationDetailSerializer,
-    )
-    def put(self, request, public_id):
-        organisation = selectors.organisation_get_for_user(request.user, public_id)
-        data = valid(OrganisationProfileForm(request.data))
-        service_call(
-            lambda: services.organisation_profile_update(actor=request.user, organisation=organisation, **data)
-        )
-        return Response(organisation_detail(request, public_id))
-
-
-class OrganisationOutlets(APIView):
-    """Add a service outlet (administrators and managers)."""
-
-    @extend_schema(
-        operation_id="organisations_outlet_add",
-        request=form_input(ServiceOutletForm),
-        responses={201: OrganisationDetailSerializer},
-    )
-    def post(self, request, public_id):
-        organisation = selectors.organisation_get_for_user(request.user, public_id)
-        data = valid(ServiceOutletForm(request.data))
-        service_call(lambda: services.service_outlet_add(actor=request.user, organisation=organisation, **data))
-        return Response(organisation_detail(request, public_id), status=201)
 
 
 # --- Cases ------------------------------------------------------------------------------------
@@ -451,16 +301,3 @@ CASE_ACTIONS = {
     ),
 }
 
-urlpatterns = [
-    path("scheme-versions/", SchemeVersions.as_view(), name="scheme_versions"),
-    path("organisations/", Organisations.as_view(), name="organisations"),
-    path("organisations/<uuid:public_id>/", OrganisationDetail.as_view(), name="organisation"),
-    path("organisations/<uuid:public_id>/outlets/", OrganisationOutlets.as_view(), name="organisation_outlets"),
-    path("cases/", Cases.as_view(), name="cases"),
-    path("cases/<uuid:public_id>/", CaseDetail.as_view(), name="case"),
-    path("cases/<uuid:public_id>/materials/", MaterialUpload.as_view(), name="case_materials"),
-    *(
-        path(f"cases/<uuid:public_id>/{name.replace('_', '/')}/", view, name=f"case_{name}")
-        for name, view in CASE_ACTIONS.items()
-    ),
-]
