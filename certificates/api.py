@@ -23,7 +23,7 @@ from certificates import services
 from certificates.forms.certificate import DecisionForm, StatusChangeForm
 from certificates.models import Certificate, ReasonCode
 from certificates.selectors import certificate as selectors
-from certify.api.inputs import form_input, service_call, valid
+from certify.api.inputs import action_endpoint, form_input, service_call, valid
 from certify.api.pagination import after_key, cursor_decode, page_of, page_serializer
 from certify.i18n import localized
 
@@ -229,21 +229,20 @@ STATUS_SERVICES = {
 
 
 def status_action(action, service):
-    class StatusAction(APIView):
-        @extend_schema(
-            operation_id=f"certificates_{action}",
-            description=f"A manager moves the certificate ({action}), with a reason code of that action.",
-            request=form_input(StatusChangeForm),
-            responses=CertificateSerializer,
-        )
-        def post(self, request, public_id):
-            certificate = selectors.certificate_get_for_user(request.user, public_id)
-            data = valid(StatusChangeForm(request.data, reasons=selectors.reason_choices(action)))
-            moved = service_call(lambda: service(actor=request.user, certificate=certificate, **data))
-            return Response(CertificateSerializer(selectors.certificate_get_for_user(request.user, moved.public_id)).data)
-
-    StatusAction.__name__ = StatusAction.__qualname__ = f"Certificate{action.title()}"
-    return StatusAction.as_view()
+    return action_endpoint(
+        f"certificates_{action}",
+        read=lambda request, public_id: selectors.certificate_get_for_user(request.user, public_id),
+        call=lambda user, certificate, data: service(actor=user, certificate=certificate, **data),
+        parse=lambda request, certificate, **path: valid(
+            StatusChangeForm(request.data, reasons=selectors.reason_choices(action))
+        ),
+        respond=lambda request, certificate, moved: CertificateSerializer(
+            selectors.certificate_get_for_user(request.user, moved.public_id)
+        ).data,
+        response=CertificateSerializer,
+        request=form_input(StatusChangeForm),
+        description=f"A manager moves the certificate ({action}), with a reason code of that action.",
+    )
 
 
 class DecisionSerializer(serializers.Serializer):

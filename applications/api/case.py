@@ -29,7 +29,14 @@ from applications.models import MaterialType
 from applications.selectors import case as selectors_case
 from applications.selectors import organisation as selectors
 from applications.services import contract as contract_services
-from certify.api.inputs import filter_parameters, form_input, service_call, valid
+from certify.api.inputs import (
+    action_endpoint,
+    filter_parameters,
+    form_input,
+    form_parser,
+    service_call,
+    valid,
+)
 from certify.api.pagination import after_key, cursor_decode, page_of, page_serializer
 from certify.client import client_ip
 
@@ -203,7 +210,7 @@ class ReviewDecisionInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
-def _reviews(request):
+def _reviews(request, case, **path):
     serializer = ReviewDecisionInput(data=request.data)
     serializer.is_valid(raise_exception=True)
     data = serializer.validated_data
@@ -211,32 +218,25 @@ def _reviews(request):
     return {"reviews": reviews, "note": data.get("note", "")}
 
 
-def _form(form_class):
-    return lambda request: valid(form_class(request.data))
-
-
 def case_action(name, call, *, parse=None, request=None, description):
-    """The endpoint of one transition: POST, then the case as it is now.
-    `parse(request)` reads the input (nothing by default) and
-    `call(user, case, data)` calls the service with it."""
-
-    class Action(APIView):
-        @extend_schema(operation_id=f"cases_{name}", description=description, request=request, responses=CaseDetailSerializer)
-        def post(self, http_request, public_id):
-            case = selectors_case.case_get_for_user(http_request.user, public_id)
-            data = parse(http_request) if parse else {}
-            service_call(lambda: call(http_request.user, case, data))
-            return Response(case_detail(http_request, case))
-
-    Action.__name__ = Action.__qualname__ = f"Case{name.title().replace('_', '')}"
-    return Action.as_view()
+    """The endpoint of one transition: POST, then the case as it is now."""
+    return action_endpoint(
+        f"cases_{name}",
+        read=lambda http_request, public_id: selectors_case.case_get_for_user(http_request.user, public_id),
+        call=call,
+        parse=parse,
+        respond=lambda http_request, case, _result: case_detail(http_request, case),
+        response=CaseDetailSerializer,
+        request=request,
+        description=description,
+    )
 
 
 CASE_ACTIONS = {
     "declarations": case_action(
         "declarations",
         lambda user, case, data: services.case_declare(actor=user, case=case, **data),
-        parse=_form(DeclarationForm),
+        parse=form_parser(DeclarationForm),
         request=form_input(DeclarationForm),
         description="Make or change the applicant's declarations (a draft or a supplement).",
     ),
@@ -248,7 +248,7 @@ CASE_ACTIONS = {
     "withdraw": case_action(
         "withdraw",
         lambda user, case, data: services.case_withdraw(actor=user, case=case, reason=data.get("reason", "")),
-        parse=_form(WithdrawForm),
+        parse=form_parser(WithdrawForm),
         request=form_input(WithdrawForm),
         description="Withdraw the application; it cannot be undone.",
     ),
@@ -281,21 +281,21 @@ CASE_ACTIONS = {
         lambda user, case, data: contract_services.case_contract_accept(
             actor=user, case=case, typed_name=data["typed_name"], ip_address=data["ip_address"]
         ),
-        parse=lambda request: {**valid(ContractAcceptForm(request.data)), "ip_address": client_ip(request)},
+        parse=lambda request, case, **path: {**valid(ContractAcceptForm(request.data)), "ip_address": client_ip(request)},
         request=form_input(ContractAcceptForm),
         description="A member accepts the contract by typing their full name.",
     ),
     "prepayment": case_action(
         "prepayment",
         lambda user, case, data: contract_services.case_prepayment_record(actor=user, case=case, **data),
-        parse=_form(PrepaymentForm),
+        parse=form_parser(PrepaymentForm),
         request=form_input(PrepaymentForm),
         description="A manager records the prepayment received: the contract is signed.",
     ),
     "reject": case_action(
         "reject",
         lambda user, case, data: services.case_reject(actor=user, case=case, reason=data["reason"]),
-        parse=_form(RejectForm),
+        parse=form_parser(RejectForm),
         request=form_input(RejectForm),
         description="A manager rejects the application, with the reason.",
     ),

@@ -31,7 +31,7 @@ from audits.forms.onsite import RecommendationForm
 from audits.models import Audit, DeclarationRequest
 from audits.selectors import audit as selectors
 from audits.services.planning import PLANNED_FROM
-from certify.api.inputs import form_input, service_call, valid
+from certify.api.inputs import action_endpoint, form_input, form_parser, service_call, valid
 from certify.api.pagination import after_key, cursor_decode, page_of, page_serializer
 from certify.i18n import localized
 from certify.models import User
@@ -259,29 +259,25 @@ class AuditItems(APIView):
 def audit_action(name, call, *, parse=None, request=None, description, parsers=None, staff_only=False):
     """The endpoint of one step on an audit: POST, then the audit as it is now."""
 
-    class Action(APIView):
-        if parsers:
-            parser_classes = parsers
+    def read(http_request, public_id):
+        if staff_only:
+            return staff_audit(http_request, public_id)
+        return selectors.audit_get_for_user(http_request.user, public_id, related=["sheet"])
 
-        @extend_schema(operation_id=f"audits_{name}", description=description, request=request, responses=AuditDetailSerializer)
-        def post(self, http_request, public_id):
-            if staff_only:
-                audit = staff_audit(http_request, public_id)
-            else:
-                audit = selectors.audit_get_for_user(http_request.user, public_id, related=["sheet"])
-            data = parse(http_request, audit) if parse else {}
-            service_call(lambda: call(http_request.user, audit, data))
-            return Response(audit_detail(http_request, audit))
-
-    Action.__name__ = Action.__qualname__ = f"Audit{name.title().replace('_', '')}"
-    return Action.as_view()
-
-
-def _form(form_class):
-    return lambda request, audit: valid(form_class(request.data))
+    return action_endpoint(
+        f"audits_{name}",
+        read=read,
+        call=call,
+        parse=parse,
+        respond=lambda http_request, audit, _result: audit_detail(http_request, audit),
+        response=AuditDetailSerializer,
+        request=request,
+        description=description,
+        parsers=parsers,
+    )
 
 
-def _mark(request, audit):
+def _mark(request, audit, **path):
     data = valid(MarkForm(request.data))
     item = request.data.get("item")
     if not str(item or "").isdigit():
@@ -289,7 +285,7 @@ def _mark(request, audit):
     return {**data, "item_id": int(item)}
 
 
-def _comment(request, audit):
+def _comment(request, audit, **path):
     data = valid(DocumentCommentForm(request.data))
     indicator = request.data.get("indicator")
     if not str(indicator or "").isdigit():
@@ -297,7 +293,7 @@ def _comment(request, audit):
     return {**data, "indicator_id": int(indicator)}
 
 
-def _finding(request, audit):
+def _finding(request, audit, **path):
     data = valid(FindingForm(request.data, request.FILES, version=audit.case.version))
     return {key: data[key] for key in ("description", "internal_note", "item", "files")}
 
@@ -308,7 +304,7 @@ AUDIT_ACTIONS = {
         lambda user, audit, data: services.audit_team_assign(
             actor=user, audit=audit, lead=data["lead"], members=list(data["members"])
         ),
-        parse=_form(TeamForm),
+        parse=form_parser(TeamForm),
         request=form_input(TeamForm),
         description="A manager sets the team: the lead and the members, by their ids; each must have declared.",
     ),
@@ -332,7 +328,7 @@ AUDIT_ACTIONS = {
     "document_review_revisions": audit_action(
         "document_review_revisions",
         lambda user, audit, data: services.document_revisions_request(actor=user, audit=audit, **data),
-        parse=_form(RevisionsRequestForm),
+        parse=form_parser(RevisionsRequestForm),
         request=form_input(RevisionsRequestForm),
         description="The lead asks the applicant to revise the documents commented on.",
     ),
@@ -356,7 +352,7 @@ AUDIT_ACTIONS = {
     "report": audit_action(
         "report",
         lambda user, audit, data: services.audit_report_submit(actor=user, audit=audit, **data),
-        parse=_form(RecommendationForm),
+        parse=form_parser(RecommendationForm),
         request=form_input(RecommendationForm),
         description="The lead submits the on-site report with the recommendation.",
     ),

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from audits import services
 from audits.forms.callbacks import CallForm, CustomerListUploadForm, SampleForm
 from audits.selectors import callbacks as cb_selectors
-from certify.api.inputs import form_input, service_call, valid
+from certify.api.inputs import action_endpoint, form_input, service_call, valid
 from certify.exceptions import NotAllowed
 
 # --- Call-backs ------------------------------------------------------------------------------
@@ -91,23 +91,20 @@ class CustomerList(APIView):
 
 
 def callback_action(name, call, *, form_class=None, description, path_row=False):
-    class Action(APIView):
-        @extend_schema(
-            operation_id=f"audits_callbacks_{name}",
-            description=description,
-            request=form_input(form_class) if form_class else None,
-            responses=CustomerListSerializer,
-        )
-        def post(self, request, public_id, row_id=None):
-            audit, _is_staff = cb_selectors.callback_audit_get_for_user(request.user, public_id)
-            data = valid(form_class(request.data)) if form_class else {}
-            if path_row:
-                data = {**data, "row_id": row_id}
-            service_call(lambda: call(request.user, audit, data))
-            return Response(customer_list_detail(request, public_id))
+    def parse(request, audit, public_id, row_id=None):
+        data = valid(form_class(request.data)) if form_class else {}
+        return {**data, "row_id": row_id} if path_row else data
 
-    Action.__name__ = Action.__qualname__ = f"Callbacks{name.title()}"
-    return Action.as_view()
+    return action_endpoint(
+        f"audits_callbacks_{name}",
+        read=lambda request, public_id, row_id=None: cb_selectors.callback_audit_get_for_user(request.user, public_id)[0],
+        call=call,
+        parse=parse,
+        respond=lambda request, audit, _result: customer_list_detail(request, audit.public_id),
+        response=CustomerListSerializer,
+        request=form_input(form_class) if form_class else None,
+        description=description,
+    )
 
 
 CALLBACK_ACTIONS = {

@@ -23,7 +23,7 @@ from audits.models import Finding, Nonconformity
 from audits.selectors import audit as selectors
 from audits.selectors import nonconformity as nc_selectors
 from audits.services import nonconformity as nc_services
-from certify.api.inputs import form_input, service_call, valid
+from certify.api.inputs import action_endpoint, form_input, form_parser, service_call, valid
 from certify.api.pagination import after_key, cursor_decode, page_of, page_serializer
 from certify.exceptions import NotAllowed
 
@@ -127,23 +127,17 @@ class NonconformityRaise(APIView):
 
 
 def nonconformity_action(name, form_class, call, description):
-    class Action(APIView):
-        parser_classes = [JSONParser, MultiPartParser]
-
-        @extend_schema(
-            operation_id=f"nonconformities_{name}",
-            description=description,
-            request=form_input(form_class),
-            responses=NonconformitySerializer,
-        )
-        def post(self, request, public_id):
-            nonconformity = nc_selectors.nonconformity_get_for_user(request.user, public_id)
-            data = valid(form_class(request.data, request.FILES))
-            service_call(lambda: call(request.user, nonconformity, data))
-            return Response(nonconformity_detail(request, public_id))
-
-    Action.__name__ = Action.__qualname__ = f"Nonconformity{name.title()}"
-    return Action.as_view()
+    return action_endpoint(
+        f"nonconformities_{name}",
+        read=lambda request, public_id: nc_selectors.nonconformity_get_for_user(request.user, public_id),
+        call=call,
+        parse=form_parser(form_class),
+        respond=lambda request, nonconformity, _result: nonconformity_detail(request, nonconformity.public_id),
+        response=NonconformitySerializer,
+        request=form_input(form_class),
+        description=description,
+        parsers=[JSONParser, MultiPartParser],
+    )
 
 
 NONCONFORMITY_ACTIONS = {

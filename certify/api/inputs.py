@@ -11,9 +11,11 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from certify import transitions
 
@@ -133,3 +135,30 @@ def filter_parameters(filterset_class):
         )
     return parameters
 
+
+
+def action_endpoint(operation_id, *, read, call, respond, response, parse=None, request=None, description="", parsers=None):
+    """The endpoint of one action on one object, POST:
+    `read(request, **path)` finds the object the caller may see (else 404),
+    `parse(request, obj, **path)` reads the input (nothing by default),
+    `call(user, obj, data)` calls the service through `service_call`, and
+    `respond(request, obj, result)` is the answer, described by `response`."""
+
+    class Action(APIView):
+        if parsers:
+            parser_classes = parsers
+
+        @extend_schema(operation_id=operation_id, description=description, request=request, responses=response)
+        def post(self, http_request, **path):
+            obj = read(http_request, **path)
+            data = parse(http_request, obj, **path) if parse else {}
+            result = service_call(lambda: call(http_request.user, obj, data))
+            return Response(respond(http_request, obj, result))
+
+    Action.__name__ = Action.__qualname__ = "".join(part.title() for part in operation_id.split("_"))
+    return Action.as_view()
+
+
+def form_parser(form_class):
+    """`parse` for action_endpoint: the form's cleaned data."""
+    return lambda request, obj, **path: valid(form_class(request.data, request.FILES))
