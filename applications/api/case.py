@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import services
-from applications.api.organisation import MaterialTypeSerializer
+from applications.api.organisation import MaterialTypeSerializer, own_organisation
 from applications.filters import CaseFilter
 from applications.forms.case import (
     CaseCreateForm,
@@ -154,13 +154,9 @@ class Cases(APIView):
         responses={201: CaseDetailSerializer},
     )
     def post(self, request):
-        membership = selectors.membership_for_user(request.user)
-        if membership is None:
-            raise ValidationError({"non_field_errors": [_("Create your organisation first.")]})
-        data = valid(CaseCreateForm(request.data, organisation=membership.organisation))
-        case = service_call(
-            lambda: services.case_create(actor=request.user, organisation=membership.organisation, **data)
-        )
+        organisation = own_organisation(request)
+        data = valid(CaseCreateForm(request.data, organisation=organisation))
+        case = service_call(lambda: services.case_create(actor=request.user, organisation=organisation, **data))
         return Response(case_detail(request, case), status=201)
 
 

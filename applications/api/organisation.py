@@ -129,6 +129,14 @@ class Organisations(APIView):
         return Response(OrganisationSerializer(organisation).data, status=201)
 
 
+def own_organisation(request):
+    """The caller's organisation, or a 400 saying to create it first."""
+    membership = selectors.membership_for_user(request.user)
+    if membership is None:
+        raise ValidationError({"non_field_errors": [_("Create your organisation first.")]})
+    return membership.organisation
+
+
 def organisation_detail(request, public_id):
     return OrganisationDetailSerializer(selectors.organisation_get_with_profile(request.user, public_id)).data
 
@@ -252,12 +260,10 @@ class SelfAssessments(APIView):
         responses={201: SelfAssessmentSerializer},
     )
     def post(self, request):
-        membership = selectors.membership_for_user(request.user)
-        if membership is None:
-            raise ValidationError({"non_field_errors": [_("Create your organisation first.")]})
+        organisation = own_organisation(request)
         data = valid(SelfAssessmentCreateForm(request.data))
         assessment = service_call(
-            lambda: services.self_assessment_create(actor=request.user, organisation=membership.organisation, **data)
+            lambda: services.self_assessment_create(actor=request.user, organisation=organisation, **data)
         )
         return Response(SelfAssessmentSerializer(assessment).data, status=201)
 
