@@ -25,8 +25,10 @@ from audits.api.nonconformity import (
 urlpatterns = [
     path("cases/<uuid:public_id>/audits/", CaseAudits.as_view(), name="case_audits"),
     path("audits/<uuid:public_id>/customer-list/", CustomerList.as_view(), name="audit_customer_list"),
-    path("audits/<uuid:public_id>/callbacks/sample/", CALLBACK_ACTIONS["sample"], name="audit_callbacks_sample"),
-    path("audits/<uuid:public_id>/callbacks/rates/", CALLBACK_ACTIONS["rates"], name="audit_callbacks_rates"),
+    *(
+        path(f"audits/<uuid:public_id>/callbacks/{name}/", view, name=f"audit_callbacks_{name}")
+        for name, view in CALLBACK_ACTIONS.items()
+    ),
     path("audits/<uuid:public_id>/callbacks/<int:row_id>/", CallRecord, name="audit_callbacks_record"),
     path("audits/<uuid:public_id>/nonconformities/", NonconformityRaise.as_view(), name="audit_nonconformities"),
     path("nonconformities/", Nonconformities.as_view(), name="nonconformities"),

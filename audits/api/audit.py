@@ -27,7 +27,7 @@ from audits.forms.audit import (
     RevisionsRequestForm,
     TeamForm,
 )
-from audits.forms.onsite import RecommendationForm
+from audits.forms.onsite import FollowUpCloseForm, RecommendationForm
 from audits.models import Audit, DeclarationRequest
 from audits.selectors import audit as selectors
 from audits.services.planning import PLANNED_FROM
@@ -348,6 +348,25 @@ AUDIT_ACTIONS = {
         description="A team member records a finding, with photos or files (multipart, `files` repeated).",
         parsers=[MultiPartParser],
         staff_only=True,
+    ),
+    "rescore": audit_action(
+        "rescore",
+        lambda user, audit, data: services.audit_rescore_start(actor=user, audit=audit),
+        description="After rectification the lead opens the correcting sheet for the re-score.",
+    ),
+    "final": audit_action(
+        "final",
+        lambda user, audit, data: services.audit_final_submit(actor=user, audit=audit, **data),
+        parse=form_parser(RecommendationForm),
+        request=form_input(RecommendationForm),
+        description="The lead submits the re-scored sheet and the final recommendation: the case goes to the decision.",
+    ),
+    "follow_up_close": audit_action(
+        "follow_up_close",
+        lambda user, audit, data: services.audit_follow_up_close(actor=user, audit=audit, **data),
+        parse=form_parser(FollowUpCloseForm),
+        request=form_input(FollowUpCloseForm),
+        description="The lead closes a follow-up audit once its major nonconformity is verified on site.",
     ),
     "report": audit_action(
         "report",

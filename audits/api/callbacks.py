@@ -11,7 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audits import services
-from audits.forms.callbacks import CallForm, CustomerListUploadForm, SampleForm
+from audits.forms.callbacks import (
+    CallForm,
+    ComplaintsForm,
+    CustomerListUploadForm,
+    SampleForm,
+    SurveyForm,
+)
 from audits.selectors import callbacks as cb_selectors
 from certify.api.inputs import action_endpoint, form_input, service_call, valid
 from certify.exceptions import NotAllowed
@@ -120,6 +126,27 @@ CALLBACK_ACTIONS = {
         description="The lead puts the call-back rates of the sample's calls in the score sheet.",
     ),
 }
+CALLBACK_ACTIONS.update(
+    {
+        "survey": callback_action(
+            "survey",
+            lambda user, audit, data: services.callback_survey_confirm(actor=user, audit=audit, **data),
+            form_class=SurveyForm,
+            description="The lead confirms the enterprise's own survey figure instead of a call-back rate.",
+        ),
+        "complaints": callback_action(
+            "complaints",
+            lambda user, audit, data: services.complaint_closure_record(actor=user, audit=audit, **data),
+            form_class=ComplaintsForm,
+            description="The lead records complaint closure from the enterprise's complaint records.",
+        ),
+        "months": callback_action(
+            "months",
+            lambda user, audit, data: services.months_in_operation_confirm(actor=user, audit=audit),
+            description="The lead confirms the months in operation from the organisation's profile.",
+        ),
+    }
+)
 CallRecord = callback_action(
     "record",
     lambda user, audit, data: services.callback_record(actor=user, audit=audit, **data),

@@ -178,6 +178,27 @@ ENDPOINTS = {
     "api:audit_customer_list": ("get", {}, expect(401, 200, 404, 404, 200, 200)),
     "api:audit_callbacks_sample": ("post", {"size": 10}, expect(401, 403, 404, 404, 200, 403)),
     "api:audit_callbacks_rates": ("post", {}, expect(401, 403, 404, 404, 409, 403)),
+    "api:audit_callbacks_survey": (
+        "post",
+        {
+            "metric": "customer_satisfaction",
+            "value": "92.5",
+            "sample_size": 200,
+            "period_start": "2026-01-01",
+            "period_end": "2026-06-30",
+        },
+        expect(401, 403, 404, 404, 200, 403),
+    ),
+    "api:audit_callbacks_complaints": (
+        "post",
+        {"received": 40, "closed": 38, "period_start": "2026-01-01", "period_end": "2026-06-30"},
+        expect(401, 403, 404, 404, 200, 403),
+    ),
+    "api:audit_callbacks_months": ("post", {}, expect(401, 403, 404, 404, 200, 403)),
+    # The on-site audit is still in progress: no re-score, no final score, no follow-up.
+    "api:audit_rescore": ("post", {}, expect(401, 404, 404, 404, 409, 403)),
+    "api:audit_final": ("post", {"recommendation": "star3"}, expect(401, 404, 404, 404, 409, 403)),
+    "api:audit_follow_up_close": ("post", {}, expect(401, 404, 404, 404, 409, 403)),
     "api:audit_callbacks_record": (
         "post",
         {"reached": "yes", "satisfaction": 5, "resolved_first_contact": "yes"},
