@@ -24,8 +24,9 @@ from certificates.forms.certificate import DecisionForm, StatusChangeForm
 from certificates.models import Certificate, ReasonCode
 from certificates.selectors import certificate as selectors
 from certify.api.inputs import action_endpoint, form_input, service_call, valid
-from certify.api.pagination import after_key, cursor_decode, page_of, page_serializer
+from certify.api.pagination import cursor_decode, page_of, page_serializer
 from certify.i18n import localized
+from certify.pagination import rows_after
 
 
 class SiteSerializer(serializers.Serializer):
@@ -190,7 +191,7 @@ class Certificates(APIView):
         if search := request.query_params.get("search", "").strip()[:60]:
             certificates = selectors.certificate_search(certificates, search)
         after = cursor_decode(request.query_params.get("cursor"), datetime.date, int)
-        rows = after_key(certificates, after, ("issued_on", "id"))
+        rows = rows_after(certificates, after, ("issued_on", "id"))
         rows, following = page_of(rows, request, key=lambda certificate: (certificate.issued_on, certificate.pk))
         return Response({"next": following, "results": CertificateSerializer(rows, many=True).data})
 

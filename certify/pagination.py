@@ -5,6 +5,18 @@ grows with the body's history (every certificate ever issued) that count
 is most of the page's cost. A window reads one row more than it shows to
 know whether a next page exists."""
 
+from django.db.models import Q
+
+
+def rows_after(queryset, key, fields):
+    """The rows in the order `-fields[0], -fields[1]`, after `key` when one
+    is given: a cursor names the last row a page showed, so the next page
+    starts after it however many rows came since."""
+    first, second = fields
+    if key is not None:
+        queryset = queryset.filter(Q(**{f"{first}__lt": key[0]}) | Q(**{first: key[0], f"{second}__lt": key[1]}))
+    return queryset.order_by(f"-{first}", f"-{second}")
+
 
 class Window:
     def __init__(self, queryset, number, per_page=25):

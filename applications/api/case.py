@@ -37,8 +37,9 @@ from certify.api.inputs import (
     service_call,
     valid,
 )
-from certify.api.pagination import after_key, cursor_decode, page_of, page_serializer
+from certify.api.pagination import cursor_decode, page_of, page_serializer
 from certify.client import client_ip
+from certify.pagination import rows_after
 
 # --- Output ---------------------------------------------------------------------------
 
@@ -144,7 +145,7 @@ class Cases(APIView):
         case_filter = CaseFilter(query, queryset=queryset)
         valid(case_filter.form)
         after = cursor_decode(request.query_params.get("cursor"), datetime.datetime, int)
-        rows = after_key(case_filter.qs, after, ("created_at", "id"))
+        rows = rows_after(case_filter.qs, after, ("created_at", "id"))
         rows, following = page_of(rows, request, key=lambda case: (case.created_at, case.pk))
         return Response({"next": following, "results": CaseSerializer(rows, many=True).data})
 

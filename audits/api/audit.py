@@ -32,9 +32,10 @@ from audits.models import Audit, DeclarationRequest
 from audits.selectors import audit as selectors
 from audits.services.planning import PLANNED_FROM
 from certify.api.inputs import action_endpoint, form_input, form_parser, service_call, valid
-from certify.api.pagination import after_key, cursor_decode, page_of, page_serializer
+from certify.api.pagination import cursor_decode, page_of, page_serializer
 from certify.i18n import localized
 from certify.models import User
+from certify.pagination import rows_after
 from scoring.forms import MarkForm
 from scoring.models import Item
 
@@ -216,7 +217,7 @@ class Audits(APIView):
         if status:
             audits = audits.filter(status=status)
         after = cursor_decode(request.query_params.get("cursor"), datetime.date, int)
-        rows = after_key(audits, after, ("planned_start", "id")).order_by("-planned_start", "-id")
+        rows = rows_after(audits, after, ("planned_start", "id"))
         rows, following = page_of(rows, request, key=lambda audit: (audit.planned_start, audit.pk))
         return Response({"next": following, "results": AuditSerializer(rows, many=True).data})
 

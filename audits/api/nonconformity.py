@@ -24,8 +24,9 @@ from audits.selectors import audit as selectors
 from audits.selectors import nonconformity as nc_selectors
 from audits.services import nonconformity as nc_services
 from certify.api.inputs import action_endpoint, form_input, form_parser, service_call, valid
-from certify.api.pagination import after_key, cursor_decode, page_of, page_serializer
+from certify.api.pagination import cursor_decode, page_of, page_serializer
 from certify.exceptions import NotAllowed
+from certify.pagination import rows_after
 
 # --- Nonconformities -----------------------------------------------------------------------
 
@@ -74,7 +75,7 @@ class Nonconformities(APIView):
             rows = rows.filter(status=status)
         after = cursor_decode(request.query_params.get("cursor"), datetime.datetime, int)
         rows, following = page_of(
-            after_key(rows, after, ("raised_at", "id")).order_by("-raised_at", "-id"),
+            rows_after(rows, after, ("raised_at", "id")),
             request,
             key=lambda nonconformity: (nonconformity.raised_at, nonconformity.pk),
         )

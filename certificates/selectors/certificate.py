@@ -17,7 +17,7 @@ from certificates.models import Certificate, ReasonCode, Surveillance
 from certify import transitions
 from certify.cache import versioned
 from certify.i18n import localized
-from certify.pagination import RowsByKey
+from certify.pagination import RowsByKey, rows_after
 from scoring.components import level_names
 from scoring.selectors import process_settings_get, version_structure
 
@@ -305,12 +305,8 @@ def _valid():
     return Certificate.objects.filter(status=Certificate.Status.ACTIVE, expires_on__gte=timezone.localdate())
 
 
-def _after(queryset, after):
-    """The rows after the key (issued_on, id) in the register's order."""
-    if after is None:
-        return queryset
-    issued_on, pk = after
-    return queryset.filter(Q(issued_on__lt=issued_on) | Q(issued_on=issued_on, id__lt=pk))
+# The register's order, newest first, and its cursor's key.
+REGISTER_ORDER = ("issued_on", "id")
 
 
 def public_register(search="", *, after=None):
@@ -319,7 +315,7 @@ def public_register(search="", *, after=None):
     key (issued_on, id) the rows follow, for the API's cursor."""
     search = search.strip()
     if not search:
-        return _after(_valid(), after).only(*REGISTER_FIELDS).order_by("-issued_on", "-id")
+        return rows_after(_valid(), after, REGISTER_ORDER).only(*REGISTER_FIELDS)
     return RowsByKey(register_matches(search, after=after), Certificate.objects.only(*REGISTER_FIELDS))
 
 
@@ -333,7 +329,7 @@ def register_matches(search, *, after=None):
     grew with the register.
     """
     upper = search.upper()
-    valid = _after(_valid(), after).order_by()
+    valid = rows_after(_valid(), after, REGISTER_ORDER).order_by()
     keys = [
         branch.values("id", "issued_on")
         for branch in (

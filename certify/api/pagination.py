@@ -6,7 +6,6 @@ import base64
 import datetime
 import json
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -33,16 +32,6 @@ def cursor_decode(cursor, *types):
         )
     except (ValueError, TypeError, UnicodeDecodeError):
         raise ValidationError({"cursor": [_("This cursor is not one the API gave out.")]}) from None
-
-
-def after_key(queryset, key, fields):
-    """The rows after `key` in the order `-fields[0], -fields[1]`."""
-    if key is None:
-        return queryset
-    first, second = fields
-    return queryset.filter(
-        Q(**{f"{first}__lt": key[0]}) | Q(**{first: key[0], f"{second}__lt": key[1]})
-    ).order_by(f"-{first}", f"-{second}")
 
 
 def page_of(rows, request, key):
